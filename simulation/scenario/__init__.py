@@ -1,0 +1,49 @@
+"""Scenario files: YAML with ``extends:``, ``--set`` overrides, and strict validation."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from simulation.errors import ScenarioError
+from simulation.scenario.loader import RawScenario, canonical_json, load_raw, locate, scenario_hash, validate
+from simulation.scenario.schema import Scenario, reference_problems
+from simulation.scenario.yamlio import key_str
+
+__all__ = ["LoadedScenario", "Scenario", "ScenarioError", "load_scenario"]
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """A validated scenario with where it came from: the resolved data, its hash, its chain."""
+
+    model: Scenario
+    raw: RawScenario
+    path: str
+
+    @property
+    def hash(self) -> str:
+        return scenario_hash(self.raw.data)
+
+    @property
+    def resolved_json(self) -> str:
+        return canonical_json(self.raw.data)
+
+    @property
+    def name(self) -> str:
+        return self.model.name
+
+
+def load_scenario(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -> LoadedScenario:
+    """Read, merge, override and validate a scenario; raises ScenarioError naming file, key and line."""
+    raw = load_raw(path, overrides)
+    model = validate(raw, Scenario)
+    problems = reference_problems(model)
+    if problems:
+        key_path, message = problems[0]
+        file, line = locate(raw, key_path)
+        more = f" (and {len(problems) - 1} more problems; fix this one first)" if len(problems) > 1 else ""
+        raise ScenarioError(message + more, file=file, key=key_str(key_path), line=line)
+    return LoadedScenario(model=model, raw=raw, path=str(path))
+

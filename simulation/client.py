@@ -1,0 +1,154 @@
+"""One synthetic person and the fixed vocabularies (exit reasons, jobs, activities) around it."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from simulation.scenario.schema import BARRIERS
+
+if TYPE_CHECKING:
+    import simpy
+
+BARRIER_BIT = {name: 1 << i for i, name in enumerate(BARRIERS)}
+HOUSEHOLDS = ("single", "single_parent", "couple")
+EDUCATION = ("low", "middle", "high")
+
+
+class ExitReason(IntEnum):
+    """Why a benefit spell ended (uitstroomreden). CENSORED: still open at the end of the run."""
+
+    WORK = 1
+    MOVING = 2
+    PARTNER_INCOME = 3
+    EDUCATION = 4
+    DEATH = 5
+    PENSION = 6
+    ENFORCEMENT = 7  # handhaving: left after a sanction or under threat, to no benefit and no job
+    CENSORED = 0
+
+
+OTHER_EXIT_REASONS = (ExitReason.MOVING, ExitReason.PARTNER_INCOME, ExitReason.EDUCATION, ExitReason.DEATH)
+JOB_KINDS = ("stable", "flex", "subsidised", "secondment", "basisbaan")
+
+
+class Activity(IntEnum):
+    """Event-log activities; the names are what the event log and process mining show."""
+
+    APPLICATION = 1
+    DETERRED_WORK_FIRST = 2
+    DETERRED_HOME_VISIT = 3
+    REDIRECTED_YOUTH = 4
+    BENEFIT_START = 5
+    ASSESSMENT = 6
+    CONTACT = 7
+    REVIEW = 8
+    SERVICE_CONTACT = 9
+    QUEUE = 10
+    SERVICE_START = 11
+    SERVICE_END = 12
+    SERVICE_LEFT_QUEUE = 13
+    REFERRAL = 14
+    REFUSAL = 15
+    TRAJECTORY_OFFER = 16
+    TRAJECTORY_START = 17
+    TRAJECTORY_DROPOUT = 18
+    TRAJECTORY_END = 19
+    BUDGET_REFUSED = 20
+    SANCTION = 21
+    TEGENPRESTATIE_START = 22
+    VOLUNTEER_WORK_START = 23
+    SOCIAL_ACTIVITY_START = 24
+    BACK_TO_SOCIAL_SERVICES = 25
+    BARRIER_REMOVED = 26
+    PERSONAL_BUDGET = 27
+    LADDER_DRIFT = 28
+    EXIT = 29
+    JOB_START = 30
+    JOB_END = 31
+    LEFT_MODEL = 32
+    URGENT_CARE_START = 33
+
+
+class Client:
+    """A person known to the social services: on benefit, in a job after exit, or gone.
+
+    Plain attributes with ``__slots__``: the hot path reads and writes them per event.
+    """
+
+    __slots__ = (
+        "id", "luck", "origin", "birth", "male", "household", "migrant", "statushouder",
+        "education", "barriers", "motivation", "motivation_base", "motivation_time", "trust",
+        "on_benefit", "spell_no", "spell_start", "entry_time", "phase", "true_phase", "group",
+        "rung", "handler", "handler_override", "has_klantmanager", "handler_stop", "left",
+        "e_work", "e_other", "rate_work", "rate_other", "rate_time", "timer_version",
+        "timer_kind", "next_review", "sanction_effect_until", "sanction_cut_until", "n_sanctions",
+        "noncompliance_factor", "trajectory", "trajectory_until", "trajectory_multiplier",
+        "in_service", "placement_until", "n_contacts", "job_no", "last_personal_budget",
+        "exit_reason", "state", "drift_ref", "placement_rung",
+    )
+
+    def __init__(self, client_id: int, luck: np.random.Generator, origin: str) -> None:
+        self.id = client_id
+        self.luck = luck
+        self.origin = origin  # "initial" stock or "inflow"
+        self.birth = 0.0  # simulation day of birth (negative)
+        self.male = False
+        self.household = "single"
+        self.migrant = False
+        self.statushouder = False
+        self.education = "low"
+        self.barriers = 0
+        self.motivation = 0.5
+        self.motivation_base = 0.5
+        self.motivation_time = 0.0
+        self.trust = 0.5
+        self.on_benefit = False
+        self.spell_no = 0
+        self.spell_start = 0.0
+        self.entry_time = 0.0
+        self.phase = 0
+        self.true_phase = 0
+        self.group = ""
+        self.rung = 1
+        self.handler = ""
+        self.handler_override: str | None = None
+        self.has_klantmanager = False
+        self.handler_stop: simpy.Event | None = None
+        self.left: simpy.Event | None = None
+        self.e_work = 0.0
+        self.e_other = 0.0
+        self.rate_work = 0.0
+        self.rate_other = 0.0
+        self.rate_time = 0.0
+        self.timer_version = 0
+        self.timer_kind = 0
+        self.next_review = np.inf
+        self.sanction_effect_until = -np.inf
+        self.sanction_cut_until = -np.inf
+        self.n_sanctions = 0
+        self.noncompliance_factor = 1.0
+        self.trajectory: str | None = None
+        self.trajectory_until = -np.inf
+        self.trajectory_multiplier = 1.0
+        self.in_service: str | None = None
+        self.placement_until = np.inf
+        self.n_contacts = 0
+        self.job_no = 0
+        self.last_personal_budget = -np.inf
+        self.exit_reason = ExitReason.CENSORED
+        self.state = "applicant"  # applicant | benefit | job | away (will return) | gone
+        self.drift_ref = -np.inf
+        self.placement_rung = 0
+
+    def age(self, now: float) -> float:
+        """Age in years at simulation day ``now``."""
+        return (now - self.birth) / 365.25
+
+    def now_on_pension(self, now: float, pension_age: float) -> bool:
+        return now - self.birth >= pension_age * 365.25
+
+    def has(self, barrier: str) -> bool:
+        return bool(self.barriers & BARRIER_BIT[barrier])

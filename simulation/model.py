@@ -1,0 +1,336 @@
+"""The world of one run: the SimPy environment, the clients, and the bookkeeping they share.
+
+Build order follows the dependency direction scenario → model → records: ``World`` reads a
+validated ``Scenario``, owns the components (staff, trajectories, budgets, jobs, policy),
+keeps the stock counters that monthly snapshots read, and writes rows to the ``Recorder``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from typing import Generator
+
+import numpy as np
+import pandas as pd
+import simpy
+
+from simulation import lifecycle
+from simulation.budgets import BudgetLine
+from simulation.client import OTHER_EXIT_REASONS, Activity, Client, ExitReason
+from simulation.inflow import arrivals
+from simulation.jobs import JobMarket
+from simulation.phases import Assessor
+from simulation.policy import PolicyRules
+from simulation.population import initial_rung, initial_stock
+from simulation.records import Recorder
+from simulation.rng import Streams
+from simulation.scenario.schema import Scenario, ThreatEffect
+from simulation.staff import Staff
+from simulation.trajectories import Programme
+
+CONTACT_ACTIVITY = {"klantmanager": Activity.CONTACT, "review": Activity.REVIEW}
+
+
+class World:
+    """Everything one replication needs; ``run()`` returns the recorded tables."""
+
+    def __init__(self, scenario: Scenario, seed: int, replication: int = 0, event_log: bool = True) -> None:
+        self.scenario = scenario
+        self.env = simpy.Environment()
+        self.streams = Streams(seed, replication)
+        clock = scenario.clock
+        self.start_date = clock.start
+        self.warmup = clock.warmup
+        self.horizon = clock.horizon
+        self.t_end = clock.horizon + clock.follow_up
+        self._calendar()
+        self._hazard_tables()
+        self.half_life = scenario.attention.decay_half_life
+        self.clients: list[Client] = []
+        self.last_contact = np.full(1024, -np.inf)
+        self.on_benefit = np.zeros(1024, dtype=bool)
+        self.stock = 0
+        self.rung_counts = [0] * 7
+        self.group_counts: Counter[str] = Counter()
+        self.month: Counter[str] = Counter()
+        resources = ["klantmanager", *scenario.services, *scenario.trajectories]
+        self.recorder = Recorder(event_log, resources)
+        self.assessor = Assessor(scenario.assessment)
+        self.policy = PolicyRules(self)
+        self.budgets = {name: BudgetLine(self, name, spec) for name, spec in scenario.budgets.items()}
+        self.staff = Staff(self)
+        self.trajectories = {name: Programme(self, name, spec) for name, spec in scenario.trajectories.items()}
+        self.jobs = JobMarket(self)
+
+    # --- calendar -------------------------------------------------------------------------
+
+    def _calendar(self) -> None:
+        start = self.start_date
+        self.year_starts = [0.0]
+        self.calendar_years = [start.year]
+        year = start.year + 1
+        while (t := self.day_of(dt.date(year, 1, 1))) < self.t_end:
+            self.year_starts.append(t)
+            self.calendar_years.append(year)
+            year += 1
+        self.month_ends: list[tuple[float, str]] = []
+        first = dt.date(start.year, start.month, 1)
+        while True:
+            nxt = (first + dt.timedelta(days=32)).replace(day=1)
+            t = self.day_of(nxt)
+            if t > self.t_end + 1e-9:
+                break
+            self.month_ends.append((t, first.strftime("%Y-%m")))
+            first = nxt
+
+    def day_of(self, date: dt.date) -> float:
+        return float((date - self.start_date).days)
+
+    def calendar_year(self, now: float) -> int:
+        return (pd.Timestamp(self.start_date) + pd.Timedelta(days=now)).year
+
+    def fraction_of_year(self, now: float) -> float:
+        moment = pd.Timestamp(self.start_date) + pd.Timedelta(days=now)
+        return (moment.dayofyear - 1 + moment.hour / 24) / (366 if moment.is_leap_year else 365)
+
+    # --- hazard tables (built once, read on the hot path) -------------------------------------
+
+    def _hazard_tables(self) -> None:
+        spec = self.scenario
+        self.base_work_rate = dict(spec.work_exit.base_rate_by_phase)
+        self.band_starts = [band.after for band in spec.work_exit.duration_bands]
+        self.band_multipliers = [band.multiplier for band in spec.work_exit.duration_bands]
+        by_year = spec.work_exit.labour_market_by_year
+        self.labour_market = [by_year.get(year, 1.0) for year in self.calendar_years]
+        self.labour_market_changes = []
+        for i, value in enumerate(self.labour_market):
+            later = [self.year_starts[j] for j in range(i + 1, len(self.labour_market)) if self.labour_market[j] != value]
+            self.labour_market_changes.append(later[0] if later else math.inf)
+        rates = spec.other_exits.rates
+        self.other_rates = tuple(getattr(rates, reason.name.lower()) for reason in OTHER_EXIT_REASONS)
+        self.threat: dict[str, ThreatEffect] = {
+            group: getattr(spec.sanctions.threat, lifecycle.strictest_mode(self, group)) for group in spec.policy.groups
+        }
+
+    def pension_time(self, client: Client) -> float:
+        return client.birth + self.scenario.other_exits.pension_age * 365.25
+
+    def next_drift(self, client: Client) -> float:
+        """Without contact for ``drift_after_no_contact`` a client may slide down the ladder (rungs 2-3)."""
+        if client.rung <= 1 or client.rung >= 4:
+            return math.inf
+        reference = max(self.last_contact[client.id], client.drift_ref)
+        return reference + self.scenario.ladder.drift_after_no_contact
+
+    # --- clients and stock ------------------------------------------------------------------
+
+    def new_client(self, origin: str) -> Client:
+        client = Client(len(self.clients), self.streams.client_luck(len(self.clients)), origin)
+        self.clients.append(client)
+        if client.id >= len(self.last_contact):
+            size = len(self.last_contact)
+            self.last_contact = np.concatenate([self.last_contact, np.full(size, -np.inf)])
+            self.on_benefit = np.concatenate([self.on_benefit, np.zeros(size, dtype=bool)])
+        return client
+
+    def record(self, client: Client, activity: Activity, resource: int = 0) -> None:
+        self.recorder.event(client.id, self.env.now, activity, resource)
+
+    def count(self, key: str, n: int = 1) -> None:
+        self.month[key] += n
+
+    def enter_stock(self, client: Client, now: float, inflow: bool) -> None:
+        self.stock += 1
+        self.on_benefit[client.id] = True
+        self.rung_counts[client.rung] += 1
+        if client.group:
+            self.group_counts[client.group] += 1
+        if inflow:
+            self.month["inflow_reentry" if client.spell_no > 1 else "inflow_new"] += 1
+
+    def leave_stock(self, client: Client, now: float, reason: ExitReason) -> None:
+        self.stock -= 1
+        self.on_benefit[client.id] = False
+        self.rung_counts[client.rung] -= 1
+        self.group_counts[client.group] -= 1
+        self.month["exits_" + reason.name.lower()] += 1
+        sanctioned = client.sanction_effect_until > client.entry_time
+        self.recorder.spells.append((client.id, client.spell_no, client.spell_start, now, int(reason),
+                                     client.group, client.phase, sanctioned))
+        self.record(client, Activity.EXIT)
+
+    def set_rung(self, client: Client, rung: int) -> None:
+        if client.on_benefit:
+            self.rung_counts[client.rung] -= 1
+            self.rung_counts[rung] += 1
+        client.rung = rung
+
+    def set_group(self, client: Client, group: str) -> None:
+        if client.on_benefit and group != client.group:
+            if client.group:
+                self.group_counts[client.group] -= 1
+            self.group_counts[group] += 1
+        client.group = group
+
+    def note_contact(self, client: Client, by: str, now: float) -> None:
+        client.n_contacts += 1
+        self.last_contact[client.id] = now
+        self.month["contacts"] += 1
+        self.month["contacts_" + client.group] += 1
+        activity = CONTACT_ACTIVITY.get(by, Activity.SERVICE_CONTACT)
+        code = self.recorder.resource_code(by) if activity == Activity.SERVICE_CONTACT or by == "klantmanager" else 0
+        self.record(client, activity, code)
+
+    # --- intake ---------------------------------------------------------------------------------
+
+    def deter(self, client: Client, activity: Activity) -> None:
+        client.state = "gone"
+        self.count("deterred")
+        self.record(client, activity)
+
+    def admit(self, client: Client) -> None:
+        lifecycle.start_spell(self, client, self.env.now)
+        self.intake(client, reentry=False)
+
+    def intake(self, client: Client, reentry: bool) -> None:
+        """Intake: assessment, group and handler; a contact when the policy holds an intake talk."""
+        now = self.env.now
+        self.record(client, Activity.BENEFIT_START)
+        self.policy.assess_and_route(client, now)
+        if not reentry:
+            self.set_rung(client, initial_rung(self, client.true_phase, client.luck))
+        if self.scenario.policy.intake_assessment:
+            self.note_contact(client, "review", now)
+        lifecycle.reschedule(self, client)
+
+    def _populate(self) -> None:
+        rng = self.streams.decisions
+        for client, elapsed, since_contact in initial_stock(self):
+            lifecycle.start_spell(self, client, 0.0, elapsed, inflow=False)
+            self.last_contact[client.id] = -since_contact
+            self.policy.assess_and_route(client, 0.0)
+            self.set_rung(client, initial_rung(self, client.true_phase, client.luck))
+            interval = self.scenario.policy.groups[client.group].review_interval
+            if interval is not None:
+                due = interval - since_contact
+                client.next_review = due if due > 0 else float(rng.uniform(0.0, interval))
+            lifecycle.reschedule(self, client)
+
+    # --- what services and sanctions do ------------------------------------------------------
+
+    def impose_sanction(self, client: Client, now: float, obligation: str) -> None:
+        """Maatregel: a benefit cut for a while, a higher exit hazard, less trust (calibration.md §B)."""
+        spec = self.scenario.sanctions
+        cut_per_day = spec.benefit_cut_share * self.scenario.benefits.monthly_norm[client.household]
+        client.sanction_cut_until = now + spec.cut_duration
+        client.sanction_effect_until = now + spec.effect_duration
+        client.trust *= 1.0 - spec.trust_loss
+        client.noncompliance_factor *= spec.repeat_noncompliance_factor
+        client.n_sanctions += 1
+        self.recorder.sanctions.append((client.id, now, obligation, cut_per_day, client.sanction_cut_until))
+        self.count("sanctions")
+        self.record(client, Activity.SANCTION)
+
+    def place(self, client: Client, kind: str, by: str) -> None:
+        """A volunteer-work placement (rung 4) or a social-activity start (rung 3)."""
+        rung, duration, activity = (
+            (4, self.scenario.ladder.volunteer_work_duration, Activity.VOLUNTEER_WORK_START)
+            if kind == "volunteer_work"
+            else (3, self.scenario.ladder.social_activity_duration, Activity.SOCIAL_ACTIVITY_START)
+        )
+        now = self.env.now
+        self.recorder.placements.append((client.id, now, kind, by))
+        self.count(kind)
+        self.record(client, activity, self.recorder.resource_code(by))
+        if client.rung < rung:
+            self.set_rung(client, rung)
+        client.placement_rung = rung
+        client.placement_until = now + duration.sample(self.streams.services)
+
+    def end_placement(self, client: Client) -> None:
+        client.placement_until = math.inf
+        if client.rung == client.placement_rung and client.rung > 1:
+            self.set_rung(client, client.rung - 1)
+
+    def back_to_social_services(self, client: Client, by: str) -> None:
+        """The team hands the client back to Sociale Zaken, ready for steps toward work (seed 002)."""
+        self.count("back_to_social_services")
+        self.recorder.placements.append((client.id, self.env.now, "back_to_social_services", by))
+        self.record(client, Activity.BACK_TO_SOCIAL_SERVICES, self.recorder.resource_code(by))
+        client.handler_override = "klantmanager"
+        self.policy.assign_handler(client, self.env.now)
+
+    def ladder_drift(self, client: Client, now: float) -> None:
+        client.drift_ref = now
+        if self.streams.decisions.random() < self.scenario.ladder.drift_down_probability:
+            self.set_rung(client, client.rung - 1)
+            self.record(client, Activity.LADDER_DRIFT)
+
+    # --- monthly snapshot and the run ----------------------------------------------------------
+
+    def _snapshots(self) -> Generator[simpy.Event, None, None]:
+        env = self.env
+        for t, label in self.month_ends:
+            yield env.timeout(t - env.now)
+            self.recorder.monthly.append(self._snapshot_row(t, label))
+            self.month = Counter()
+
+    def _snapshot_row(self, t: float, label: str) -> dict:
+        period = "warmup" if t <= self.warmup + 1e-9 else ("observation" if t <= self.horizon + 1e-9 else "follow_up")
+        stale = self.on_benefit & (t - self.last_contact > 365.25)
+        row = {"month": label, "time": t, "period": period, "stock": self.stock,
+               "no_contact_12m": int(stale.sum())}
+        row.update({f"rung_{r}": self.rung_counts[r] for r in range(1, 7)})
+        row.update({f"group_{g}": self.group_counts[g] for g in self.scenario.policy.groups})
+        for name, pool in self.staff.pools().items():
+            row.update(self._resource_columns(name, pool))
+        for name, desk in self.staff.services.items():
+            row.update(self._resource_columns(name, desk.resource))
+        for name, programme in self.trajectories.items():
+            row.update(self._resource_columns(name, programme.resource))
+        row.update({f"budget_{name}": line.level for name, line in self.budgets.items()})
+        row.update(self.month)
+        return row
+
+    @staticmethod
+    def _resource_columns(name: str, resource: simpy.PriorityResource | None) -> dict[str, int]:
+        if resource is None:
+            return {f"{name}_capacity": 0, f"{name}_busy": 0, f"{name}_queue": 0}
+        return {f"{name}_capacity": resource.capacity, f"{name}_busy": resource.count,
+                f"{name}_queue": len(resource.queue)}
+
+    def run(self) -> dict[str, pd.DataFrame]:
+        self._populate()
+        self.env.process(arrivals(self))
+        self.env.process(self._snapshots())
+        self.env.run(until=self.t_end)
+        for client in self.clients:
+            if client.on_benefit:
+                self.recorder.spells.append((client.id, client.spell_no, client.spell_start, math.nan,
+                                             int(ExitReason.CENSORED), client.group, client.phase,
+                                             client.sanction_effect_until > client.entry_time))
+        self.jobs.close_open_jobs(self.t_end)
+        tables = self.recorder.tables(pd.Timestamp(self.start_date))
+        tables["clients"] = self._client_table()
+        return tables
+
+    def events_scheduled(self) -> int:
+        """SimPy's event counter: how many events this run scheduled (and so processed)."""
+        return next(self.env._eid)  # noqa: SLF001 - SimPy keeps no public counter
+
+    def _client_table(self) -> pd.DataFrame:
+        from simulation.client import BARRIER_BIT
+
+        rows = []
+        for c in self.clients:
+            row = {"client": c.id, "origin": c.origin, "state": c.state, "age_at_end": c.age(self.t_end),
+                   "male": c.male, "household": c.household, "migrant": c.migrant, "statushouder": c.statushouder,
+                   "education": c.education, "motivation": c.motivation, "trust": c.trust, "phase": c.phase,
+                   "true_phase": c.true_phase, "group": c.group, "rung": c.rung, "spells": c.spell_no,
+                   "jobs": c.job_no, "contacts": c.n_contacts, "sanctions": c.n_sanctions,
+                   "last_contact": self.last_contact[c.id]}
+            row.update({f"barrier_{name}": bool(c.barriers & bit) for name, bit in BARRIER_BIT.items()})
+            rows.append(row)
+        return pd.DataFrame(rows)

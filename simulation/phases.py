@@ -1,0 +1,69 @@
+"""Phase assessment (fase 1-5): a distance-to-work score, cut into phases, with assessor noise.
+
+The *true* phase is the score without noise; it drives the client's chances. The *assessed*
+phase adds noise and is what policy sees: it routes the client to a group. Reassessment on
+contact redraws the noise, so phases move both ways (the critique of seed 004: the label
+becomes a verdict unless it is reassessed).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from simulation.client import BARRIER_BIT, Client
+from simulation.scenario.schema import BARRIERS, Assessment
+
+if TYPE_CHECKING:
+    from simulation.model import World
+
+
+class Assessor:
+    """Scores clients; precomputes the barrier part of the score for all 256 barrier sets."""
+
+    def __init__(self, spec: Assessment) -> None:
+        self.spec = spec
+        weights = [getattr(spec.barrier_weights, name) for name in BARRIERS]
+        self.barrier_score = np.zeros(1 << len(BARRIERS))
+        for mask in range(len(self.barrier_score)):
+            self.barrier_score[mask] = sum(w for i, w in enumerate(weights) if mask & (1 << i))
+        self.barrier_score = self.barrier_score.tolist()
+        self.cutoffs = list(spec.phase_cutoffs)
+
+    def score(self, client: Client, now: float) -> float:
+        """Distance to work as an assessor without noise would see it."""
+        spec = self.spec
+        years = min((now - client.spell_start) / 365.25, spec.years_on_benefit_cap)
+        value = self.barrier_score[client.barriers] + spec.years_on_benefit_weight * years
+        value += spec.low_motivation_weight * (1.0 - client.motivation)
+        if client.education == "low":
+            value += spec.low_education_weight
+        if now - client.birth >= 45 * 365.25:
+            value += spec.age_45_plus_weight
+        return value
+
+    def phase_of(self, score: float) -> int:
+        return 1 + bisect_right(self.cutoffs, score)
+
+    def true_phase(self, client: Client, now: float) -> int:
+        return 1 + bisect_right(self.cutoffs, self.score(client, now))
+
+    def assess(self, client: Client, now: float, rng: np.random.Generator) -> int:
+        """Set the assessed and true phase; returns the assessed phase."""
+        score = self.score(client, now)
+        client.true_phase = self.phase_of(score)
+        noise = rng.normal(0.0, self.spec.noise_sd) if self.spec.noise_sd > 0 else 0.0
+        client.phase = self.phase_of(score + noise)
+        return client.phase
+
+
+def remove_one_barrier(world: World, client: Client, rng: np.random.Generator) -> str | None:
+    """Care, debt help or a trajectory takes away one barrier the client has (chosen at random)."""
+    present = [name for name in BARRIERS if client.barriers & BARRIER_BIT[name]]
+    if not present:
+        return None
+    name = present[int(rng.integers(len(present)))]
+    client.barriers &= ~BARRIER_BIT[name]
+    return name

@@ -1,0 +1,164 @@
+"""What a contact does under a municipality's policy: attention, reassessment, monitoring and
+sanctions, tegenprestatie, referral with voluntary or obligatory uptake, personal budgets.
+
+Groups (drie groepen) come from the assessed phase through ``policy.phase_to_group``; a group
+says who handles the client (klantmanager, a service such as the wijkteam, or nobody), how
+often it is seen, which obligations are enforced, asked or waived, and where it is referred.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from simulation.client import Activity, Client
+from simulation.lifecycle import current_motivation, reschedule
+from simulation.phases import remove_one_barrier
+from simulation.scenario.schema import KLANTMANAGER, NO_HANDLER, Group
+
+if TYPE_CHECKING:
+    from simulation.model import World
+
+REVIEW = "review"
+OBLIGATIONS = ("job_search", "tegenprestatie")
+
+
+class PolicyRules:
+    """The contact logic; draws come from the shared ``decisions`` stream."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.spec = world.scenario.policy
+        self.rng = world.streams.decisions
+
+    # --- groups and handlers -----------------------------------------------------------
+
+    def assess_and_route(self, client: Client, now: float) -> None:
+        """(Re)assess the phase, put the client in its group, and hand it to the group's handler."""
+        world = self.world
+        current_motivation(world, client, now)
+        world.assessor.assess(client, now, self.rng)
+        world.record(client, Activity.ASSESSMENT)
+        world.set_group(client, self.spec.phase_to_group[client.phase])
+        self.assign_handler(client, now)
+
+    def handler_for(self, client: Client) -> str:
+        return client.handler_override or self.spec.groups[client.group].handler
+
+    def assign_handler(self, client: Client, now: float) -> None:
+        """Start the handler's episode; stop the previous handler's if it changed."""
+        handler = self.handler_for(client)
+        if handler == client.handler:
+            return
+        if client.handler_stop is not None and not client.handler_stop.triggered:
+            client.handler_stop.succeed()
+        client.handler = handler
+        client.has_klantmanager = False
+        client.handler_stop = self.world.env.event()
+        group = self.spec.groups[client.group]
+        client.next_review = now + group.review_interval if group.review_interval is not None else math.inf
+        if handler == KLANTMANAGER:
+            self.world.env.process(self.world.staff.klantmanager_episode(client))
+        elif handler != NO_HANDLER:
+            engaged = self.accepts(client, group.handler_uptake)
+            self.world.env.process(self.world.staff.services[handler].episode(client, assigned=True, engaged=engaged))
+
+    # --- uptake -------------------------------------------------------------------------
+
+    def accepts(self, client: Client, uptake: str) -> bool:
+        """Voluntary: logistic in motivation and trust. Obligatory: all but rare pertinent refusers."""
+        spec = self.spec.uptake
+        if uptake == "obligatory":
+            return self.rng.random() >= spec.obligatory_refusal
+        logit = (spec.voluntary_intercept + spec.voluntary_motivation_effect * (client.motivation - 0.5)
+                 + spec.voluntary_trust_effect * (client.trust - 0.5))
+        return self.rng.random() < 1.0 / (1.0 + math.exp(-logit))
+
+    # --- the contact ----------------------------------------------------------------------
+
+    def contact(self, client: Client, by: str) -> None:
+        """A klantmanager contact, a yearly review, or a contact inside a service episode."""
+        world = self.world
+        now = world.env.now
+        world.note_contact(client, by, now)
+        service = world.staff.services.get(by)
+        gain = service.spec.attention_multiplier if service is not None else 1.0
+        self.attend(client, now, gain)
+        if service is None:
+            if world.scenario.assessment.reassess_on_contact:
+                self.assess_and_route(client, now)
+            if client.on_benefit:
+                self._monitor(client, now)
+                self._refer(client, now)
+        reschedule(world, client)
+
+    def attend(self, client: Client, now: float, gain: float) -> None:
+        """Attention effect (seed 001): motivation and trust move part of the way toward 1."""
+        spec = self.world.scenario.attention
+        motivation = current_motivation(self.world, client, now)
+        client.motivation = motivation + min(1.0, spec.motivation_gain_per_contact * gain) * (1.0 - motivation)
+        client.trust += min(1.0, spec.trust_gain_per_contact * gain) * (1.0 - client.trust)
+
+    def motivate(self, client: Client, now: float, share: float) -> None:
+        """Motivation moves ``share`` of the way toward 1 (trajectory, personal budget)."""
+        motivation = current_motivation(self.world, client, now)
+        client.motivation = motivation + share * (1.0 - motivation)
+
+    def _monitor(self, client: Client, now: float) -> None:
+        """Monitoring of enforced obligations; a detected violation is sanctioned (maatregel)."""
+        world = self.world
+        spec = world.scenario.sanctions
+        group = self.spec.groups[client.group]
+        for obligation in OBLIGATIONS:
+            mode = getattr(group.obligations, obligation)
+            if obligation == "tegenprestatie" and client.rung < 4:
+                start = getattr(spec.tegenprestatie_start, mode)
+                if self.rng.random() < start:
+                    world.record(client, Activity.TEGENPRESTATIE_START)
+                    world.set_rung(client, 4)
+                    client.placement_rung = 4
+                    client.placement_until = now + world.scenario.ladder.volunteer_work_duration.sample(self.rng)
+            if mode != "enforce":
+                continue
+            p = spec.noncompliance_probability * client.noncompliance_factor
+            p *= max(0.0, 1.0 + spec.noncompliance_motivation_slope * (0.5 - client.motivation))
+            if self.rng.random() < p and self.rng.random() < spec.detection_probability:
+                world.impose_sanction(client, now, obligation)
+                return
+
+    def _refer(self, client: Client, now: float) -> None:
+        world = self.world
+        group: Group = self.spec.groups[client.group]
+        for name, referral in group.service_referrals.items():
+            if client.in_service is None and self.rng.random() < referral.probability:
+                desk = world.staff.services[name]
+                if self.accepts(client, referral.uptake):
+                    world.record(client, Activity.REFERRAL, desk.code)
+                    world.env.process(desk.episode(client, assigned=False, engaged=True))
+                else:
+                    world.record(client, Activity.REFUSAL, desk.code)
+        if client.trajectory is None and group.trajectories and self.rng.random() < group.trajectory_referral.probability:
+            eligible = [name for name in group.trajectories
+                        if world.scenario.trajectories[name].enabled and client.phase in world.scenario.trajectories[name].eligible_phases]
+            if eligible:
+                name = eligible[int(self.rng.integers(len(eligible)))]
+                if self.accepts(client, group.trajectory_referral.uptake):
+                    world.trajectories[name].offer(client)
+                else:
+                    world.record(client, Activity.REFUSAL, world.trajectories[name].code)
+        if group.personal_budget:
+            self._personal_budget(client, now)
+
+    def _personal_budget(self, client: Client, now: float) -> None:
+        """Persoonsgebonden budget (stipejild, seed 004): a small sum per period to remove barriers."""
+        world = self.world
+        spec = world.scenario.personal_budget
+        if now - client.last_personal_budget < spec.period:
+            return
+        if not world.budgets[spec.budget].spend_now(spec.amount, client, "personal_budget"):
+            return
+        client.last_personal_budget = now
+        world.record(client, Activity.PERSONAL_BUDGET)
+        self.motivate(client, now, spec.motivation_gain)
+        if self.rng.random() < spec.barrier_removal and remove_one_barrier(world, client, self.rng):
+            world.record(client, Activity.BARRIER_REMOVED)

@@ -1,0 +1,100 @@
+"""Synthetic clients: the initial stock (drawn in batches) and applicants (drawn one by one).
+
+Defaults in ``scenarios/base.yaml`` reproduce "Who the clients are" in domain.md (seed 000:
+mean age 41, small majority male, more than half single, one in three of migrant origin,
+medical and psychological barriers most common) and the CBS duration profile (calibration.md §A).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from simulation.client import BARRIER_BIT, EDUCATION, HOUSEHOLDS, Client
+from simulation.scenario.schema import BARRIERS
+
+if TYPE_CHECKING:
+    from simulation.model import World
+
+MIN_AGE = 18.0
+
+
+def _barrier_masks(world: World, n: int, rng: np.random.Generator, migrant: np.ndarray,
+                   statushouder: np.ndarray, multiplier: float) -> np.ndarray:
+    spec = world.scenario.population
+    masks = np.zeros(n, dtype=np.int64)
+    for name in BARRIERS:
+        p = np.full(n, getattr(spec.barriers, name) * multiplier)
+        if name == "language":  # the language barrier is a migrant's (seed 002: statushouders mostly face language only)
+            p = np.where(migrant, p, 0.0)
+            p = np.where(statushouder, spec.language_barrier_statushouder, p)
+        masks |= np.where(rng.random(n) < np.clip(p, 0.0, 1.0), BARRIER_BIT[name], 0)
+    return masks
+
+
+def _attributes(world: World, n: int, rng: np.random.Generator, ages: np.ndarray,
+                barrier_multiplier: float, motivation_shift: float) -> dict[str, np.ndarray]:
+    spec = world.scenario.population
+    pension_age = world.scenario.other_exits.pension_age
+    household_p = [getattr(spec.household, h) for h in HOUSEHOLDS]
+    education_p = [getattr(spec.education, e) for e in EDUCATION]
+    migrant = rng.random(n) < spec.migrant_background
+    statushouder = migrant & (rng.random(n) < spec.statushouder_share_of_migrants)
+    return {
+        "age": np.clip(ages, MIN_AGE, pension_age - 1e-3),
+        "male": rng.random(n) < spec.share_male,
+        "household": rng.choice(len(HOUSEHOLDS), size=n, p=household_p),
+        "education": rng.choice(len(EDUCATION), size=n, p=education_p),
+        "migrant": migrant,
+        "statushouder": statushouder,
+        "barriers": _barrier_masks(world, n, rng, migrant, statushouder, barrier_multiplier),
+        "motivation": np.clip(spec.motivation.sample(rng, n) + motivation_shift, 0.0, 1.0),
+        "trust": np.clip(spec.trust.sample(rng, n), 0.0, 1.0),
+    }
+
+
+def _apply(client: Client, attrs: dict[str, np.ndarray], i: int, now: float) -> None:
+    client.birth = now - float(attrs["age"][i]) * 365.25
+    client.male = bool(attrs["male"][i])
+    client.household = HOUSEHOLDS[int(attrs["household"][i])]
+    client.education = EDUCATION[int(attrs["education"][i])]
+    client.migrant = bool(attrs["migrant"][i])
+    client.statushouder = bool(attrs["statushouder"][i])
+    client.barriers = int(attrs["barriers"][i])
+    client.motivation = client.motivation_base = float(attrs["motivation"][i])
+    client.trust = float(attrs["trust"][i])
+
+
+def initial_stock(world: World) -> list[tuple[Client, float, float]]:
+    """The clients on benefit at the start, with (elapsed spell length, days since last contact)."""
+    spec = world.scenario.population
+    rng = world.streams.population
+    n = spec.initial_stock
+    attrs = _attributes(world, n, rng, spec.age.sample(rng, n), 1.0, 0.0)
+    elapsed = spec.initial_duration.sample(rng, n)
+    # nobody has been on benefit longer than since turning 18
+    elapsed = np.minimum(elapsed, (attrs["age"] - MIN_AGE) * 365.25)
+    since_contact = spec.time_since_last_contact.sample(rng, n)
+    stock = []
+    for i in range(n):
+        client = world.new_client("initial")
+        _apply(client, attrs, i, 0.0)
+        stock.append((client, float(elapsed[i]), float(since_contact[i])))
+    return stock
+
+
+def applicant(world: World, now: float) -> Client:
+    """A new applicant, drawn from the client's own stream (common random numbers)."""
+    spec = world.scenario.inflow
+    client = world.new_client("inflow")
+    rng = client.luck
+    attrs = _attributes(world, 1, rng, spec.age.sample(rng, 1), spec.barrier_probability_multiplier,
+                        spec.motivation_shift)
+    _apply(client, attrs, 0, now)
+    return client
+
+
+def initial_rung(world: World, phase: int, rng: np.random.Generator) -> int:
+    weights = np.asarray(world.scenario.ladder.initial_rung_by_phase[phase], dtype=float)
+    return 1 + int(rng.choice(6, p=weights / weights.sum()))

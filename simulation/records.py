@@ -1,0 +1,78 @@
+"""The recorder: immutable rows appended during a run, turned into tables once at the end.
+
+Rows are plain tuples in lists (and the event log in typed arrays) because they are written
+on the hot path; ``tables()`` turns them into pandas DataFrames after the run. Outcomes are
+computed from these tables only (``simulation.outcomes``), never from model internals.
+"""
+
+from __future__ import annotations
+
+from array import array
+
+import pandas as pd
+
+from simulation.client import Activity, ExitReason
+
+SPELL_COLUMNS = ("client", "spell_no", "start", "end", "reason", "group_at_exit", "phase_at_exit", "sanctioned")
+JOB_COLUMNS = ("client", "job_no", "start", "end", "job_type", "returned", "via")
+WAIT_COLUMNS = ("resource", "client", "kind", "requested", "started", "served")
+SANCTION_COLUMNS = ("client", "time", "obligation", "cut_per_day", "cut_until")
+PLACEMENT_COLUMNS = ("client", "time", "kind", "by")
+BUDGET_COLUMNS = ("time", "budget", "amount", "kind", "client", "item", "level_after")
+
+
+class Recorder:
+    """Collects what happened; the only writer of result rows."""
+
+    def __init__(self, event_log: bool, resources: list[str]) -> None:
+        self.event_log = event_log
+        self.resource_names = ["", *resources]
+        self._resource_code = {name: i for i, name in enumerate(self.resource_names)}
+        self.ev_client = array("l")
+        self.ev_time = array("d")
+        self.ev_activity = array("h")
+        self.ev_resource = array("h")
+        self.spells: list[tuple] = []
+        self.jobs: list[tuple] = []
+        self.waits: list[tuple] = []
+        self.sanctions: list[tuple] = []
+        self.placements: list[tuple] = []
+        self.budget: list[tuple] = []
+        self.monthly: list[dict] = []
+
+    def resource_code(self, name: str) -> int:
+        return self._resource_code[name]
+
+    def event(self, client: int, time: float, activity: Activity, resource: int = 0) -> None:
+        """One row of the event log (case id, activity, timestamp, resource)."""
+        if self.event_log:
+            self.ev_client.append(client)
+            self.ev_time.append(time)
+            self.ev_activity.append(activity)
+            self.ev_resource.append(resource)
+
+    def tables(self, start_date: pd.Timestamp) -> dict[str, pd.DataFrame]:
+        """All rows as DataFrames; times stay in days since the start (``time`` columns)."""
+        spells = pd.DataFrame(self.spells, columns=SPELL_COLUMNS)
+        spells["reason"] = pd.Categorical.from_codes(
+            spells["reason"].astype(int), categories=[r.name.lower() for r in sorted(ExitReason)]
+        ) if len(spells) else pd.Series(dtype="category")
+        events = pd.DataFrame({
+            "case_id": pd.Series(self.ev_client, dtype="int64"),
+            "time": pd.Series(self.ev_time, dtype="float64"),
+            "activity": pd.Categorical.from_codes(
+                [int(a) - 1 for a in self.ev_activity], categories=[a.name.lower() for a in Activity]
+            ),
+            "resource": pd.Categorical.from_codes(list(self.ev_resource), categories=self.resource_names),
+        })
+        events.insert(2, "timestamp", start_date + pd.to_timedelta(events["time"], unit="D"))
+        return {
+            "spells": spells,
+            "jobs": pd.DataFrame(self.jobs, columns=JOB_COLUMNS),
+            "waits": pd.DataFrame(self.waits, columns=WAIT_COLUMNS),
+            "sanctions": pd.DataFrame(self.sanctions, columns=SANCTION_COLUMNS),
+            "placements": pd.DataFrame(self.placements, columns=PLACEMENT_COLUMNS),
+            "budget": pd.DataFrame(self.budget, columns=BUDGET_COLUMNS),
+            "monthly": pd.DataFrame(self.monthly),
+            "events": events,
+        }

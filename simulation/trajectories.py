@@ -1,0 +1,148 @@
+"""The trajectory catalogue: slots, waiting lists, costs, contracts, drop-out, lock-in, effects.
+
+A referral first meets the offer effect (seed 001: offered a secondment place, half of the
+'bottom of phase 4' ended their benefit themselves), then the budget (committed when granted,
+the unused part refunded), then the waiting list for a slot. In the trajectory the exit
+hazard is multiplied by ``lock_in_multiplier``; completion applies ``on_completion``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Generator
+
+import simpy
+
+from simulation.client import Activity, Client, ExitReason
+from simulation.lifecycle import reschedule
+from simulation.phases import remove_one_barrier
+from simulation.scenario.schema import Trajectory
+from simulation.staff import _request, make_resource
+
+if TYPE_CHECKING:
+    from simulation.model import World
+
+
+class Programme:
+    """One catalogue entry with its slots (a PriorityResource) and its budget line."""
+
+    def __init__(self, world: World, name: str, spec: Trajectory) -> None:
+        self.world = world
+        self.name = name
+        self.spec = spec
+        self.code = world.recorder.resource_code(name)
+        self.resource = make_resource(world.env, spec.slots)
+        self.budget = world.budgets[spec.budget]
+        self.rng = world.streams.trajectories
+
+    def _priority(self, client: Client) -> int:
+        if self.spec.queue == "lowest_phase_first":
+            return client.phase
+        if self.spec.queue == "highest_phase_first":
+            return -client.phase
+        return 0
+
+    def offer(self, client: Client) -> None:
+        """A referral the client accepted: start its episode."""
+        client.trajectory = self.name
+        self.world.record(client, Activity.TRAJECTORY_OFFER, self.code)
+        self.world.env.process(self._episode(client))
+
+    def _episode(self, client: Client) -> Generator[simpy.Event, None, None]:
+        world, env, spec = self.world, self.world.env, self.spec
+        try:
+            if client.luck.random() < spec.offer_self_exit_probability:
+                # the offer effect: the client turns out to have (or finds) work of its own
+                world.jobs.exit_to_work(client, env.now, job_type=None, via=f"offer:{self.name}")
+                return
+            planned = spec.duration.sample(self.rng)
+            fixed = 0.0 if spec.contract == "no_cure_no_pay" else spec.cost_start + spec.cost_per_month * planned
+            bonus = spec.contract_bonus if spec.contract in ("no_cure_no_pay", "bonus_malus") else 0.0
+            cost = fixed + bonus
+            if self.budget.spec.when_spent == "refuse" and not self.budget.can_afford(cost):
+                self.budget._book(client, "refused", 0.0, self.name)
+                world.record(client, Activity.BUDGET_REFUSED, self.code)
+                return
+            if cost > 0:
+                with self.budget.container.get(cost) as grant:
+                    outcome = yield grant | client.left
+                    if grant not in outcome:
+                        return
+                self.budget.committed(cost, client, self.name)
+            finished = yield from self._run(client, planned, fixed, bonus)
+            if not finished:
+                return
+        finally:
+            if client.trajectory == self.name:
+                client.trajectory = None
+
+    def _run(self, client: Client, planned: float, fixed: float, bonus: float) -> Generator[simpy.Event, None, bool]:
+        world, env, spec = self.world, self.world.env, self.spec
+        requested = env.now
+        world.record(client, Activity.QUEUE, self.code)
+        with _request(self.resource, env, self._priority(client)) as slot:
+            outcome = yield slot | client.left
+            if slot not in outcome:
+                world.recorder.waits.append((self.name, client.id, "trajectory", requested, math.nan, False))
+                self.budget.refund(fixed + bonus, client, self.name)
+                return False
+            world.recorder.waits.append((self.name, client.id, "trajectory", requested, env.now, True))
+            world.record(client, Activity.TRAJECTORY_START, self.code)
+            started = env.now
+            client.trajectory_multiplier = spec.lock_in_multiplier
+            client.trajectory_until = math.inf
+            reschedule(world, client)
+            drops_out = self.rng.random() < spec.dropout_probability
+            length = planned * self.rng.random() if drops_out else planned
+            yield env.timeout(length) | client.left
+            used = env.now - started
+            if spec.contract != "no_cure_no_pay":  # cost_per_month is held in euros per day
+                self.budget.refund(spec.cost_per_month * max(planned - used, 0.0), client, self.name)
+            if not client.on_benefit:
+                self._settle_contract(client, bonus, cured=client.exit_reason == ExitReason.WORK)
+                return False
+            client.trajectory_until = -math.inf
+            client.trajectory_multiplier = 1.0
+            if drops_out:
+                world.record(client, Activity.TRAJECTORY_DROPOUT, self.code)
+                self._settle_contract(client, bonus, cured=False)
+                reschedule(world, client)
+                return False
+        world.record(client, Activity.TRAJECTORY_END, self.code)
+        self._complete(client, bonus)
+        return True
+
+    def _complete(self, client: Client, bonus: float) -> None:
+        world, env, effects = self.world, self.world.env, self.spec.on_completion
+        now = env.now
+        if self.rng.random() < effects.exit_to_work_probability:
+            self._settle_contract(client, bonus, cured=True)
+            world.jobs.exit_to_work(client, now, job_type=effects.job_type, via=self.name)
+            return
+        client.trajectory_multiplier = effects.work_hazard_multiplier
+        client.trajectory_until = now + effects.effect_duration
+        if effects.phase_change:
+            client.phase = min(5, max(1, client.phase + effects.phase_change))
+            world.set_group(client, world.scenario.policy.phase_to_group[client.phase])
+            world.policy.assign_handler(client, now)
+        if client.rung < effects.ladder_rung_min:
+            world.set_rung(client, effects.ladder_rung_min)
+        if effects.motivation_gain:
+            world.policy.motivate(client, now, effects.motivation_gain)
+        if self.rng.random() < effects.barrier_removal and remove_one_barrier(world, client, self.rng):
+            world.record(client, Activity.BARRIER_REMOVED, self.code)
+        if bonus > 0:
+            env.process(self._await_cure(client, bonus, now + self.spec.contract_window))
+        reschedule(world, client)
+
+    def _await_cure(self, client: Client, bonus: float, deadline: float) -> Generator[simpy.Event, None, None]:
+        """No-cure-no-pay / bonus: paid only if the client leaves for work within the window."""
+        env = self.world.env
+        left = client.left
+        yield env.timeout(max(deadline - env.now, 0.0)) | left
+        cured = left.triggered and client.exit_reason == ExitReason.WORK and not client.on_benefit
+        self._settle_contract(client, bonus, cured=cured)
+
+    def _settle_contract(self, client: Client, bonus: float, cured: bool) -> None:
+        if bonus > 0 and not cured:
+            self.budget.refund(bonus, client, self.name)
