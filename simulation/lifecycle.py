@@ -70,11 +70,23 @@ def other_rates(world: World, client: Client, now: float) -> list[tuple[ExitReas
         index = OTHER_EXIT_REASONS.index(ExitReason.EDUCATION)
         rates[index] *= world.scenario.other_exits.education_multiplier_under_27
     pairs = list(zip(OTHER_EXIT_REASONS, rates))
-    enforcement = world.threat[client.group].enforcement_exit_rate
-    if now < client.sanction_effect_until:
-        enforcement += world.scenario.sanctions.enforcement_exit_rate
-    pairs.append((ExitReason.ENFORCEMENT, enforcement))
+    pairs.append((ExitReason.ENFORCEMENT, _enforcement_rate(world, client, now)))
     return pairs
+
+
+def _enforcement_rate(world: World, client: Client, now: float) -> float:
+    rate = world.threat[client.group].enforcement_exit_rate
+    if now < client.sanction_effect_until:
+        rate += world.scenario.sanctions.enforcement_exit_rate
+    return rate
+
+
+def _other_rate(world: World, client: Client, now: float) -> tuple[float, float]:
+    """Total of ``other_rates`` without building the list, and when turning 27 changes it."""
+    turns_27 = client.birth + 27 * 365.25
+    young = now < turns_27
+    total = world.other_rate_young if young else world.other_rate_adult
+    return total + _enforcement_rate(world, client, now), turns_27 if young else INF
 
 
 def reschedule(world: World, client: Client) -> None:
@@ -88,7 +100,8 @@ def reschedule(world: World, client: Client) -> None:
         client.e_other = max(client.e_other - client.rate_other * spent_for, 0.0)
     client.rate_time = now
     client.rate_work, next_change = _work_rate(world, client, now)
-    client.rate_other = sum(rate for _, rate in other_rates(world, client, now))
+    client.rate_other, turns_27 = _other_rate(world, client, now)
+    next_change = min(next_change, turns_27)
     if client.motivation != client.motivation_base and abs(client.motivation - client.motivation_base) > 0.01:
         next_change = min(next_change, now + world.half_life)
     next_change = min(next_change, client.placement_until)

@@ -110,6 +110,8 @@ class World:
             self.labour_market_changes.append(later[0] if later else math.inf)
         rates = spec.other_exits.rates
         self.other_rates = tuple(getattr(rates, reason.name.lower()) for reason in OTHER_EXIT_REASONS)
+        self.other_rate_adult = sum(self.other_rates)
+        self.other_rate_young = self.other_rate_adult + rates.education * (spec.other_exits.education_multiplier_under_27 - 1.0)
         self.threat: dict[str, ThreatEffect] = {
             group: getattr(spec.sanctions.threat, lifecycle.strictest_mode(self, group)) for group in spec.policy.groups
         }

@@ -20,35 +20,40 @@ if TYPE_CHECKING:
 MIN_AGE = 18.0
 
 
-def _barrier_masks(world: World, n: int, rng: np.random.Generator, migrant: np.ndarray,
+def _barrier_masks(world: World, draws: np.ndarray, migrant: np.ndarray,
                    statushouder: np.ndarray, multiplier: float) -> np.ndarray:
+    """One column of uniforms per barrier; a barrier is present when its uniform is below its share."""
     spec = world.scenario.population
-    masks = np.zeros(n, dtype=np.int64)
-    for name in BARRIERS:
-        p = np.full(n, getattr(spec.barriers, name) * multiplier)
+    masks = np.zeros(len(draws), dtype=np.int64)
+    for column, name in enumerate(BARRIERS):
+        p = np.full(len(draws), getattr(spec.barriers, name) * multiplier)
         if name == "language":  # the language barrier is a migrant's (seed 002: statushouders mostly face language only)
             p = np.where(migrant, p, 0.0)
             p = np.where(statushouder, spec.language_barrier_statushouder, p)
-        masks |= np.where(rng.random(n) < np.clip(p, 0.0, 1.0), BARRIER_BIT[name], 0)
+        masks |= np.where(draws[:, column] < np.clip(p, 0.0, 1.0), BARRIER_BIT[name], 0)
     return masks
+
+
+def _categorical(shares: list[float], uniforms: np.ndarray) -> np.ndarray:
+    """Index of the category each uniform falls in (faster than Generator.choice for small n)."""
+    return np.minimum(np.searchsorted(np.cumsum(shares), uniforms, side="right"), len(shares) - 1)
 
 
 def _attributes(world: World, n: int, rng: np.random.Generator, ages: np.ndarray,
                 barrier_multiplier: float, motivation_shift: float) -> dict[str, np.ndarray]:
     spec = world.scenario.population
     pension_age = world.scenario.other_exits.pension_age
-    household_p = [getattr(spec.household, h) for h in HOUSEHOLDS]
-    education_p = [getattr(spec.education, e) for e in EDUCATION]
-    migrant = rng.random(n) < spec.migrant_background
-    statushouder = migrant & (rng.random(n) < spec.statushouder_share_of_migrants)
+    draws = rng.random((n, 5 + len(BARRIERS)))
+    migrant = draws[:, 0] < spec.migrant_background
+    statushouder = migrant & (draws[:, 1] < spec.statushouder_share_of_migrants)
     return {
         "age": np.clip(ages, MIN_AGE, pension_age - 1e-3),
-        "male": rng.random(n) < spec.share_male,
-        "household": rng.choice(len(HOUSEHOLDS), size=n, p=household_p),
-        "education": rng.choice(len(EDUCATION), size=n, p=education_p),
+        "male": draws[:, 2] < spec.share_male,
+        "household": _categorical([getattr(spec.household, h) for h in HOUSEHOLDS], draws[:, 3]),
+        "education": _categorical([getattr(spec.education, e) for e in EDUCATION], draws[:, 4]),
         "migrant": migrant,
         "statushouder": statushouder,
-        "barriers": _barrier_masks(world, n, rng, migrant, statushouder, barrier_multiplier),
+        "barriers": _barrier_masks(world, draws[:, 5:], migrant, statushouder, barrier_multiplier),
         "motivation": np.clip(spec.motivation.sample(rng, n) + motivation_shift, 0.0, 1.0),
         "trust": np.clip(spec.trust.sample(rng, n), 0.0, 1.0),
     }
@@ -97,4 +102,4 @@ def applicant(world: World, now: float) -> Client:
 
 def initial_rung(world: World, phase: int, rng: np.random.Generator) -> int:
     weights = np.asarray(world.scenario.ladder.initial_rung_by_phase[phase], dtype=float)
-    return 1 + int(rng.choice(6, p=weights / weights.sum()))
+    return 1 + int(_categorical(list(weights / weights.sum()), rng.random(1))[0])

@@ -11,6 +11,8 @@ comes before participation). Every wait is recorded, served or not.
 from __future__ import annotations
 
 import math
+from bisect import insort_right
+from functools import partial
 from typing import TYPE_CHECKING, Generator
 
 import simpy
@@ -27,13 +29,45 @@ URGENT_PRIORITY = -1
 UNLISTED_PRIORITY = 1_000  # groups a team's group_priority does not list queue last
 
 
-def make_resource(env: simpy.Environment, capacity: int) -> simpy.PriorityResource | None:
+class _InsertionQueue(list):
+    """SimPy's SortedQueue re-sorts the whole queue on every request (a key call per waiting
+    client); inserting by bisection gives the same order (stable: FIFO among equal keys)."""
+
+    def __init__(self, maxlen: int | None = None) -> None:
+        super().__init__()
+        self.maxlen = maxlen
+
+    def append(self, item: simpy.resources.resource.PriorityRequest) -> None:
+        insort_right(self, item, key=_request_key)
+
+
+def _request_key(request: simpy.resources.resource.PriorityRequest) -> tuple:
+    return request.key
+
+
+class QueueResource(simpy.PriorityResource):
+    """A PriorityResource whose waiting list scales to thousands of waiting clients."""
+
+    PutQueue = _InsertionQueue
+
+
+def make_resource(env: simpy.Environment, capacity: int) -> QueueResource | None:
     """SimPy needs capacity > 0; a team with no slots is represented by None (never serves)."""
-    return simpy.PriorityResource(env, capacity=capacity) if capacity > 0 else None
+    return QueueResource(env, capacity=capacity) if capacity > 0 else None
+
+
+class _NeverGranted(simpy.Event):
+    """The request to a team without slots: never granted, usable in ``with`` like a real one."""
+
+    def __enter__(self) -> _NeverGranted:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
 
 
 def _request(resource: simpy.PriorityResource | None, env: simpy.Environment, priority: int) -> simpy.Event:
-    return resource.request(priority=priority) if resource is not None else env.event()
+    return resource.request(priority=priority) if resource is not None else _NeverGranted(env)
 
 
 class ServiceDesk:
@@ -192,10 +226,19 @@ class Staff:
             world.recorder.waits.append(("klantmanager", client.id, "caseload", requested, env.now, True))
             client.has_klantmanager = True
             reschedule(world, client)
-            while not stop.triggered:
-                interval = world.scenario.policy.groups[client.group].contact_interval.sample(world.streams.decisions)
-                yield env.timeout(interval) | stop
-                if stop.triggered:
-                    break
-                world.policy.contact(client, "klantmanager")
+            self._next_contact(client, stop)
+            yield stop  # contacts run as timer callbacks until the handler changes or the client leaves
             client.has_klantmanager = False
+
+    def _next_contact(self, client: Client, stop: simpy.Event) -> None:
+        world = self.world
+        interval = world.scenario.policy.groups[client.group].contact_interval.sample(world.streams.decisions)
+        if world.env.now + interval < world.t_end:
+            world.env.timeout(interval).callbacks.append(partial(self._contact_due, client, stop))
+
+    def _contact_due(self, client: Client, stop: simpy.Event, _event: simpy.Event) -> None:
+        if stop.triggered:
+            return
+        self.world.policy.contact(client, "klantmanager")
+        if not stop.triggered:
+            self._next_contact(client, stop)
