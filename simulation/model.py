@@ -182,6 +182,8 @@ class World:
         self.month["contacts"] += 1
         self.month["contacts_" + client.group] += 1
         activity = CONTACT_ACTIVITY.get(by, Activity.SERVICE_CONTACT)
+        if activity != Activity.SERVICE_CONTACT:
+            self.month["social_services_contacts_" + client.group] += 1
         code = self.recorder.resource_code(by) if activity == Activity.SERVICE_CONTACT or by == "klantmanager" else 0
         self.record(client, activity, code)
 

@@ -188,6 +188,8 @@ class ServiceDesk:
             world.place(client, "social_activity", self.name)
         if rng.random() < outcomes.barrier_removal and remove_one_barrier(world, client, rng):
             world.record(client, Activity.BARRIER_REMOVED, self.code)
+        if client.rung < 3 and rng.random() < outcomes.ladder_step_up:  # care and contact: isolated → social contacts → organised activity
+            world.set_rung(client, client.rung + 1)
         p_back = min(1.0, outcomes.back_to_social_services * self._pressure("back", target.back_to_social_services_per_year))
         if rng.random() < p_back:
             self.year_done["back"] += 1

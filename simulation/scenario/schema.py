@@ -354,6 +354,7 @@ class ServiceOutcomes(Strict):
     social_activity: Probability
     back_to_social_services: Probability
     barrier_removal: Probability
+    ladder_step_up: Probability
 
     @model_validator(mode="after")
     def _placements_exclusive(self) -> ServiceOutcomes:
