@@ -147,6 +147,11 @@ class Client:
         """Age in years at simulation day ``now``."""
         return (now - self.birth) / 365.25
 
+    def leave_model(self) -> None:
+        """Gone for good (no return possible): drop the stream to keep national runs lean."""
+        self.state = "gone"
+        self.luck = None
+
     def now_on_pension(self, now: float, pension_age: float) -> bool:
         return now - self.birth >= pension_age * 365.25
 

@@ -63,7 +63,7 @@ class JobMarket:
         spec = self.world.scenario.return_after_exit
         back = getattr(spec, reason.name.lower(), None)
         if back is None:
-            client.state = "gone"
+            client.leave_model()
             return
         returns = client.luck.random() < back.probability
         self._return_or_leave(client, now, returns, back.delay.sample(client.luck) if returns else 0.0)
@@ -71,7 +71,7 @@ class JobMarket:
     def _return_or_leave(self, client: Client, now: float, returns: bool, delay: float) -> None:
         world = self.world
         if not returns:
-            client.state = "gone"
+            client.leave_model()
             world.record(client, Activity.LEFT_MODEL)
             return
         client.state = "away"
@@ -81,7 +81,7 @@ class JobMarket:
     def _reenter(self, client: Client, _event: simpy.Event) -> None:
         """Herinstroom: a new spell for the same person, history kept (not its exit luck)."""
         if client.now_on_pension(self.world.env.now, self.world.scenario.other_exits.pension_age):
-            client.state = "gone"
+            client.leave_model()
             return
         start_spell(self.world, client, self.world.env.now)
         self.world.intake(client, reentry=True)

@@ -143,7 +143,7 @@ def _fire(world: World, client: Client, version: int, _event: simpy.Event) -> No
         return
     if kind == PENSION:
         end_spell(world, client, now, ExitReason.PENSION)
-        client.state = "gone"
+        client.leave_model()
         return
     if kind == REVIEW:
         world.policy.contact(client, "review")

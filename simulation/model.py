@@ -190,7 +190,7 @@ class World:
     # --- intake ---------------------------------------------------------------------------------
 
     def deter(self, client: Client, activity: Activity) -> None:
-        client.state = "gone"
+        client.leave_model()
         self.count("deterred")
         self.record(client, activity)
 
@@ -276,15 +276,23 @@ class World:
 
     def _snapshots(self) -> Generator[simpy.Event, None, None]:
         env = self.env
+        month_start = 0.0
         for t, label in self.month_ends:
             yield env.timeout(t - env.now)
-            self.recorder.monthly.append(self._snapshot_row(t, label))
+            self.recorder.monthly.append(self._snapshot_row(month_start, t, label))
             self.month = Counter()
+            month_start = t
 
-    def _snapshot_row(self, t: float, label: str) -> dict:
-        period = "warmup" if t <= self.warmup + 1e-9 else ("observation" if t <= self.horizon + 1e-9 else "follow_up")
+    def period_of(self, month_start: float) -> str:
+        """Months belong to a period by their first day; a day's slack absorbs 365.25-day years."""
+        if month_start < self.warmup - 1.0:
+            return "warmup"
+        return "observation" if month_start < self.horizon - 1.0 else "follow_up"
+
+    def _snapshot_row(self, month_start: float, t: float, label: str) -> dict:
+        period = self.period_of(month_start)
         stale = self.on_benefit & (t - self.last_contact > 365.25)
-        row = {"month": label, "time": t, "period": period, "stock": self.stock,
+        row = {"month": label, "start": month_start, "time": t, "period": period, "stock": self.stock,
                "no_contact_12m": int(stale.sum())}
         row.update({f"rung_{r}": self.rung_counts[r] for r in range(1, 7)})
         row.update({f"group_{g}": self.group_counts[g] for g in self.scenario.policy.groups})
@@ -309,7 +317,7 @@ class World:
         self._populate()
         self.env.process(arrivals(self))
         self.env.process(self._snapshots())
-        self.env.run(until=self.t_end)
+        self.env.run(until=self.t_end + 1e-6)  # so the month-end snapshot at t_end is taken
         for client in self.clients:
             if client.on_benefit:
                 self.recorder.spells.append((client.id, client.spell_no, client.spell_start, math.nan,

@@ -72,8 +72,12 @@ class Window:
 
 
 def window_of(result: RunResult) -> Window:
+    """The observation window snapped to the calendar months the monthly table calls observation."""
     clock = result.scenario.model.clock
-    return Window(clock.warmup, clock.horizon, clock.horizon + clock.follow_up)
+    observed = observation_months(result.tables["monthly"])
+    if observed.empty:
+        return Window(clock.warmup, clock.horizon, clock.horizon + clock.follow_up)
+    return Window(float(observed["start"].iloc[0]), float(observed["time"].iloc[-1]), clock.horizon + clock.follow_up)
 
 
 def observation_months(monthly: pd.DataFrame) -> pd.DataFrame:
@@ -140,7 +144,7 @@ def activation_cost(result: RunResult, window: Window) -> float:
 
 def contacts_per_client_year(monthly: pd.DataFrame, group: str | None = None) -> float:
     """Contacts in the window ÷ client-years on benefit (month-end stock × month length)."""
-    days = monthly["time"].diff().fillna(monthly["time"].iloc[0])
+    days = monthly["time"] - monthly["start"]
     observed = monthly["period"] == "observation"
     stock = monthly["stock"] if group is None else monthly[f"group_{group}"]
     column = "contacts" if group is None else f"contacts_{group}"
