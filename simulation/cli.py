@@ -22,8 +22,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse exits with 2 on bad options already; keep its message to one line."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        print(f"meedoen: error: {message}", file=sys.stderr)
+        print(f"meedoen: error: {message} (see meedoen {self.prog.split()[-1]} --help)", file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT)
 
 
@@ -52,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+UNITS_NL = {"per year": "per jaar", "days": "dagen", "per client-year": "per klantjaar", "€ per year": "€ per jaar"}
+
+
 def format_headline(headline: pd.DataFrame, lang: str = "en") -> str:
     label = "label_nl" if lang == "nl" else "label"
     width = max(len(text) for text in headline[label])
@@ -65,6 +67,8 @@ def format_headline(headline: pd.DataFrame, lang: str = "en") -> str:
         else:
             shown = f"{value:,.0f}"
         unit = "" if row["unit"] in ("clients",) else row["unit"]
+        if lang == "nl":
+            unit = UNITS_NL.get(unit, unit)
         lines.append(f"  {row[label]:<{width}}  {shown:>12} {unit}")
     return "\n".join(lines)
 

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 if TYPE_CHECKING:
     from simulation.runner import RunResult
@@ -88,6 +87,8 @@ def kaplan_meier_failure(durations: np.ndarray, observed: np.ndarray, at: float)
     """1 − S(at) by Kaplan–Meier; NaN when nobody is still under observation at ``at``."""
     if len(durations) == 0 or np.max(durations) < at:
         return float("nan")
+    from scipy import stats  # imported here: scipy.stats costs a second at CLI start-up
+
     data = stats.CensoredData(uncensored=durations[observed], right=durations[~observed])
     return float(1.0 - stats.ecdf(data).sf.evaluate(at))
 

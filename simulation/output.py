@@ -44,22 +44,34 @@ def git_commit() -> str | None:
 
 
 def check_output_dir(path: str | os.PathLike[str], overwrite: bool) -> Path:
-    """Fail early (before a run) when the folder cannot be written or already holds results."""
+    """Fail early (before a run) when the folder cannot be written or already holds something.
+
+    ``--overwrite`` only ever replaces an earlier meedoen result (a folder with a manifest);
+    the working folder, its ancestors and folders holding other files are never replaced.
+    """
     target = Path(path)
+    resolved = target.resolve()
+    if resolved == Path.cwd().resolve() or resolved in Path.cwd().resolve().parents:
+        raise ScenarioError("is the current folder or one of its parents; results need a folder of their own",
+                            file=str(target), hint="choose a new folder, e.g. --out results/run1")
     if target.exists() and not target.is_dir():
         raise ScenarioError("exists and is not a folder", file=str(target), hint="choose another --out")
-    if target.is_dir() and any(target.iterdir()) and not overwrite:
-        raise ScenarioError("already holds results; not overwriting them", file=str(target),
-                            hint="choose another --out, or add --overwrite")
-    parent = target.resolve().parent
-    probe_parent = parent
-    while not probe_parent.exists():
-        probe_parent = probe_parent.parent
-    if not os.access(probe_parent, os.W_OK | os.X_OK):
-        raise ScenarioError("cannot write here (permission denied)", file=str(target), hint="choose another --out")
+    if target.is_dir() and any(target.iterdir()):
+        if not overwrite:
+            raise ScenarioError("already holds results; not overwriting them", file=str(target),
+                                hint="choose another --out, or add --overwrite")
+        if not (target / MANIFEST).is_file():
+            raise ScenarioError("holds files that are not meedoen results; --overwrite only replaces earlier results",
+                                file=str(target), hint="choose another --out")
+    existing = resolved.parent
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ScenarioError(f"cannot create it: {existing} is a file, not a folder", file=str(target),
+                            hint="choose another --out")
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=parent, prefix=".meedoen-probe-"):
+        resolved.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=resolved.parent, prefix=".meedoen-probe-"):
             pass
     except OSError as exc:
         raise ScenarioError(f"cannot write here ({exc.strerror or exc})", file=str(target),

@@ -345,7 +345,8 @@ def error_from_validation(
         message = re.sub(r"^(Value error|Assertion failed), ", "", first["msg"])
         if "[key]" in first["loc"]:
             message = f"bad key name: {message}"
-        message += _got(kind, first.get("input"))
+        if "got " not in message:  # unit and range messages already quote the value
+            message += _got(kind, first.get("input"))
         file, line = locate(raw, path)
     if len(errors) > 1:
         more = len(errors) - 1

@@ -1,0 +1,362 @@
+"""Bad input never gives a traceback: one line naming file, key path and line, exit code 2.
+
+Every error kind has a small scenario in ``tests/bad_scenarios/`` (or a ``--set``, or an
+``--out`` folder). Each is checked twice: through the real command line (a subprocess of
+``python -m simulation``, so the exit code and stderr are what users see) and through
+``simulation.load_scenario`` (so scripts get the same file, key, line and hint as fields).
+
+Starting Python and importing the package costs ~1-2 s per command, so the command-line cases
+are started all at once in a module fixture and the tests only look at their results.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import simulation
+from simulation import ScenarioError, load_scenario
+from simulation.output import check_output_dir
+from simulation.scenario.yamlio import display_path
+
+REPO = Path(__file__).resolve().parent.parent
+BASE = REPO / "scenarios" / "base.yaml"
+BAD = Path(__file__).resolve().parent / "bad_scenarios"
+OVERRIDE_FILE = "--set"
+
+SMALL = (
+    "--set", "population.initial_stock=300",
+    "--set", "inflow.applications=60 per year",
+    "--set", "clock.horizon=1 year",
+    "--set", "clock.warmup=3 months",
+    "--set", "clock.follow_up=6 months",
+)
+"""Overrides that make a run take about a second, for the runs that (should) get that far."""
+
+
+def meedoen(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    """Run the program as users do (``python -m simulation ...``); never raises on failure."""
+    return subprocess.run(
+        [sys.executable, "-m", "simulation", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+
+
+def one_error_line(proc: subprocess.CompletedProcess[str]) -> str:
+    """The single ``meedoen: error: ...`` line of a failed command, after checking the contract."""
+    assert proc.returncode == 2, f"exit code {proc.returncode}, stderr:\n{proc.stderr}"
+    assert "Traceback" not in proc.stderr, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1, f"expected one line on stderr, got {len(lines)}:\n{proc.stderr}"
+    assert lines[0].startswith("meedoen: error: "), lines[0]
+    return lines[0]
+
+
+def bad(name: str) -> str:
+    """A bad scenario's path, exactly as messages show it."""
+    return display_path(BAD / name)
+
+
+def tree(path: Path) -> dict[str, bytes | None]:
+    """Everything under ``path`` (relative name -> file bytes, None for folders), to compare."""
+    if not path.exists():
+        return {}
+    if path.is_file():
+        return {".": path.read_bytes()}
+    return {str(p.relative_to(path)): (p.read_bytes() if p.is_file() else None) for p in sorted(path.rglob("*"))}
+
+
+# ------------------------------------------------------------------ the bad scenarios
+
+
+@dataclass(frozen=True)
+class Case:
+    """One kind of bad input and exactly what the error must say about it."""
+
+    id: str
+    scenario: str  # path given on the command line
+    overrides: tuple[str, ...]
+    file: str  # the file the error names ("--set" for overrides)
+    key: str | None
+    line: int | None
+    fragments: tuple[str, ...]  # texts the message (with hint) must contain
+    hint: str | None = None
+    also_run: bool = False  # check `meedoen run` too (it must fail before writing anything)
+    cli: bool = True  # False: a variant checked through the API only (each command costs ~1.5 s of CPU)
+
+    @property
+    def args(self) -> tuple[str, ...]:
+        return (self.scenario, *(a for o in self.overrides for a in ("--set", o)))
+
+    @property
+    def prefix(self) -> str:
+        """How the one error line must start: file, line (when known) and key path."""
+        where = self.file + (f":{self.line}" if self.line is not None else "")
+        return f"meedoen: error: {where}: " + (f"key '{self.key}': " if self.key else "")
+
+
+CASES = [
+    Case("unknown-key", bad("unknown_key.yaml"), (), bad("unknown_key.yaml"),
+         "klantmanagers.casload", 5, ("unknown key",), hint="did you mean 'caseload'?", also_run=True),
+    Case("wrong-type", bad("wrong_type.yaml"), (), bad("wrong_type.yaml"),
+         "population.initial_stock", 5, ("whole number", "'lots'")),
+    Case("probability-above-1", bad("probability_above_one.yaml"), (), bad("probability_above_one.yaml"),
+         "sanctions.detection_probability", 5, ("between 0 and 1", "1.3")),
+    Case("negative-count", bad("negative_count.yaml"), (), bad("negative_count.yaml"),
+         "klantmanagers.count", 5, ("≥ 0", "-3")),
+    Case("negative-slots", bad("negative_slots.yaml"), (), bad("negative_slots.yaml"),
+         "services.netwerkconsulent.slots", 6, ("≥ 0", "-1")),
+    Case("duration-without-unit", bad("duration_without_unit.yaml"), (), bad("duration_without_unit.yaml"),
+         "clock.warmup", 5, ("needs a unit", "365")),
+    Case("nested-duration-without-unit", bad("review_interval_no_unit.yaml"), (),
+         bad("review_interval_no_unit.yaml"), "policy.groups.group3.review_interval", 7, ("needs a unit",), cli=False),
+    Case("unknown-distribution", bad("unknown_distribution.yaml"), (), bad("unknown_distribution.yaml"),
+         "population.time_since_last_contact", 5, ("unknown distribution 'gama'", "did you mean 'gamma'")),
+    # loading a starts a, b, then a again: the error is raised in b, at b's extends line
+    Case("extends-cycle", bad("cycle_a.yaml"), (), bad("cycle_b.yaml"), "extends", 2,
+         ("extends cycle", f"{bad('cycle_a.yaml')} > {bad('cycle_b.yaml')} > {bad('cycle_a.yaml')}")),
+    Case("duplicate-key", bad("duplicate_key.yaml"), (), bad("duplicate_key.yaml"),
+         "klantmanagers.count", 7, ("duplicate key 'count'", "first at line 5")),
+    Case("extends-missing-file", bad("missing_parent.yaml"), (), bad("missing_parent.yaml"), "extends", 3,
+         ("does not exist", display_path(BAD / "../../scenarios/no_such_base.yaml"))),
+    Case("file-not-found", bad("no_such_file.yaml"), (), bad("no_such_file.yaml"), None, None,
+         ("file not found",)),
+    Case("bad-indentation", bad("bad_indentation.yaml"), (), bad("bad_indentation.yaml"), None, 6,
+         ("invalid YAML",)),
+    # PyYAML notices the unclosed '{' on the next line; the message points back at its start
+    Case("unclosed-bracket", bad("unclosed_bracket.yaml"), (), bad("unclosed_bracket.yaml"), None, 6,
+         ("invalid YAML", "flow mapping started at line 5")),
+    Case("unknown-group", bad("unknown_group.yaml"), (), bad("unknown_group.yaml"),
+         "policy.phase_to_group.5", 10, ("unknown group 'groep4'", "group1")),
+    Case("set-unknown-key", str(BASE), ("klantmanagers.casload=3",), OVERRIDE_FILE,
+         "klantmanagers.casload", None, ("unknown key",), hint="did you mean 'caseload'?"),
+    Case("set-unknown-section", str(BASE), ("kantmanagers.count=3",), OVERRIDE_FILE,
+         "kantmanagers", None, ("unknown key",), hint="did you mean 'klantmanagers'?", cli=False),
+    Case("set-bad-value", str(BASE), ("klantmanagers.caseload=many",), OVERRIDE_FILE,
+         "klantmanagers.caseload", None, ("whole number", "'many'"), also_run=True),
+    Case("set-duration-without-unit", str(BASE), ("clock.warmup=30",), OVERRIDE_FILE,
+         "clock.warmup", None, ("needs a unit",), cli=False),
+    Case("set-unknown-group", str(BASE), ("policy.phase_to_group.5=groep4",), OVERRIDE_FILE,
+         "policy.phase_to_group.5", None, ("unknown group 'groep4'",), cli=False),
+    Case("set-without-equals", str(BASE), ("klantmanagers.count",), OVERRIDE_FILE, None, None,
+         ("malformed override 'klantmanagers.count'",), hint="expected dotted.key=value", cli=False),
+]
+CLI_RUNS = [(case, "validate") for case in CASES if case.cli] + [(case, "run") for case in CASES if case.also_run]
+
+
+@dataclass
+class Outcome:
+    """A finished command and the folder it was told to write to (``run`` only)."""
+
+    proc: subprocess.CompletedProcess[str]
+    out: Path | None
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Outcome]:
+    """All command-line cases, started in parallel: each pays ~1.5 s to start Python and import."""
+    jobs: dict[tuple[str, str], tuple[Sequence[str], Path | None]] = {}
+    for case, command in CLI_RUNS:
+        if command == "validate":
+            jobs[case.id, command] = (("validate", *case.args), None)
+        else:
+            out = tmp_path_factory.mktemp(f"run-{case.id}") / "out"
+            jobs[case.id, command] = (("run", *case.args, *SMALL, "--out", str(out)), out)
+    with ThreadPoolExecutor(max_workers=max(2, 2 * (os.cpu_count() or 1))) as pool:
+        futures = {key: pool.submit(meedoen, *argv) for key, (argv, _) in jobs.items()}
+        return {key: Outcome(futures[key].result(), jobs[key][1]) for key in jobs}
+
+
+@pytest.mark.parametrize(("case", "command"), CLI_RUNS, ids=[f"{c}-{case.id}" for case, c in CLI_RUNS])
+def test_cli_reports_one_line_with_file_key_and_line(
+    outcomes: dict[tuple[str, str], Outcome], case: Case, command: str
+) -> None:
+    """Users see exit code 2 and one line that says where the problem is, never a traceback."""
+    outcome = outcomes[case.id, command]
+    line = one_error_line(outcome.proc)
+    assert line.startswith(case.prefix), f"expected {case.prefix!r}...\ngot {line!r}"
+    for text in case.fragments:
+        assert text in line
+    if case.hint:
+        assert line.endswith(f" ({case.hint})")
+    assert outcome.proc.stdout == ""  # nothing half-printed before the error
+    if outcome.out is not None:  # a failing run writes nothing, not even beside --out
+        assert not outcome.out.exists()
+        assert sorted(p.name for p in outcome.out.parent.iterdir()) == []
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_load_scenario_raises_scenario_error_with_fields(case: Case) -> None:
+    """Scripts calling the API get the same facts as fields, not only as text."""
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(case.scenario, overrides=list(case.overrides))
+    error = info.value
+    assert error.file == case.file
+    assert error.key == case.key
+    assert error.line == case.line
+    assert error.hint == case.hint
+    for text in case.fragments:
+        assert text in str(error)
+    assert simulation.ScenarioError is ScenarioError  # the one error type, exported at the top
+
+
+def test_every_bad_scenario_file_is_covered() -> None:
+    """A new file in bad_scenarios/ without a case here would silently test nothing."""
+    used = {Path(case.scenario).name for case in CASES} | {"cycle_b.yaml"}
+    assert {p.name for p in BAD.glob("*.yaml")} <= used
+
+
+@pytest.mark.parametrize(("name", "value"), [("probability_above_one.yaml", "1.3"), ("duration_without_unit.yaml", "365")])
+def test_bad_value_is_quoted_once(name: str, value: str) -> None:
+    """One line should say the bad value once: '..., got 1.3 (got 1.3)' reads like a stutter."""
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(BAD / name)
+    assert info.value.message.count(value) == 1, info.value.message
+
+
+# ------------------------------------------------------------------ --out folders
+
+
+@dataclass
+class OutCase:
+    """A ``run --out`` target that cannot or must not be written, and the start of the error."""
+
+    id: str
+    target: Path
+    watch: Path  # the folder whose contents must be exactly the same afterwards
+    message: str
+    hint: str = "choose another --out"
+
+
+@dataclass
+class OutOutcome:
+    case: OutCase
+    proc: subprocess.CompletedProcess[str]
+    before: dict[str, bytes | None]
+    after: dict[str, bytes | None]
+
+
+def _out_cases(root: Path) -> Iterator[OutCase]:
+    """Set up each bad --out target in its own folder under ``root``."""
+    for name in ("parent-is-file", "deeper-below-file", "target-is-file", "holds-a-file"):
+        (root / name).mkdir()
+        (root / name / "afile").write_text("not a folder\n")
+    yield OutCase("parent-is-file", root / "parent-is-file" / "afile" / "out", root / "parent-is-file",
+                  "cannot create it")
+    yield OutCase("deeper-below-file", root / "deeper-below-file" / "afile" / "deeper" / "out",
+                  root / "deeper-below-file", "cannot create it")
+    yield OutCase("target-is-file", root / "target-is-file" / "afile", root / "target-is-file",
+                  "exists and is not a folder")
+    (root / "holds-a-file" / "results").mkdir()
+    (root / "holds-a-file" / "results" / "notes.txt").write_text("my own notes, keep them\n")
+    yield OutCase("holds-a-file", root / "holds-a-file" / "results", root / "holds-a-file",
+                  "already holds results; not overwriting them", "choose another --out, or add --overwrite")
+    # root is not stopped by file modes, but nobody can make folders in /proc
+    yield OutCase("proc", Path("/proc/meedoen-out"), Path("/proc"), "cannot write here")
+
+
+OUT_IDS = ["parent-is-file", "deeper-below-file", "target-is-file", "holds-a-file", "proc"]
+CLI_OUT_IDS = ["parent-is-file", "target-is-file", "holds-a-file", "proc"]  # deeper-below-file: API only
+
+
+def _proc_entries() -> dict[str, bytes | None]:
+    """Names in /proc that a failed run could have left (the target, probes, partial folders)."""
+    return {p.name: None for p in Path("/proc").iterdir() if "meedoen" in p.name or "partial" in p.name}
+
+
+@pytest.fixture(scope="module")
+def out_outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, OutOutcome]:
+    """Every bad --out case, run in parallel, with its watched folder before and after."""
+    cases = [c for c in _out_cases(tmp_path_factory.mktemp("out-cases")) if c.id in CLI_OUT_IDS]
+    snap = {c.id: (_proc_entries() if c.id == "proc" else tree(c.watch)) for c in cases}
+    with ThreadPoolExecutor(max_workers=len(cases)) as pool:
+        futures = {c.id: pool.submit(meedoen, "run", str(BASE), *SMALL, "--out", str(c.target)) for c in cases}
+        procs = {key: future.result() for key, future in futures.items()}
+    return {
+        c.id: OutOutcome(c, procs[c.id], snap[c.id], _proc_entries() if c.id == "proc" else tree(c.watch))
+        for c in cases
+    }
+
+
+@pytest.mark.parametrize("case_id", CLI_OUT_IDS)
+def test_run_refuses_bad_out_folder_before_running(out_outcomes: dict[str, OutOutcome], case_id: str) -> None:
+    """An --out that cannot be used fails in a second, not after the run, and writes nothing."""
+    outcome = out_outcomes[case_id]
+    line = one_error_line(outcome.proc)
+    target = display_path(outcome.case.target)
+    assert line.startswith(f"meedoen: error: {target}: {outcome.case.message}"), line
+    assert line.endswith(f" ({outcome.case.hint})"), line
+    assert outcome.proc.stdout == ""  # refused before the run: no headline printed
+    assert outcome.after == outcome.before  # existing files untouched, no .partial / probe folders
+    if case_id == "proc":
+        assert not Path("/proc/meedoen-out").exists()
+
+
+def test_existing_results_untouched_when_refused(out_outcomes: dict[str, OutOutcome]) -> None:
+    """The refusal protects the user's files byte for byte."""
+    outcome = out_outcomes["holds-a-file"]
+    assert (outcome.case.target / "notes.txt").read_text() == "my own notes, keep them\n"
+    assert sorted(p.name for p in outcome.case.target.iterdir()) == ["notes.txt"]
+
+
+@pytest.mark.parametrize("case_id", [i for i in OUT_IDS if i != "proc"])
+def test_check_output_dir_api_raises_scenario_error(tmp_path: Path, case_id: str) -> None:
+    """Scripts using the output module get the same ScenarioError, naming the folder."""
+    case = next(c for c in _out_cases(tmp_path) if c.id == case_id)
+    before = tree(case.watch)
+    with pytest.raises(ScenarioError) as info:
+        check_output_dir(case.target, overwrite=False)
+    assert info.value.file == str(case.target)
+    assert info.value.message.startswith(case.message)
+    assert info.value.hint == case.hint
+    assert (info.value.key, info.value.line) == (None, None)
+    assert tree(case.watch) == before
+
+
+def test_overwrite_replaces_only_earlier_results(tmp_path: Path) -> None:
+    """--overwrite passes a folder of earlier results (it has a manifest) but never one of other files."""
+    case = next(c for c in _out_cases(tmp_path) if c.id == "holds-a-file")
+    with pytest.raises(ScenarioError, match="not meedoen results"):
+        check_output_dir(case.target, overwrite=True)
+    (case.target / "manifest.json").write_text("{}")
+    assert check_output_dir(case.target, overwrite=True) == case.target
+
+
+# ------------------------------------------------------------------ --out . (the current folder)
+
+
+def test_out_current_folder_with_overwrite_keeps_the_users_files(tmp_path: Path) -> None:
+    """`--out . --overwrite` can never rename results onto '.', so it must refuse, not delete."""
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "data.txt").write_text("precious\n")
+    proc = meedoen("run", str(BASE), *SMALL, "--out", ".", "--overwrite", cwd=work)
+    assert (work / "data.txt").exists(), "the user's file in the current folder was deleted"
+    one_error_line(proc)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["work"]  # no .partial left beside it
+
+
+# ------------------------------------------------------------------ bad options
+
+
+def test_bad_option_value_exits_2_without_traceback() -> None:
+    """argparse's own errors keep the contract: exit 2, the error on the last line, no traceback."""
+    proc = meedoen("run", str(BASE), "--seed", "abc")
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.splitlines() == ["meedoen: error: argument --seed: invalid int value: 'abc' (see meedoen run --help)"]
+
+
+def test_small_overrides_are_valid() -> None:
+    """Sanity for the cases above: the small overrides themselves are valid (else every run would fail)."""
+    loaded = load_scenario(BASE, overrides=[SMALL[i + 1] for i in range(0, len(SMALL), 2)])
+    assert json.loads(loaded.resolved_json)["population"]["initial_stock"] == 300
