@@ -69,7 +69,6 @@ class Activity(IntEnum):
     JOB_START = 30
     JOB_END = 31
     LEFT_MODEL = 32
-    URGENT_CARE_START = 33
 
 
 class Client:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from bisect import bisect_right
 from collections import Counter
 from typing import Generator
 
@@ -89,11 +90,13 @@ class World:
         return float((date - self.start_date).days)
 
     def calendar_year(self, now: float) -> int:
-        return (pd.Timestamp(self.start_date) + pd.Timedelta(days=now)).year
+        return self.calendar_years[bisect_right(self.year_starts, now) - 1]
 
     def fraction_of_year(self, now: float) -> float:
-        moment = pd.Timestamp(self.start_date) + pd.Timedelta(days=now)
-        return (moment.dayofyear - 1 + moment.hour / 24) / (366 if moment.is_leap_year else 365)
+        """How far into its calendar year ``now`` is (0 on 1 January), for pro-rated targets."""
+        year = self.calendar_year(now)
+        jan1 = self.day_of(dt.date(year, 1, 1))
+        return (now - jan1) / (self.day_of(dt.date(year + 1, 1, 1)) - jan1)
 
     # --- hazard tables (built once, read on the hot path) -------------------------------------
 
@@ -282,6 +285,10 @@ class World:
             self.recorder.monthly.append(self._snapshot_row(month_start, t, label))
             self.month = Counter()
             month_start = t
+        if month_start < self.t_end - 1e-9:  # a run that does not end on a month end: its partial last month
+            yield env.timeout(self.t_end - env.now)
+            label = (pd.Timestamp(self.start_date) + pd.Timedelta(days=month_start)).strftime("%Y-%m")
+            self.recorder.monthly.append(self._snapshot_row(month_start, self.t_end, label))
 
     def period_of(self, month_start: float) -> str:
         """Months belong to a period by their first day; a day's slack absorbs 365.25-day years."""

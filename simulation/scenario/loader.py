@@ -69,10 +69,14 @@ def _merge(
     over_src: Mapping[KeyPath, Source],
     prefix: KeyPath = (),
 ) -> None:
-    """Deep-merge ``over`` into ``base`` in place: mappings key by key, anything else replaces."""
+    """Deep-merge ``over`` into ``base`` in place: mappings key by key, anything else replaces.
+
+    A distribution spec (a mapping with ``dist``) is one value: it replaces the parent's whole,
+    so a child can change the family (``{dist: fixed, value: 30}`` over a normal).
+    """
     for key, value in over.items():
         path = prefix + (key,)
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
+        if isinstance(value, dict) and isinstance(base.get(key), dict) and "dist" not in value:
             _merge(base[key], base_src, value, over_src, path)
             if path in over_src:  # the latest file that mentions a mapping owns its key line
                 base_src[path] = over_src[path]
