@@ -6,6 +6,9 @@ shrink a scenario so a replication takes about a second, and how to compare two 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +19,15 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENARIO_DIR = ROOT / "scenarios"
 TEST_SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
 DAYS_PER_YEAR = 365.25
+
+def meedoen(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """Run the program as users do (``python -m simulation ...``); never raises on failure."""
+    return subprocess.run(
+        [sys.executable, "-m", "simulation", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+
 
 #: Every shipped scenario file; the invariant and determinism tests run each of them.
 SCENARIO_FILES = sorted(SCENARIO_DIR.glob("*.yaml"))

@@ -19,6 +19,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from conftest import meedoen
+
 from simulation import load_scenario
 from simulation.runner import package_version
 
@@ -40,14 +42,6 @@ NL_LABELS = ("Gemiddeld bestand", "Uitstroom naar werk per jaar", "Maatregelen p
 TABLES = ("monthly.csv", "clients.csv", "spells.csv", "events.csv", "headline.csv", "manifest.json")
 MANIFEST_KEYS = {"seed", "scenario_hash", "version", "resolved_scenario", "runtime_s", "git_commit"}
 
-
-def meedoen(*args: str) -> subprocess.CompletedProcess[str]:
-    """Run the program as users do (``python -m simulation ...``); never raises on failure."""
-    return subprocess.run(
-        [sys.executable, "-m", "simulation", *args],
-        cwd=REPO, capture_output=True, text=True, timeout=120,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
-    )
 
 
 def ok(proc: subprocess.CompletedProcess[str]) -> str:

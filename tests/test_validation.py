@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 
 import simulation
+from conftest import meedoen
+
 from simulation import ScenarioError, load_scenario
 from simulation.output import check_output_dir
 from simulation.scenario.yamlio import display_path
@@ -41,14 +43,6 @@ SMALL = (
 )
 """Overrides that make a run take about a second, for the runs that (should) get that far."""
 
-
-def meedoen(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    """Run the program as users do (``python -m simulation ...``); never raises on failure."""
-    return subprocess.run(
-        [sys.executable, "-m", "simulation", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=120,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
-    )
 
 
 def one_error_line(proc: subprocess.CompletedProcess[str]) -> str:
