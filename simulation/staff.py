@@ -155,7 +155,7 @@ class ServiceDesk:
         world.policy.contact(client, self.name)
         while True:
             next_contact = env.now + self.spec.contact_interval.sample(self.rng)
-            outcome = yield env.timeout(min(next_contact, end) - env.now) | stop
+            yield env.timeout(min(next_contact, end) - env.now) | stop
             if stop.triggered:
                 return False
             if env.now >= end:
