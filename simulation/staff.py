@@ -45,10 +45,29 @@ def _request_key(request: simpy.resources.resource.PriorityRequest) -> tuple:
     return request.key
 
 
+class _Users(dict):
+    """The holders of a resource's places. SimPy keeps them in a list and removes a releasing
+    holder by linear search; a caseload of thousands makes that the hot spot. An insertion-
+    ordered dict gives the same ``append``/``remove``/``len``/iteration in constant time."""
+
+    def append(self, request: simpy.Event) -> None:
+        self[request] = None
+
+    def remove(self, request: simpy.Event) -> None:
+        try:
+            del self[request]
+        except KeyError:
+            raise ValueError(request) from None  # what SimPy expects from list.remove
+
+
 class QueueResource(simpy.PriorityResource):
-    """A PriorityResource whose waiting list scales to thousands of waiting clients."""
+    """A PriorityResource whose queue and holders scale to thousands of clients."""
 
     PutQueue = _InsertionQueue
+
+    def __init__(self, env: simpy.Environment, capacity: int = 1) -> None:
+        super().__init__(env, capacity)
+        self.users = _Users()  # type: ignore[assignment]
 
 
 def make_resource(env: simpy.Environment, capacity: int) -> QueueResource | None:

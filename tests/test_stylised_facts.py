@@ -10,17 +10,17 @@ replications, so the tolerance for "which side of 0" needs no extra margin: it i
 replication spread itself.
 
 Variants are shared between facts (the base, the waived and the no-sanction regime), so the
-file runs eight policy variants in all; see ``paired.runs``.
+file runs seven variants in all; see ``paired.runs``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from paired import CI, SCALE, all_groups, mean_ci, paired, paired_relative, runs
+
 from simulation.outcomes import (
-    DAYS_PER_YEAR as YEAR,
+    DAYS_PER_YEAR,
     contacts_per_client_year,
     headline_values,
     kaplan_meier_failure,
@@ -30,6 +30,7 @@ from simulation.outcomes import (
 from simulation.runner import RunResult
 
 pytestmark = pytest.mark.slow
+YEAR = DAYS_PER_YEAR
 MONTH = YEAR / 12
 
 # Policy variants (overrides on top of paired.SMALL).
@@ -190,13 +191,19 @@ def contact_ratio(result: RunResult) -> float:
     return contacts_per_client_year(monthly, "group3") / contacts_per_client_year(monthly, "group1")
 
 
-@pytest.mark.xfail(strict=True, reason="caseload slots are never re-prioritised: group 3 keeps the slots it got "
-                   "at t=0 (staff.Staff.klantmanager_episode holds a slot until exit or handler change; "
-                   "model.World._populate grants slots in client-id order), so group_priority only orders "
-                   "the queue for freed slots and group 3 still gets ~3/4 of group 1's contacts")
+@pytest.mark.xfail(strict=True, reason=(
+    "group_priority only orders the queue for free caseload slots: a slot is kept until exit "
+    "(staff.Staff.klantmanager_episode), a reassessed client who changes group keeps it "
+    "(policy.PolicyRules.assign_handler returns early when the handler is unchanged), and the initial "
+    "stock gets slots in client-id order (model.World._populate); group 3 gets ~0.74 of group 1's "
+    "contacts per client-year, levelling off near 0.6 after 4+ years"))
 def test_fact8_scarce_caseloads_favour_best_prospects() -> None:
     """§F.8: with caseloads of 150-300, attention goes to the best prospects."""
-    ratio = mean_ci([contact_ratio(r) for r in runs(SCARCE_KM, KM_REPLICATIONS)])
+    scarce = runs(SCARCE_KM, KM_REPLICATIONS)
+    gap = mean_ci([contacts_per_client_year(r.tables["monthly"], "group1")
+                   - contacts_per_client_year(r.tables["monthly"], "group3") for r in scarce])
+    report("F8", "contacts per client-year, group1 minus group3 (not asserted)", gap)
+    ratio = mean_ci([contact_ratio(r) for r in scarce])
     report("F8", "contacts per client-year, group3 ÷ group1 (scarce klantmanagers)", ratio)
     assert ratio.high < MAX_CONTACT_RATIO_GROUP3
 
