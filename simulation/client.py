@@ -69,6 +69,7 @@ class Activity(IntEnum):
     JOB_START = 30
     JOB_END = 31
     LEFT_MODEL = 32
+    CASELOAD_RELEASED = 33
 
 
 class Client:

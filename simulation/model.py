@@ -213,12 +213,18 @@ class World:
         lifecycle.reschedule(self, client)
 
     def _populate(self) -> None:
+        """The initial stock: assessed first, then handed to handlers in group-priority order,
+        so that free caseload places go to the best prospects (not to the lowest client ids)."""
         rng = self.streams.decisions
-        for client, elapsed, since_contact in initial_stock(self):
+        stock = initial_stock(self)
+        for client, elapsed, since_contact in stock:
             lifecycle.start_spell(self, client, 0.0, elapsed, inflow=False)
             self.last_contact[client.id] = -since_contact
-            self.policy.assess_and_route(client, 0.0)
+            self.policy.assess_and_route(client, 0.0, route=False)
             self.set_rung(client, initial_rung(self, client.true_phase, client.luck))
+        priority = self.scenario.klantmanagers.group_priority
+        for client, _, since_contact in sorted(stock, key=lambda item: priority.get(item[0].group, 1_000)):
+            self.policy.assign_handler(client, 0.0)
             interval = self.scenario.policy.groups[client.group].review_interval
             if interval is not None:
                 due = interval - since_contact

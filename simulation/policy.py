@@ -33,14 +33,15 @@ class PolicyRules:
 
     # --- groups and handlers -----------------------------------------------------------
 
-    def assess_and_route(self, client: Client, now: float) -> None:
+    def assess_and_route(self, client: Client, now: float, route: bool = True) -> None:
         """(Re)assess the phase, put the client in its group, and hand it to the group's handler."""
         world = self.world
         current_motivation(world, client, now)
         world.assessor.assess(client, now, self.rng)
         world.record(client, Activity.ASSESSMENT)
         world.set_group(client, self.spec.phase_to_group[client.phase])
-        self.assign_handler(client, now)
+        if route:
+            self.assign_handler(client, now)
 
     def handler_for(self, client: Client) -> str:
         return client.handler_override or self.spec.groups[client.group].handler

@@ -232,24 +232,43 @@ class Staff:
         return {"klantmanager": self.shared_pool, **{f"klantmanager_{g}": r for g, r in self.ring_fenced.items()}}
 
     def klantmanager_episode(self, client: Client) -> Generator[simpy.Event, None, None]:
-        """Hold a caseload slot and be contacted at the group's interval until the handler changes."""
+        """Hold a caseload place and be contacted at the group's interval until the handler changes.
+
+        At every caseload review a holder gives its place up when a client of a higher-priority
+        group is waiting (calibration.md §F.8: scarce attention goes to the best prospects), and
+        queues again itself.
+        """
         world, env = self.world, self.world.env
         spec = world.scenario.klantmanagers
         stop = client.handler_stop
-        pool = self.ring_fenced.get(client.group, self.shared_pool)
-        requested = env.now
-        priority = spec.group_priority.get(client.group, UNLISTED_PRIORITY)
-        with _request(pool, env, priority) as request:
-            outcome = yield request | stop
-            if request not in outcome:
-                world.recorder.waits.append(("klantmanager", client.id, "caseload", requested, math.nan, False))
-                return
-            world.recorder.waits.append(("klantmanager", client.id, "caseload", requested, env.now, True))
-            client.has_klantmanager = True
-            reschedule(world, client)
-            self._next_contact(client, stop)
-            yield stop  # contacts run as timer callbacks until the handler changes or the client leaves
-            client.has_klantmanager = False
+        while not stop.triggered:
+            pool = self.ring_fenced.get(client.group, self.shared_pool)
+            requested = env.now
+            priority = spec.group_priority.get(client.group, UNLISTED_PRIORITY)
+            with _request(pool, env, priority) as request:
+                outcome = yield request | stop
+                if request not in outcome:
+                    world.recorder.waits.append(("klantmanager", client.id, "caseload", requested, math.nan, False))
+                    return
+                world.recorder.waits.append(("klantmanager", client.id, "caseload", requested, env.now, True))
+                client.has_klantmanager = True
+                reschedule(world, client)
+                holding = env.event()  # ends this holder's contact timers when the place is given up
+                self._next_contact(client, holding)
+                while not stop.triggered and not self._outranked(pool, client):
+                    yield env.timeout(spec.caseload_review) | stop
+                holding.succeed()
+                client.has_klantmanager = False
+                if not stop.triggered:
+                    world.record(client, Activity.CASELOAD_RELEASED, self.klantmanager_code)
+                    reschedule(world, client)
+
+    def _outranked(self, pool: QueueResource | None, client: Client) -> bool:
+        """Someone of a strictly higher-priority group waits for this pool."""
+        if pool is None or not pool.queue:
+            return False
+        mine = self.world.scenario.klantmanagers.group_priority.get(client.group, UNLISTED_PRIORITY)
+        return pool.queue[0].priority < mine
 
     def _next_contact(self, client: Client, stop: simpy.Event) -> None:
         world = self.world

@@ -191,12 +191,6 @@ def contact_ratio(result: RunResult) -> float:
     return contacts_per_client_year(monthly, "group3") / contacts_per_client_year(monthly, "group1")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "group_priority only orders the queue for free caseload slots: a slot is kept until exit "
-    "(staff.Staff.klantmanager_episode), a reassessed client who changes group keeps it "
-    "(policy.PolicyRules.assign_handler returns early when the handler is unchanged), and the initial "
-    "stock gets slots in client-id order (model.World._populate); group 3 gets ~0.74 of group 1's "
-    "contacts per client-year, levelling off near 0.6 after 4+ years"))
 def test_fact8_scarce_caseloads_favour_best_prospects() -> None:
     """§F.8: with caseloads of 150-300, attention goes to the best prospects."""
     scarce = runs(SCARCE_KM, KM_REPLICATIONS)

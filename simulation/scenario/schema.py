@@ -339,6 +339,7 @@ class Sanctions(Strict):
 class Klantmanagers(Strict):
     count: NonNegativeInt
     caseload: NonNegativeInt
+    caseload_review: Duration
     cost_per_year: MoneyPerDay
     group_priority: dict[str, int]
     ring_fenced: dict[str, NonNegativeInt]
