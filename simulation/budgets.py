@@ -28,7 +28,6 @@ class BudgetLine:
         # assumption: the run starts with a full year's budget, whatever the start date
         self.container = simpy.Container(world.env, init=self.annual)
         self.spent_total = 0.0
-        self.exhausted_on: list[float] = []
         world.env.process(self._calendar())
 
     @property
@@ -70,8 +69,6 @@ class BudgetLine:
     def committed(self, amount: float, client: Client, item: str) -> None:
         self.spent_total += amount
         self._book(client, "commit", amount, item)
-        if self.level < 1.0:
-            self.exhausted_on.append(self.world.env.now)
 
     def refund(self, amount: float, client: Client, item: str) -> None:
         if amount > 0:
@@ -79,13 +76,17 @@ class BudgetLine:
             self.spent_total -= amount
             self._book(client, "refund", -amount, item)
 
+    def refused(self, client: Client, item: str) -> None:
+        """A grant refused because the line is spent (``when_spent: refuse``)."""
+        self._book(client, "refused", 0.0, item)
+
     def can_afford(self, amount: float) -> bool:
         return self.level >= amount
 
     def spend_now(self, amount: float, client: Client, item: str) -> bool:
         """A one-off grant paid at once, or refused if the money is not there."""
         if amount > self.level:
-            self._book(client, "refused", 0.0, item)
+            self.refused(client, item)
             return False
         if amount > 0:
             self.container.get(amount)

@@ -19,7 +19,7 @@ import simpy
 
 from simulation import lifecycle
 from simulation.budgets import BudgetLine
-from simulation.client import OTHER_EXIT_REASONS, Activity, Client, ExitReason
+from simulation.client import BARRIER_BIT, OTHER_EXIT_REASONS, Activity, Client, ExitReason
 from simulation.inflow import arrivals
 from simulation.jobs import JobMarket
 from simulation.phases import Assessor
@@ -346,8 +346,6 @@ class World:
         return next(self.env._eid)  # noqa: SLF001 - SimPy keeps no public counter
 
     def _client_table(self) -> pd.DataFrame:
-        from simulation.client import BARRIER_BIT
-
         rows = []
         for c in self.clients:
             row = {"client": c.id, "origin": c.origin, "state": c.state, "age_at_end": c.age(self.t_end),

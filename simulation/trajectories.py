@@ -60,7 +60,7 @@ class Programme:
             bonus = spec.contract_bonus if spec.contract in ("no_cure_no_pay", "bonus_malus") else 0.0
             cost = fixed + bonus
             if self.budget.spec.when_spent == "refuse" and not self.budget.can_afford(cost):
-                self.budget._book(client, "refused", 0.0, self.name)
+                self.budget.refused(client, self.name)
                 world.record(client, Activity.BUDGET_REFUSED, self.code)
                 return
             if cost > 0:
