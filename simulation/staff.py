@@ -104,16 +104,6 @@ class ServiceDesk:
         if spec.urgent_care.arrivals > 0 and self.resource is not None:
             world.env.process(self._urgent_arrivals())
 
-    @property
-    def capacity(self) -> int:
-        return self.resource.capacity if self.resource is not None else 0
-
-    def busy(self) -> int:
-        return self.resource.count if self.resource is not None else 0
-
-    def queued(self) -> int:
-        return len(self.resource.queue) if self.resource is not None else 0
-
     def _urgent_arrivals(self) -> Generator[simpy.Event, None, None]:
         """Urgent care demand: a Poisson stream that takes slots before participation work."""
         env, rng = self.world.env, self.world.streams.urgent_care
@@ -160,7 +150,7 @@ class ServiceDesk:
                         break
             if not assigned or self.spec.follow_up is None or stop.triggered:
                 break
-            outcome = yield env.timeout(self.spec.follow_up) | stop
+            yield env.timeout(self.spec.follow_up) | stop
             if stop.triggered:
                 break
             engaged = world.policy.accepts(client, world.scenario.policy.groups[client.group].handler_uptake)
