@@ -160,14 +160,20 @@ class Exponential(Distribution):
 
 
 @dataclass(frozen=True)
-class Gamma(Distribution):
-    family: ClassVar[str] = "gamma"
+class _ShapeScale(Distribution):
+    """Families with a positive shape and a positive scale (gamma, weibull)."""
+
     shape: float
     scale: float
 
     def _validate(self) -> None:
         self._require(self.shape > 0, f"shape must be > 0, got {self.shape:g}")
         self._require(self.scale > 0, f"scale must be > 0, got {self._fmt(self.scale)}")
+
+
+@dataclass(frozen=True)
+class Gamma(_ShapeScale):
+    family: ClassVar[str] = "gamma"
 
     def _draw(self, rng: np.random.Generator, size: int | None) -> Any:
         return rng.gamma(self.shape, self.scale, size)
@@ -204,14 +210,8 @@ class LogNormal(Distribution):
 
 
 @dataclass(frozen=True)
-class Weibull(Distribution):
+class Weibull(_ShapeScale):
     family: ClassVar[str] = "weibull"
-    shape: float
-    scale: float
-
-    def _validate(self) -> None:
-        self._require(self.shape > 0, f"shape must be > 0, got {self.shape:g}")
-        self._require(self.scale > 0, f"scale must be > 0, got {self._fmt(self.scale)}")
 
     def _draw(self, rng: np.random.Generator, size: int | None) -> Any:
         return self.scale * rng.weibull(self.shape, size)
