@@ -102,7 +102,7 @@ def reschedule(world: World, client: Client) -> None:
     client.rate_work, next_change = _work_rate(world, client, now)
     client.rate_other, turns_27 = _other_rate(world, client, now)
     next_change = min(next_change, turns_27)
-    if client.motivation != client.motivation_base and abs(client.motivation - client.motivation_base) > 0.01:
+    if abs(client.motivation - client.motivation_base) > 0.01:
         next_change = min(next_change, now + world.half_life)
     next_change = min(next_change, client.placement_until)
     candidates = (

@@ -56,6 +56,7 @@ class World:
         self.rung_counts = [0] * 7
         self.group_counts: Counter[str] = Counter()
         self.month: Counter[str] = Counter()
+        self.contact_keys = {g: (f"contacts_{g}", f"social_services_contacts_{g}") for g in scenario.policy.groups}
         resources = ["klantmanager", *scenario.services, *scenario.trajectories]
         self.recorder = Recorder(event_log, resources)
         self.assessor = Assessor(scenario.assessment)
@@ -183,10 +184,11 @@ class World:
         client.n_contacts += 1
         self.last_contact[client.id] = now
         self.month["contacts"] += 1
-        self.month["contacts_" + client.group] += 1
+        any_key, social_services_key = self.contact_keys[client.group]
+        self.month[any_key] += 1
         activity = CONTACT_ACTIVITY.get(by, Activity.SERVICE_CONTACT)
         if activity != Activity.SERVICE_CONTACT:
-            self.month["social_services_contacts_" + client.group] += 1
+            self.month[social_services_key] += 1
         code = self.recorder.resource_code(by) if activity == Activity.SERVICE_CONTACT or by == "klantmanager" else 0
         self.record(client, activity, code)
 
@@ -246,13 +248,15 @@ class World:
         self.count("sanctions")
         self.record(client, Activity.SANCTION)
 
-    def place(self, client: Client, kind: str, by: str) -> None:
-        """A volunteer-work placement (rung 4) or a social-activity start (rung 3)."""
-        rung, duration, activity = (
-            (4, self.scenario.ladder.volunteer_work_duration, Activity.VOLUNTEER_WORK_START)
-            if kind == "volunteer_work"
-            else (3, self.scenario.ladder.social_activity_duration, Activity.SOCIAL_ACTIVITY_START)
-        )
+    def place(self, client: Client, kind: str, by: str, rng: np.random.Generator) -> None:
+        """Volunteer work or a tegenprestatie (rung 4), or a social-activity start (rung 3),
+        for a while; when it ends the client steps down a rung (``end_placement``)."""
+        ladder = self.scenario.ladder
+        rung, duration, activity = {
+            "volunteer_work": (4, ladder.volunteer_work_duration, Activity.VOLUNTEER_WORK_START),
+            "tegenprestatie": (4, ladder.volunteer_work_duration, Activity.TEGENPRESTATIE_START),
+            "social_activity": (3, ladder.social_activity_duration, Activity.SOCIAL_ACTIVITY_START),
+        }[kind]
         now = self.env.now
         self.recorder.placements.append((client.id, now, kind, by))
         self.count(kind)
@@ -260,7 +264,7 @@ class World:
         if client.rung < rung:
             self.set_rung(client, rung)
         client.placement_rung = rung
-        client.placement_until = now + duration.sample(self.streams.services)
+        client.placement_until = now + duration.sample(rng)
 
     def end_placement(self, client: Client) -> None:
         client.placement_until = math.inf

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simulation.client import BARRIER_BIT, Client
+from simulation.client import BARRIER_BIT, Activity, Client
 from simulation.scenario.schema import BARRIERS, Assessment
 
 if TYPE_CHECKING:
@@ -59,11 +59,15 @@ class Assessor:
         return client.phase
 
 
-def remove_one_barrier(world: World, client: Client, rng: np.random.Generator) -> str | None:
-    """Care, debt help or a trajectory takes away one barrier the client has (chosen at random)."""
+def maybe_remove_barrier(world: World, client: Client, rng: np.random.Generator, probability: float,
+                         resource: int = 0) -> None:
+    """With ``probability``, care, debt help or a trajectory takes away one barrier the client
+    has (chosen at random), and the event log records it."""
+    if rng.random() >= probability:
+        return
     present = [name for name in BARRIERS if client.barriers & BARRIER_BIT[name]]
     if not present:
-        return None
+        return
     name = present[int(rng.integers(len(present)))]
     client.barriers &= ~BARRIER_BIT[name]
-    return name
+    world.record(client, Activity.BARRIER_REMOVED, resource)

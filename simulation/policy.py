@@ -13,13 +13,12 @@ from typing import TYPE_CHECKING
 
 from simulation.client import Activity, Client
 from simulation.lifecycle import current_motivation, reschedule
-from simulation.phases import remove_one_barrier
+from simulation.phases import maybe_remove_barrier
 from simulation.scenario.schema import KLANTMANAGER, NO_HANDLER, Group
 
 if TYPE_CHECKING:
     from simulation.model import World
 
-REVIEW = "review"
 OBLIGATIONS = ("job_search", "tegenprestatie")
 
 
@@ -96,8 +95,7 @@ class PolicyRules:
     def attend(self, client: Client, now: float, gain: float) -> None:
         """Attention effect (seed 001): motivation and trust move part of the way toward 1."""
         spec = self.world.scenario.attention
-        motivation = current_motivation(self.world, client, now)
-        client.motivation = motivation + min(1.0, spec.motivation_gain_per_contact * gain) * (1.0 - motivation)
+        self.motivate(client, now, min(1.0, spec.motivation_gain_per_contact * gain))
         client.trust += min(1.0, spec.trust_gain_per_contact * gain) * (1.0 - client.trust)
 
     def motivate(self, client: Client, now: float, share: float) -> None:
@@ -115,10 +113,7 @@ class PolicyRules:
             if obligation == "tegenprestatie" and client.rung < 4:
                 start = getattr(spec.tegenprestatie_start, mode)
                 if self.rng.random() < start:
-                    world.record(client, Activity.TEGENPRESTATIE_START)
-                    world.set_rung(client, 4)
-                    client.placement_rung = 4
-                    client.placement_until = now + world.scenario.ladder.volunteer_work_duration.sample(self.rng)
+                    world.place(client, "tegenprestatie", "", self.rng)
             if mode != "enforce":
                 continue
             p = spec.noncompliance_probability * client.noncompliance_factor
@@ -161,5 +156,4 @@ class PolicyRules:
         client.last_personal_budget = now
         world.record(client, Activity.PERSONAL_BUDGET)
         self.motivate(client, now, spec.motivation_gain)
-        if self.rng.random() < spec.barrier_removal and remove_one_barrier(world, client, self.rng):
-            world.record(client, Activity.BARRIER_REMOVED)
+        maybe_remove_barrier(world, client, self.rng, spec.barrier_removal)

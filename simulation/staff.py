@@ -19,7 +19,7 @@ import simpy
 
 from simulation.client import Activity, Client
 from simulation.lifecycle import reschedule
-from simulation.phases import remove_one_barrier
+from simulation.phases import maybe_remove_barrier
 from simulation.scenario.schema import Service
 
 if TYPE_CHECKING:
@@ -192,11 +192,10 @@ class ServiceDesk:
         draw = rng.random()
         if draw < p_volunteer:
             self.year_done["volunteer"] += 1
-            world.place(client, "volunteer_work", self.name)
+            world.place(client, "volunteer_work", self.name, rng)
         elif draw < p_volunteer + outcomes.social_activity:
-            world.place(client, "social_activity", self.name)
-        if rng.random() < outcomes.barrier_removal and remove_one_barrier(world, client, rng):
-            world.record(client, Activity.BARRIER_REMOVED, self.code)
+            world.place(client, "social_activity", self.name, rng)
+        maybe_remove_barrier(world, client, rng, outcomes.barrier_removal, self.code)
         if client.rung < 3 and rng.random() < outcomes.ladder_step_up:  # care and contact: isolated → social contacts → organised activity
             world.set_rung(client, client.rung + 1)
         p_back = min(1.0, outcomes.back_to_social_services * self._pressure("back", target.back_to_social_services_per_year))

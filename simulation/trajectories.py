@@ -15,7 +15,7 @@ import simpy
 
 from simulation.client import Activity, Client, ExitReason
 from simulation.lifecycle import reschedule
-from simulation.phases import remove_one_barrier
+from simulation.phases import maybe_remove_barrier
 from simulation.scenario.schema import Trajectory
 from simulation.staff import _request, make_resource
 
@@ -129,8 +129,7 @@ class Programme:
             world.set_rung(client, effects.ladder_rung_min)
         if effects.motivation_gain:
             world.policy.motivate(client, now, effects.motivation_gain)
-        if self.rng.random() < effects.barrier_removal and remove_one_barrier(world, client, self.rng):
-            world.record(client, Activity.BARRIER_REMOVED, self.code)
+        maybe_remove_barrier(world, client, self.rng, effects.barrier_removal, self.code)
         if bonus > 0:
             env.process(self._await_cure(client, bonus, now + self.spec.contract_window))
         reschedule(world, client)
