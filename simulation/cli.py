@@ -7,15 +7,16 @@ exits with code 2; there is never a traceback for a user's mistake.
 from __future__ import annotations
 
 import argparse
-import math
+import os
+import signal
 import sys
 from collections.abc import Sequence
 
-import pandas as pd
-
 from simulation.errors import ScenarioError
+from simulation.tables import format_headline
 
 EXIT_BAD_INPUT = 2
+MSER_MIN_BATCHES = 10  # assumption: below ~10 batch means the second-half rule of MSER-5 cannot fire reliably
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,42 +36,93 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check a scenario file without running it")
     validate.add_argument("scenario")
-    validate.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                          help="override a key, e.g. --set klantmanagers.caseload=200 (repeatable)")
+    _add_overrides(validate, "")
 
     run = commands.add_parser("run", help="run one replication and print the headline outcomes")
     run.add_argument("scenario")
-    run.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    _add_seed(run)
     run.add_argument("--replication", type=int, default=0, help="replication number within the seed (default 0)")
-    run.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                     help="override a key, e.g. --set klantmanagers.caseload=200 (repeatable)")
+    _add_overrides(run, "")
     run.add_argument("--out", help="folder for tables, event log and manifest (must be new or empty)")
     run.add_argument("--overwrite", action="store_true", help="replace results already in --out")
     run.add_argument("--no-event-log", action="store_true", help="skip the event log (saves memory at scale)")
     run.add_argument("--lang", choices=["en", "nl"], default="en", help="labels of the headline table")
+
+    compare = commands.add_parser("compare", help="paired comparison of scenarios over replications, with 95%% CIs")
+    compare.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="the first is the reference")
+    compare.add_argument("--reps", type=_reps, default=10,
+                         help="replications per scenario, or 'auto' to add them until --precision (default 10)")
+    compare.add_argument("--precision", type=float, default=0.05,
+                         help="with --reps auto: CI half-width as a fraction of the mean (default 0.05)")
+    compare.add_argument("--max-reps", type=int, default=200, help="with --reps auto: the cap (default 200)")
+    compare.add_argument("--precision-on", metavar="OUTCOME[,OUTCOME]",
+                         help="with --reps auto: judge precision on these outcomes only (default: all)")
+    _add_overrides(compare, "in every scenario")
+    _experiment_options(compare)
+
+    sweep = commands.add_parser("sweep", help="run a scenario over a grid or a Latin hypercube of parameter values")
+    sweep.add_argument("scenario")
+    sweep.add_argument("--grid", action="append", default=[], metavar="KEY=V1,V2,...",
+                       help="full factorial over these values (repeatable; values cannot contain commas)")
+    sweep.add_argument("--lhs", type=int, metavar="N", help="N Latin-hypercube points over the --range keys")
+    sweep.add_argument("--range", dest="ranges", action="append", default=[], metavar="KEY=LO:HI",
+                       help="a range for --lhs, e.g. services.wijkteam.slots=20:60 or ...mean=1 months:3 months")
+    sweep.add_argument("--reps", type=int, default=5, help="replications per design point (default 5)")
+    _add_overrides(sweep, "in every point")
+    _experiment_options(sweep)
+
+    warmup = commands.add_parser("warmup", help="suggest a warm-up length (MSER-5) and save the plot behind it")
+    warmup.add_argument("scenario")
+    warmup.add_argument("--reps", type=int, default=5, help="replications to average (default 5)")
+    _add_seed(warmup)
+    _add_overrides(warmup, "")
+    warmup.add_argument("--plot", default="warmup.png", help="where to save the plot, .png or .svg (default warmup.png)")
+    warmup.add_argument("--workers", type=int, default=_cpus(), help="worker processes (default: all CPUs)")
+    warmup.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
 
-UNITS_NL = {"per year": "per jaar", "days": "dagen", "per client-year": "per klantjaar", "€ per year": "€ per jaar"}
+def _add_overrides(command: argparse.ArgumentParser, scope: str) -> None:
+    where = f" {scope}" if scope else ""
+    command.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                         help=f"override a key{where}, e.g. --set klantmanagers.caseload=200 (repeatable)")
 
 
-def format_headline(headline: pd.DataFrame, lang: str = "en") -> str:
-    label = "label_nl" if lang == "nl" else "label"
-    width = max(len(text) for text in headline[label])
-    lines = []
-    for _, row in headline.iterrows():
-        value = row["value"]
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            shown = "n/a"
-        elif row["unit"] in ("per client-year", "%"):
-            shown = f"{value:,.1f}"
-        else:
-            shown = f"{value:,.0f}"
-        unit = "" if row["unit"] in ("clients",) else row["unit"]
-        if lang == "nl":
-            unit = UNITS_NL.get(unit, unit)
-        lines.append(f"  {row[label]:<{width}}  {shown:>12} {unit}")
-    return "\n".join(lines)
+def _add_seed(command: argparse.ArgumentParser, text: str = "random seed") -> None:
+    command.add_argument("--seed", type=int, default=1, help=f"{text} (default 1)")
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _reps(text: str) -> int | str:
+    if text == "auto":
+        return text
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number or 'auto', got {text!r}") from None
+
+
+def _experiment_options(command: argparse.ArgumentParser) -> None:
+    """Options shared by compare and sweep: seed, where to run, where results go."""
+    _add_seed(command, "random seed; replication i uses (seed, i)")
+    command.add_argument("--workers", type=int, default=_cpus(), help="worker processes (default: all CPUs)")
+    command.add_argument("--executor", choices=["processes", "dask"], default="processes",
+                         help="run locally in processes, or on a Dask cluster (needs --scheduler)")
+    command.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
+    command.add_argument("--store", metavar="DIR",
+                         help="where each replication's outcomes are kept for reuse and resuming "
+                              "(default $MEEDOEN_STORE or ~/.cache/meedoen/replications)")
+    command.add_argument("--no-store", action="store_true", help="keep nothing between runs (no resuming)")
+    command.add_argument("--out", help="folder for the tidy tables and manifest (must be new or empty)")
+    command.add_argument("--overwrite", action="store_true", help="replace results already in --out")
+    command.add_argument("--lang", choices=["en", "nl"], default="en", help="labels of the printed table")
+    command.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -102,19 +154,168 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     return 0
 
 
+def _store(args: argparse.Namespace) -> bool | str:
+    return False if args.no_store else (args.store or True)
+
+
+def _progress(args: argparse.Namespace) -> bool | None:
+    return False if args.quiet else None  # None: only when stderr is a terminal
+
+
+def _execution_options(args: argparse.Namespace) -> dict:
+    return {"workers": args.workers, "executor": args.executor, "scheduler": args.scheduler,
+            "store": _store(args), "progress": _progress(args)}
+
+
+def _compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from simulation.experiments import Precision, compare
+    from simulation.output import check_output_dir
+    from simulation.scenario import load_scenario
+    from simulation.tables import format_comparison
+
+    precision = None
+    if args.reps == "auto":
+        outcomes = tuple(o.strip() for o in args.precision_on.split(",")) if args.precision_on else None
+        precision = Precision(args.precision, args.max_reps, outcomes)
+    scenarios = [load_scenario(path, args.overrides) for path in args.scenarios]
+    if args.out:
+        check_output_dir(args.out, args.overwrite)
+    summary = compare(scenarios, args.reps, args.seed, precision=precision, **_execution_options(args))
+    meta = summary.attrs
+    print(f"meedoen compare: {len(scenarios)} scenarios, {meta['reps']} replications each, seed {args.seed}; "
+          f"paired on common random numbers ({meta['computed']} run, {meta['reused']} reused from the store)")
+    if precision is not None:
+        state = "reached" if meta["converged"] else f"NOT reached within --max-reps {precision.max_reps}"
+        print(f"precision ±{precision.target:.0%} of the mean on every {'chosen ' if precision.outcomes else ''}"
+              f"outcome: {state} with {meta['reps']} replications")
+    print("means with 95% confidence intervals; differences from the first scenario are paired per replication\n")
+    print(format_comparison(summary, args.lang))
+    print("\nVR: variance of the unpaired difference ÷ variance of the paired one "
+          "(how many times more replications independent runs would need)")
+    if args.out:
+        target = write_experiment(summary, meta["replications"], args, argv, "comparison")
+        print(f"\nresults written to {target}/ (summary.csv, replications.csv, manifest.json)")
+    return 0
+
+
+def _sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from simulation.design import grid_points, lhs_points, parse_grid, parse_ranges
+    from simulation.experiments import sweep
+    from simulation.output import check_output_dir
+    from simulation.scenario import load_scenario
+    from simulation.tables import format_sweep
+
+    if bool(args.grid) == (args.lhs is not None):
+        raise ScenarioError("give either --grid (full factorial) or --lhs N with --range", file="sweep")
+    if args.lhs is not None:
+        if not args.ranges:
+            raise ScenarioError("--lhs needs at least one --range KEY=LO:HI", file="--lhs")
+        points = lhs_points(parse_ranges(args.ranges), args.lhs, args.seed)
+    else:
+        if args.ranges:
+            raise ScenarioError("--range goes with --lhs; a grid lists its values with --grid KEY=V1,V2", file="--range")
+        points = grid_points(parse_grid(args.grid))
+    scenario = load_scenario(args.scenario, args.overrides)
+    if args.out:
+        check_output_dir(args.out, args.overwrite)
+    tidy = sweep(scenario, points, args.reps, args.seed, **_execution_options(args))
+    meta = tidy.attrs
+    print(f"meedoen sweep: {scenario.name}, {len(points)} points × {args.reps} replications, seed {args.seed} "
+          f"({meta['computed']} run, {meta['reused']} reused from the store)\n")
+    print(format_sweep(tidy, ["exits_to_work_pct_stock", "recidivism_12m", "share_rung_3_plus"], args.lang))
+    if args.out:
+        target = write_experiment(None, tidy, args, argv, "sweep")
+        print(f"\nresults written to {target}/ (sweep.csv, manifest.json)")
+    else:
+        print("\n(add --out DIR for the tidy table of every point, replication and outcome)")
+    return 0
+
+
+def _warmup(args: argparse.Namespace) -> int:
+    from simulation.execution import Execution
+    from simulation.experiments import monthly_series
+    from simulation.output import check_file_target
+    from simulation.scenario import load_scenario
+    from simulation.warmup import plot_warmup, suggest_warmup
+
+    scenario = load_scenario(args.scenario, args.overrides)
+    if args.reps < 1:
+        raise ScenarioError(f"must be at least 1, got {args.reps}", file="--reps")
+    plot = check_file_target(args.plot, (".png", ".svg"))
+    tables = monthly_series(scenario, args.reps, args.seed, Execution(workers=args.workers),
+                            False if args.quiet else None)
+    suggestion = suggest_warmup(tables)
+    plot_warmup(suggestion, plot, title=f"{scenario.name}: warm-up (MSER-5, {args.reps} replications)")
+    print(format_warmup(suggestion, scenario.model.clock.warmup))
+    print(f"plot saved to {plot}")
+    return 0
+
+
+def write_experiment(summary, table, args: argparse.Namespace, argv: Sequence[str], kind: str):  # noqa: ANN001
+    """The tidy tables of a compare or sweep plus a manifest of where they came from."""
+    from simulation.output import provenance, write_tables
+
+    meta = table.attrs if summary is None else summary.attrs
+    manifest = {"kind": kind, **provenance(["meedoen", *argv]), "seed": meta["seed"], "reps": meta["reps"],
+                "store": meta["store"], "replications_run": meta["computed"], "replications_reused": meta["reused"]}
+    if summary is not None:
+        manifest.update(scenarios=meta["scenarios"], converged=meta["converged"],
+                        precision=None if meta["precision"] is None else vars(meta["precision"]))
+        tables = {"summary.csv": summary, "replications.csv": table}
+    else:
+        manifest.update(parameters=meta["parameters"])
+        tables = {"sweep.csv": table}
+    return write_tables(args.out, tables, manifest, overwrite=args.overwrite)
+
+
+def format_warmup(suggestion, configured_days: float) -> str:  # noqa: ANN001
+    per_series = ", ".join(f"{name} {months} months" for name, months in suggestion.per_series.items())
+    lines = [f"suggested warm-up: {suggestion.months} months ({suggestion.days:.0f} days), the largest MSER-5 "
+             f"truncation over the replication mean of each series ({per_series}; {suggestion.replications} replications)",
+             f"the scenario now uses clock.warmup = {configured_days:.0f} days"]
+    if suggestion.unreliable:
+        lines.append(f"warning: {', '.join(suggestion.unreliable_series)} still drift(s) in the second half of the run, "
+                     "so MSER-5 cannot settle; try a longer run (a larger clock.horizon)")
+    elif suggestion.batches < MSER_MIN_BATCHES:
+        lines.append(f"warning: only {suggestion.batches} batches of 5 months before follow-up; MSER-5 needs about "
+                     f"{MSER_MIN_BATCHES} to tell a transient from noise; try --set clock.horizon='6 years'")
+    return "\n".join(lines)
+
+
+def _interrupted(error: Exception) -> int:
+    store = getattr(error, "store", None)
+    where = (f"the {error.done} finished replications are stored in {store}; run the same command again to continue"
+             if store is not None else "nothing was stored (--no-store); a new run starts from the beginning")
+    print(f"meedoen: interrupted after {error.done} of {error.total} replications; {where}", file=sys.stderr)
+    return 130
+
+
+def _terminate_as_interrupt(signum: int, frame: object) -> None:
+    """``kill`` stops an experiment as cleanly as Ctrl-C: workers stopped, a line on how to resume."""
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from simulation.experiments import Interrupted
+
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
+    commands = {"validate": lambda: _validate(args), "run": lambda: _run(args, argv),
+                "compare": lambda: _compare(args, argv), "sweep": lambda: _sweep(args, argv),
+                "warmup": lambda: _warmup(args)}
+    previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
     try:
-        if args.command == "validate":
-            return _validate(args)
-        return _run(args, argv)
+        return commands[args.command]()
     except ScenarioError as error:
         print(f"meedoen: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except Interrupted as error:
+        return _interrupted(error)
     except KeyboardInterrupt:
         print("meedoen: interrupted; nothing was written", file=sys.stderr)
         return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -79,7 +79,7 @@ class Client:
     """
 
     __slots__ = (
-        "id", "luck", "origin", "birth", "male", "household", "migrant", "statushouder",
+        "id", "decisions", "luck", "origin", "birth", "male", "household", "migrant", "statushouder",
         "education", "barriers", "motivation", "motivation_base", "motivation_time", "trust",
         "on_benefit", "spell_no", "spell_start", "entry_time", "phase", "true_phase", "group",
         "rung", "handler", "handler_override", "has_klantmanager", "handler_stop", "left",
@@ -90,9 +90,10 @@ class Client:
         "exit_reason", "state", "drift_ref", "placement_rung",
     )
 
-    def __init__(self, client_id: int, luck: np.random.Generator, origin: str) -> None:
+    def __init__(self, client_id: int, luck: np.random.Generator, decisions: np.random.Generator, origin: str) -> None:
         self.id = client_id
-        self.luck = luck
+        self.luck = luck  # the client's own draws: attributes, exit budgets, jobs (rng.py)
+        self.decisions = decisions  # the draws policy makes about this client: uptake, monitoring, referrals, outcomes
         self.origin = origin  # "initial" stock or "inflow"
         self.birth = 0.0  # simulation day of birth (negative)
         self.male = False
@@ -151,6 +152,7 @@ class Client:
         """Gone for good (no return possible): drop the stream to keep national runs lean."""
         self.state = "gone"
         self.luck = None
+        self.decisions = None
 
     def now_on_pension(self, now: float, pension_age: float) -> bool:
         return now - self.birth >= pension_age * 365.25

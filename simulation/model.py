@@ -133,7 +133,7 @@ class World:
     # --- clients and stock ------------------------------------------------------------------
 
     def new_client(self, origin: str) -> Client:
-        client = Client(len(self.clients), self.streams.client_luck(len(self.clients)), origin)
+        client = Client(len(self.clients), *self.streams.client_streams(len(self.clients)), origin)
         self.clients.append(client)
         if client.id >= len(self.last_contact):
             size = len(self.last_contact)
@@ -217,7 +217,6 @@ class World:
     def _populate(self) -> None:
         """The initial stock: assessed first, then handed to handlers in group-priority order,
         so that free caseload places go to the best prospects (not to the lowest client ids)."""
-        rng = self.streams.decisions
         stock = initial_stock(self)
         for client, elapsed, since_contact in stock:
             lifecycle.start_spell(self, client, 0.0, elapsed, inflow=False)
@@ -230,7 +229,7 @@ class World:
             interval = self.scenario.policy.groups[client.group].review_interval
             if interval is not None:
                 due = interval - since_contact
-                client.next_review = due if due > 0 else float(rng.uniform(0.0, interval))
+                client.next_review = due if due > 0 else float(client.decisions.uniform(0.0, interval))
             lifecycle.reschedule(self, client)
 
     # --- what services and sanctions do ------------------------------------------------------
@@ -281,7 +280,7 @@ class World:
 
     def ladder_drift(self, client: Client, now: float) -> None:
         client.drift_ref = now
-        if self.streams.decisions.random() < self.scenario.ladder.drift_down_probability:
+        if client.decisions.random() < self.scenario.ladder.drift_down_probability:
             self.set_rung(client, client.rung - 1)
             self.record(client, Activity.LADDER_DRIFT)
 

@@ -12,12 +12,14 @@ import platform
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 
 from simulation.errors import ScenarioError
-from simulation.runner import RunResult
+from simulation.runner import RunResult, model_version, package_version
 
 MANIFEST = "manifest.json"
 TABLE_FILES = {
@@ -89,36 +91,78 @@ def manifest(result: RunResult, command: list[str] | None = None) -> dict:
         "resolved_scenario": json.loads(scenario.resolved_json),
         "seed": result.seed,
         "replication": result.replication,
-        "package": "meedoen",
+        **provenance(command),
         "version": result.version,
-        "git_commit": git_commit(),
-        "python": platform.python_version(),
         "runtime_s": round(result.runtime_s, 3),
         "sim_time_days": result.sim_time,
         "simpy_events": result.events,
-        "command": command,
         "files": {name: TABLE_FILES[name] for name in TABLE_FILES if name in result.tables},
     }
 
 
-def write_results(result: RunResult, path: str | os.PathLike[str], overwrite: bool = False,
-                  command: list[str] | None = None) -> Path:
-    """Write every table, the headline and the manifest; atomic at the folder level."""
+@contextmanager
+def staged_folder(path: str | os.PathLike[str], overwrite: bool = False) -> Iterator[Path]:
+    """Yield a temporary folder beside ``path``; rename it into place only if the block succeeds.
+
+    A crash, Ctrl-C or bad input inside the block leaves neither a half-written target nor
+    the staging folder behind.
+    """
     target = check_output_dir(path, overwrite)
     staging = Path(tempfile.mkdtemp(dir=target.resolve().parent, prefix=f".{target.name}.partial-"))
     try:
-        for name, filename in TABLE_FILES.items():
-            table = result.tables.get(name)
-            if table is not None:
-                table.to_csv(staging / filename, index=False, date_format="%Y-%m-%dT%H:%M:%S")
-        result.headline().to_csv(staging / "headline.csv", index=False)
-        (staging / MANIFEST).write_text(json.dumps(manifest(result, command), indent=2, default=str))
+        yield staging
         if target.exists():
             shutil.rmtree(target)
         staging.rename(target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def provenance(command: list[str] | None = None) -> dict:
+    """Who made a result folder: package version, source commit, Python, command line."""
+    return {"package": "meedoen", "version": package_version(), "model_version": model_version(),
+            "git_commit": git_commit(), "python": platform.python_version(), "command": command}
+
+
+def write_results(result: RunResult, path: str | os.PathLike[str], overwrite: bool = False,
+                  command: list[str] | None = None) -> Path:
+    """Write every table, the headline and the manifest; atomic at the folder level."""
+    with staged_folder(path, overwrite) as staging:
+        for name, filename in TABLE_FILES.items():
+            table = result.tables.get(name)
+            if table is not None:
+                table.to_csv(staging / filename, index=False, date_format="%Y-%m-%dT%H:%M:%S")
+        result.headline().to_csv(staging / "headline.csv", index=False)
+        (staging / MANIFEST).write_text(json.dumps(manifest(result, command), indent=2, default=str))
+    return Path(path)
+
+
+def write_tables(path: str | os.PathLike[str], tables: dict[str, pd.DataFrame], manifest_data: dict,
+                 overwrite: bool = False) -> Path:
+    """Write CSV tables (file name → table) and a manifest; atomic at the folder level."""
+    with staged_folder(path, overwrite) as staging:
+        for filename, table in tables.items():
+            table.to_csv(staging / filename, index=False)
+        (staging / MANIFEST).write_text(json.dumps(manifest_data, indent=2, default=str))
+    return Path(path)
+
+
+def check_file_target(path: str | os.PathLike[str], suffixes: tuple[str, ...]) -> Path:
+    """A file we will write later (a plot): right suffix, and its folder exists and is writable."""
+    target = Path(path)
+    if target.suffix.lower() not in suffixes:
+        raise ScenarioError(f"must end in {' or '.join(suffixes)}", file=str(target))
+    folder = target.resolve().parent
+    if not folder.is_dir():
+        raise ScenarioError(f"folder {folder} does not exist", file=str(target), hint="create it first")
+    if target.is_dir():
+        raise ScenarioError("is a folder, not a file name", file=str(target))
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".meedoen-probe-"):
+            pass
+    except OSError as exc:
+        raise ScenarioError(f"cannot write here ({exc.strerror or exc})", file=str(target)) from None
     return target
 
 

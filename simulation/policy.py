@@ -28,7 +28,6 @@ class PolicyRules:
     def __init__(self, world: World) -> None:
         self.world = world
         self.spec = world.scenario.policy
-        self.rng = world.streams.decisions
 
     # --- groups and handlers -----------------------------------------------------------
 
@@ -36,7 +35,7 @@ class PolicyRules:
         """(Re)assess the phase, put the client in its group, and hand it to the group's handler."""
         world = self.world
         current_motivation(world, client, now)
-        world.assessor.assess(client, now, self.rng)
+        world.assessor.assess(client, now, client.decisions)
         world.record(client, Activity.ASSESSMENT)
         world.set_group(client, self.spec.phase_to_group[client.phase])
         if route:
@@ -69,10 +68,10 @@ class PolicyRules:
         """Voluntary: logistic in motivation and trust. Obligatory: all but rare pertinent refusers."""
         spec = self.spec.uptake
         if uptake == "obligatory":
-            return self.rng.random() >= spec.obligatory_refusal
+            return client.decisions.random() >= spec.obligatory_refusal
         logit = (spec.voluntary_intercept + spec.voluntary_motivation_effect * (client.motivation - 0.5)
                  + spec.voluntary_trust_effect * (client.trust - 0.5))
-        return self.rng.random() < 1.0 / (1.0 + math.exp(-logit))
+        return client.decisions.random() < 1.0 / (1.0 + math.exp(-logit))
 
     # --- the contact ----------------------------------------------------------------------
 
@@ -112,13 +111,13 @@ class PolicyRules:
             mode = getattr(group.obligations, obligation)
             if obligation == "tegenprestatie" and client.rung < 4:
                 start = getattr(spec.tegenprestatie_start, mode)
-                if self.rng.random() < start:
-                    world.place(client, "tegenprestatie", "", self.rng)
+                if client.decisions.random() < start:
+                    world.place(client, "tegenprestatie", "", client.decisions)
             if mode != "enforce":
                 continue
             p = spec.noncompliance_probability * client.noncompliance_factor
             p *= max(0.0, 1.0 + spec.noncompliance_motivation_slope * (0.5 - client.motivation))
-            if self.rng.random() < p and self.rng.random() < spec.detection_probability:
+            if client.decisions.random() < p and client.decisions.random() < spec.detection_probability:
                 world.impose_sanction(client, now, obligation)
                 return
 
@@ -126,18 +125,18 @@ class PolicyRules:
         world = self.world
         group: Group = self.spec.groups[client.group]
         for name, referral in group.service_referrals.items():
-            if client.in_service is None and self.rng.random() < referral.probability:
+            if client.in_service is None and client.decisions.random() < referral.probability:
                 desk = world.staff.services[name]
                 if self.accepts(client, referral.uptake):
                     world.record(client, Activity.REFERRAL, desk.code)
                     world.env.process(desk.episode(client, assigned=False, engaged=True))
                 else:
                     world.record(client, Activity.REFUSAL, desk.code)
-        if client.trajectory is None and group.trajectories and self.rng.random() < group.trajectory_referral.probability:
+        if client.trajectory is None and group.trajectories and client.decisions.random() < group.trajectory_referral.probability:
             eligible = [name for name in group.trajectories
                         if world.scenario.trajectories[name].enabled and client.phase in world.scenario.trajectories[name].eligible_phases]
             if eligible:
-                name = eligible[int(self.rng.integers(len(eligible)))]
+                name = eligible[int(client.decisions.integers(len(eligible)))]
                 if self.accepts(client, group.trajectory_referral.uptake):
                     world.trajectories[name].offer(client)
                 else:
@@ -156,4 +155,4 @@ class PolicyRules:
         client.last_personal_budget = now
         world.record(client, Activity.PERSONAL_BUDGET)
         self.motivate(client, now, spec.motivation_gain)
-        maybe_remove_barrier(world, client, self.rng, spec.barrier_removal)
+        maybe_remove_barrier(world, client, client.decisions, spec.barrier_removal)

@@ -1,10 +1,20 @@
 """Random streams: one SeedSequence per run, a separate Generator per purpose and per client.
 
-Replication ``i`` of seed ``s`` starts from ``SeedSequence(s, spawn_key=(i,))``, so a
-replication gives the same numbers whether it runs alone, in a pool or on a cluster.
-Draws that belong to a client (its attributes, its luck in job search, the length of its
-jobs) come from that client's own stream, so a policy that changes how often *something
-else* draws does not shift them: the basis for common random numbers across scenarios.
+Replication ``i`` of seed ``s`` starts from ``SeedSequence(s, spawn_key=(i, purpose, ...))``,
+so a replication gives the same numbers whether it runs alone, in a pool or on a cluster.
+
+Common random numbers across scenarios rest on splitting by purpose *and by client*:
+
+- ``population``, ``arrivals`` and ``urgent_care`` draw the same numbers in every scenario
+  that has the same initial stock, inflow and urgent-care demand;
+- each client has two streams of its own. ``luck`` holds what belongs to the person: its
+  attributes, its exit-hazard budgets (luck in job search), the type and length of its jobs
+  and whether it comes back. ``decisions`` holds the draws that policy makes about it:
+  assessment noise, uptake, monitoring, referrals, service and trajectory outcomes.
+
+A policy that makes one more draw for client A therefore shifts only A's later decisions;
+no other client's draws and none of A's own luck move (tests/test_experiments.py measures
+the resulting variance reduction).
 """
 
 from __future__ import annotations
@@ -20,10 +30,8 @@ class Purpose(IntEnum):
     POPULATION = 1
     ARRIVALS = 2
     URGENT_CARE = 3
-    DECISIONS = 4
-    SERVICES = 5
-    TRAJECTORIES = 6
     CLIENT_LUCK = 100
+    CLIENT_DECISIONS = 101
 
 
 class Streams:
@@ -36,14 +44,11 @@ class Streams:
         self.population = self._generator(Purpose.POPULATION)
         self.arrivals = self._generator(Purpose.ARRIVALS)
         self.urgent_care = self._generator(Purpose.URGENT_CARE)
-        self.decisions = self._generator(Purpose.DECISIONS)
-        self.services = self._generator(Purpose.SERVICES)
-        self.trajectories = self._generator(Purpose.TRAJECTORIES)
 
     def _generator(self, *key: int) -> np.random.Generator:
         sequence = np.random.SeedSequence(self.seed, spawn_key=self._key + tuple(int(k) for k in key))
         return np.random.Generator(np.random.PCG64(sequence))
 
-    def client_luck(self, client_id: int) -> np.random.Generator:
-        """The client's own stream: identical for the same client id in every scenario."""
-        return self._generator(Purpose.CLIENT_LUCK, client_id)
+    def client_streams(self, client_id: int) -> tuple[np.random.Generator, np.random.Generator]:
+        """The client's ``luck`` and ``decisions`` streams: the same for a client id in every scenario."""
+        return self._generator(Purpose.CLIENT_LUCK, client_id), self._generator(Purpose.CLIENT_DECISIONS, client_id)

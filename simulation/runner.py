@@ -6,12 +6,15 @@ The result is plain, picklable data, so serial and parallel runs take the same p
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 import pandas as pd
 
@@ -24,6 +27,21 @@ def package_version() -> str:
         return version("meedoen")
     except PackageNotFoundError:  # running from a source tree that is not installed
         return "0+unknown"
+
+
+@cache
+def model_version() -> str:
+    """The package version plus a digest of the model's source files.
+
+    Stored replication results are keyed by this, so an edited model (even without a version
+    bump, as in an editable install) never reuses numbers an older model produced.
+    """
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent
+    for source in sorted(root.rglob("*.py")):
+        digest.update(source.relative_to(root).as_posix().encode())
+        digest.update(source.read_bytes())
+    return f"{package_version()}+{digest.hexdigest()[:12]}"
 
 
 @dataclass

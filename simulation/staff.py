@@ -98,7 +98,6 @@ class ServiceDesk:
         self.spec = spec
         self.code = world.recorder.resource_code(name)
         self.resource = make_resource(world.env, spec.slots)
-        self.rng = world.streams.services
         self.year_done = {"back": 0, "volunteer": 0}
         self.year = -1
         if spec.urgent_care.arrivals > 0 and self.resource is not None:
@@ -160,10 +159,10 @@ class ServiceDesk:
     def _serve(self, client: Client, stop: simpy.Event) -> Generator[simpy.Event, None, bool]:
         world, env = self.world, self.world.env
         world.record(client, Activity.SERVICE_START, self.code)
-        end = env.now + self.spec.service_time.sample(self.rng)
+        end = env.now + self.spec.service_time.sample(client.decisions)
         world.policy.contact(client, self.name)
         while True:
-            next_contact = env.now + self.spec.contact_interval.sample(self.rng)
+            next_contact = env.now + self.spec.contact_interval.sample(client.decisions)
             yield env.timeout(min(next_contact, end) - env.now) | stop
             if stop.triggered:
                 return False
@@ -183,7 +182,7 @@ class ServiceDesk:
         return 1.0 + self.spec.target.pressure if behind else 1.0
 
     def _outcome(self, client: Client) -> None:
-        world, rng, now = self.world, self.rng, self.world.env.now
+        world, rng, now = self.world, client.decisions, self.world.env.now
         year = world.calendar_year(now)
         if year != self.year:
             self.year, self.year_done = year, {"back": 0, "volunteer": 0}
@@ -261,7 +260,7 @@ class Staff:
 
     def _next_contact(self, client: Client, stop: simpy.Event) -> None:
         world = self.world
-        interval = world.scenario.policy.groups[client.group].contact_interval.sample(world.streams.decisions)
+        interval = world.scenario.policy.groups[client.group].contact_interval.sample(client.decisions)
         if world.env.now + interval < world.t_end:
             world.env.timeout(interval).callbacks.append(partial(self._contact_due, client, stop))
 

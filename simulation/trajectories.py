@@ -33,7 +33,6 @@ class Programme:
         self.code = world.recorder.resource_code(name)
         self.resource = make_resource(world.env, spec.slots)
         self.budget = world.budgets[spec.budget]
-        self.rng = world.streams.trajectories
 
     def _priority(self, client: Client) -> int:
         if self.spec.queue == "lowest_phase_first":
@@ -51,11 +50,11 @@ class Programme:
     def _episode(self, client: Client) -> Generator[simpy.Event, None, None]:
         world, env, spec = self.world, self.world.env, self.spec
         try:
-            if client.luck.random() < spec.offer_self_exit_probability:
+            if client.decisions.random() < spec.offer_self_exit_probability:
                 # the offer effect: the client turns out to have (or finds) work of its own
                 world.jobs.exit_to_work(client, env.now, job_type=None, via=f"offer:{self.name}")
                 return
-            planned = spec.duration.sample(self.rng)
+            planned = spec.duration.sample(client.decisions)
             fixed = 0.0 if spec.contract == "no_cure_no_pay" else spec.cost_start + spec.cost_per_month * planned
             bonus = spec.contract_bonus if spec.contract in ("no_cure_no_pay", "bonus_malus") else 0.0
             cost = fixed + bonus
@@ -92,8 +91,8 @@ class Programme:
             client.trajectory_multiplier = spec.lock_in_multiplier
             client.trajectory_until = math.inf
             reschedule(world, client)
-            drops_out = self.rng.random() < spec.dropout_probability
-            length = planned * self.rng.random() if drops_out else planned
+            drops_out = client.decisions.random() < spec.dropout_probability
+            length = planned * client.decisions.random() if drops_out else planned
             yield env.timeout(length) | client.left
             used = env.now - started
             if spec.contract != "no_cure_no_pay":  # cost_per_month is held in euros per day
@@ -115,7 +114,7 @@ class Programme:
     def _complete(self, client: Client, bonus: float) -> None:
         world, env, effects = self.world, self.world.env, self.spec.on_completion
         now = env.now
-        if self.rng.random() < effects.exit_to_work_probability:
+        if client.decisions.random() < effects.exit_to_work_probability:
             self._settle_contract(client, bonus, cured=True)
             world.jobs.exit_to_work(client, now, job_type=effects.job_type, via=self.name)
             return
@@ -129,7 +128,7 @@ class Programme:
             world.set_rung(client, effects.ladder_rung_min)
         if effects.motivation_gain:
             world.policy.motivate(client, now, effects.motivation_gain)
-        maybe_remove_barrier(world, client, self.rng, effects.barrier_removal, self.code)
+        maybe_remove_barrier(world, client, client.decisions, effects.barrier_removal, self.code)
         if bonus > 0:
             env.process(self._await_cure(client, bonus, now + self.spec.contract_window))
         reschedule(world, client)

@@ -42,6 +42,7 @@ class RawScenario:
     data: dict[Any, Any]
     sources: dict[KeyPath, Source] = field(default_factory=dict)
     chain: list[str] = field(default_factory=list)
+    overrides: list[str] = field(default_factory=list)  # the --set texts applied, in order
 
     @property
     def provenance(self) -> str:
@@ -195,6 +196,23 @@ def apply_override(raw: RawScenario, text: str) -> None:
         container = child
 
 
+def check_existing_key(raw: RawScenario, dotted: str, file: str) -> None:
+    """A swept key must already be in the scenario: ``--set`` may add a new service or group,
+    but in a sweep a new key is almost always a typo (``netwerkconsultent``), so name it."""
+    container: Any = raw.data
+    path: KeyPath = ()
+    for seg in dotted.split("."):
+        key = _child_key(container, seg, path, dotted)
+        if not isinstance(container, dict) or key not in container:
+            where = key_str(path) or "the top level"
+            names = [str(k) for k in container] if isinstance(container, dict) else []
+            close = difflib.get_close_matches(seg, names, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else ("keys there: " + ", ".join(names[:12]) if names else None)
+            raise ScenarioError(f"the scenario has no '{seg}' under {where}", file=file, key=dotted, hint=hint)
+        path += (key,)
+        container = container[key]
+
+
 def load_raw(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -> RawScenario:
     """Load a scenario file with its ``extends`` chain resolved and ``--set`` overrides applied."""
     raw = _load_tree(Path(path), [])
@@ -202,6 +220,7 @@ def load_raw(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -> Raw
         apply_override(raw, text)
     if overrides:
         raw.chain.append(OVERRIDE_FILE)
+        raw.overrides = list(overrides)
     return raw
 
 

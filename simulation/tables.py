@@ -1,0 +1,103 @@
+"""Plain-text tables for the terminal: the headline of one run, a comparison, a sweep summary.
+
+Numbers are rounded for reading only; the CSV files keep full precision.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+UNITS_NL = {"per year": "per jaar", "days": "dagen", "per client-year": "per klantjaar", "€ per year": "€ per jaar"}
+WORDS = {
+    "en": {"to": "to", "vr": "VR", "difference": "−", "n/a": "n/a"},
+    "nl": {"to": "tot", "vr": "VR", "difference": "−", "n/a": "n.v.t."},
+}
+
+
+def number(value: float | None, unit: str, lang: str = "en", signed: bool = False) -> str:
+    """One decimal for shares, rates per client-year and small numbers; whole numbers otherwise."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return WORDS[lang]["n/a"]
+    if isinstance(value, float) and math.isinf(value):
+        return "∞"
+    decimals = 1 if unit in ("per client-year", "%") or abs(value) < 10 else 0
+    text = f"{value:+,.{decimals}f}" if signed else f"{value:,.{decimals}f}"
+    text = text.replace("-", "−")
+    if lang == "nl":  # Dutch: 1.234,5
+        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return text
+
+
+def unit_text(unit: str, lang: str) -> str:
+    shown = "" if unit == "clients" else unit
+    return UNITS_NL.get(shown, shown) if lang == "nl" else shown
+
+
+#: In the comparison the labels already say "per year" and "per client-year"; only these remain.
+SHORT_UNITS = {"%": "%", "days": "days", "€": "€", "€ per year": "€"}
+
+
+def format_headline(headline: pd.DataFrame, lang: str = "en") -> str:
+    label = "label_nl" if lang == "nl" else "label"
+    width = max(len(text) for text in headline[label])
+    lines = []
+    for _, row in headline.iterrows():
+        shown = number(row["value"], row["unit"], lang)
+        lines.append(f"  {row[label]:<{width}}  {shown:>12} {unit_text(row['unit'], lang)}")
+    return "\n".join(lines)
+
+
+def _interval(low: float, high: float, unit: str, lang: str, signed: bool = False) -> str:
+    if math.isnan(low) or math.isnan(high):
+        return ""
+    return f"[{number(low, unit, lang, signed)} {WORDS[lang]['to']} {number(high, unit, lang, signed)}]"
+
+
+def format_comparison(summary: pd.DataFrame, lang: str = "en") -> str:
+    """Outcome rows; per scenario its mean [95% CI]; per other scenario the paired difference and VR."""
+    label_column = "label_nl" if lang == "nl" else "label"
+    labels = list(dict.fromkeys(summary["scenario"]))
+    first = labels[0]
+    header = ["", *labels, *[f"{label} − {first}" for label in labels[1:]], *(["VR"] * (len(labels) > 1))]
+    if len(labels) > 2:
+        header[-1:] = [f"VR {label}" for label in labels[1:]]
+    body = []
+    for outcome, block in summary.groupby("outcome", sort=False):
+        rows = block.set_index("scenario")
+        unit = rows["unit"].iloc[0]
+        unit_shown = unit_text(SHORT_UNITS.get(unit, ""), lang)
+        cells = [f"{rows[label_column].iloc[0]}" + (f" ({unit_shown})" if unit_shown else "")]
+        for label in labels:
+            row = rows.loc[label]
+            cells.append(f"{number(row['mean'], unit, lang)} {_interval(row['ci_low'], row['ci_high'], unit, lang)}".strip())
+        for label in labels[1:]:
+            row = rows.loc[label]
+            diff = number(row["diff"], unit, lang, signed=True)
+            cells.append(f"{diff} {_interval(row['diff_low'], row['diff_high'], unit, lang, signed=True)}".strip())
+        for label in labels[1:]:
+            ratio = rows.loc[label, "variance_ratio"]
+            cells.append("" if math.isnan(ratio) else ("∞" if math.isinf(ratio) else f"{ratio:,.1f}"))
+        body.append(cells)
+    widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(widths[0]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row))
+             for row in [header, *body]]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def format_sweep(tidy: pd.DataFrame, outcomes: list[str], lang: str = "en") -> str:
+    """Per design point: its parameters and the mean of a few outcomes over replications."""
+    from simulation.outcomes import OUTCOMES
+
+    parameters = list(tidy.attrs.get("parameters", []))
+    chosen = tidy[tidy["outcome"].isin(outcomes)]
+    means = chosen.pivot_table(index=["point", *parameters], columns="outcome", values="value",
+                               aggfunc="mean", sort=True)[outcomes].reset_index()
+    label = "label_nl" if lang == "nl" else "label"
+    names = {o: getattr(OUTCOMES[o], label) for o in outcomes}
+    shown = means.rename(columns=names)
+    for outcome in outcomes:
+        shown[names[outcome]] = [number(v, OUTCOMES[outcome].unit, lang) for v in means[outcome]]
+    return shown.to_string(index=False)
