@@ -15,9 +15,9 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
-from scipy import stats
 
 import simulation
+from simulation import experiments
 from simulation.outcomes import (contacts_per_client_year, headline_values, kaplan_meier_failure,
                                  observation_months, return_times, window_of)
 
@@ -72,11 +72,8 @@ def measure(job: tuple[str, int, int]) -> dict[str, float]:
 
 
 def mean_ci(values: list[float]) -> tuple[float, float, float]:
-    data = np.asarray(values, dtype=float)
-    data = data[~np.isnan(data)]
-    mean = float(data.mean())
-    half = float(stats.t.ppf(0.975, len(data) - 1) * data.std(ddof=1) / np.sqrt(len(data)))
-    return mean, mean - half, mean + half
+    """The t-interval of ``meedoen compare``, over the replications where the value is defined."""
+    return experiments.mean_ci(np.asarray(values, dtype=float))[:3]
 
 
 def main() -> None:

@@ -168,10 +168,10 @@ def _execution_options(args: argparse.Namespace) -> dict:
 
 
 def _compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
-    from simulation.experiments import Precision, compare
+    from simulation.experiments import Precision, compare, imprecise
     from simulation.output import check_output_dir
     from simulation.scenario import load_scenario
-    from simulation.tables import format_comparison
+    from simulation.tables import COMPARE_TEXT, format_comparison
 
     precision = None
     if args.reps == "auto":
@@ -188,10 +188,12 @@ def _compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
         state = "reached" if meta["converged"] else f"NOT reached within --max-reps {precision.max_reps}"
         print(f"precision ±{precision.target:.0%} of the mean on every {'chosen ' if precision.outcomes else ''}"
               f"outcome: {state} with {meta['reps']} replications")
-    print("means with 95% confidence intervals; differences from the first scenario are paired per replication\n")
+        if not meta["converged"]:
+            wide = imprecise(summary, precision.target, precision.outcomes)
+            print("still wider than that: " + "; ".join(f"{row.outcome} ({row.scenario})" for row in wide.itertuples()))
+    print(COMPARE_TEXT[args.lang]["intro"] + "\n")
     print(format_comparison(summary, args.lang))
-    print("\nVR: variance of the unpaired difference ÷ variance of the paired one "
-          "(how many times more replications independent runs would need)")
+    print("\n" + COMPARE_TEXT[args.lang]["vr"])
     if args.out:
         target = write_experiment(summary, meta["replications"], args, argv, "comparison")
         print(f"\nresults written to {target}/ (summary.csv, replications.csv, manifest.json)")

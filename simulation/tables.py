@@ -15,6 +15,16 @@ WORDS = {
     "nl": {"to": "tot", "vr": "VR", "difference": "−", "n/a": "n.v.t."},
 }
 
+COMPARE_TEXT = {
+    "en": {"intro": "means with 95% confidence intervals; differences from the first scenario are paired per replication",
+           "vr": "VR: variance of the unpaired difference ÷ variance of the paired one "
+                 "(how many times more replications independent runs would need)"},
+    "nl": {"intro": "gemiddelden met 95%-betrouwbaarheidsintervallen; verschillen met het eerste scenario "
+                    "zijn per replicatie gepaard",
+           "vr": "VR: variantie van het ongepaarde verschil ÷ variantie van het gepaarde "
+                 "(hoeveel keer meer replicaties onafhankelijke runs nodig zouden hebben)"},
+}
+
 
 def number(value: float | None, unit: str, lang: str = "en", signed: bool = False) -> str:
     """One decimal for shares, rates per client-year and small numbers; whole numbers otherwise."""

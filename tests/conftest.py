@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from simulation.scenario import LoadedScenario, load_scenario
 
@@ -77,3 +78,10 @@ def assert_tables_equal(left: dict[str, pd.DataFrame], right: dict[str, pd.DataF
             pd.testing.assert_frame_equal(left[name], right[name], check_exact=True)
         except AssertionError as error:
             raise AssertionError(f"table {name!r} differs: {error}") from None
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_replication_store(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Experiments store replications in ``$MEEDOEN_STORE`` by default; the tests never touch
+    the user's cache, and never reuse results from an earlier test session."""
+    os.environ["MEEDOEN_STORE"] = str(tmp_path_factory.mktemp("replication-store"))

@@ -12,7 +12,6 @@ by several facts (the base run) is simulated once, and run on up to two worker p
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -20,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy import stats
 
 import simulation
+from simulation import experiments
 from simulation.runner import RunResult
 
 BASE = Path(__file__).resolve().parents[1] / "scenarios" / "base.yaml"
@@ -111,12 +110,12 @@ class CI:
 
 
 def mean_ci(values: Sequence[float], confidence: float = CONFIDENCE) -> CI:
+    """The same t-interval that ``meedoen compare`` reports (simulation.experiments.mean_ci)."""
     x = np.asarray(values, dtype=float)
     if len(x) < 2 or np.isnan(x).any():
         raise ValueError(f"need at least two finite values, got {x}")
-    mean = float(x.mean())
-    half = float(stats.t.ppf(0.5 + confidence / 2, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
-    return CI(mean, mean - half, mean + half, tuple(float(v) for v in x))
+    mean, low, high, _ = experiments.mean_ci(x, confidence)
+    return CI(mean, low, high, tuple(float(v) for v in x))
 
 
 def paired(a: Sequence[RunResult], b: Sequence[RunResult], outcome: Callable[[RunResult], float]) -> CI:
