@@ -12,8 +12,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from simulation.errors import ScenarioError
-from simulation.tables import format_headline
+from simulation.errors import Interrupted, ScenarioError
 
 EXIT_BAD_INPUT = 2
 MSER_MIN_BATCHES = 10  # assumption: below ~10 batch means the second-half rule of MSER-5 cannot fire reliably
@@ -29,7 +28,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="meedoen", description="Simulate Dutch activation policy for people on bijstand.")
-    from simulation.runner import package_version
+    from simulation.version import package_version
 
     parser.add_argument("--version", action="version", version=f"meedoen {package_version()}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -137,6 +136,7 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from simulation.output import check_output_dir, write_results
     from simulation.runner import run
     from simulation.scenario import load_scenario
+    from simulation.tables import format_headline
 
     scenario = load_scenario(args.scenario, args.overrides)
     if args.out:
@@ -191,11 +191,11 @@ def _compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
         if not meta["converged"]:
             wide = imprecise(summary, precision.target, precision.outcomes)
             print("still wider than that: " + "; ".join(f"{row.outcome} ({row.scenario})" for row in wide.itertuples()))
+    target = write_experiment(summary, meta["replications"], args, argv, "comparison") if args.out else None
     print(COMPARE_TEXT[args.lang]["intro"] + "\n")
     print(format_comparison(summary, args.lang))
     print("\n" + COMPARE_TEXT[args.lang]["vr"])
-    if args.out:
-        target = write_experiment(summary, meta["replications"], args, argv, "comparison")
+    if target:
         print(f"\nresults written to {target}/ (summary.csv, replications.csv, manifest.json)")
     return 0
 
@@ -211,7 +211,7 @@ def _sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
         raise ScenarioError("give either --grid (full factorial) or --lhs N with --range", file="sweep")
     if args.lhs is not None:
         if not args.ranges:
-            raise ScenarioError("--lhs needs at least one --range KEY=LO:HI", file="--lhs")
+            raise ScenarioError("needs at least one --range KEY=LO:HI", file="--lhs")
         points = lhs_points(parse_ranges(args.ranges), args.lhs, args.seed)
     else:
         if args.ranges:
@@ -222,11 +222,11 @@ def _sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
         check_output_dir(args.out, args.overwrite)
     tidy = sweep(scenario, points, args.reps, args.seed, **_execution_options(args))
     meta = tidy.attrs
+    target = write_experiment(None, tidy, args, argv, "sweep") if args.out else None
     print(f"meedoen sweep: {scenario.name}, {len(points)} points × {args.reps} replications, seed {args.seed} "
           f"({meta['computed']} run, {meta['reused']} reused from the store)\n")
     print(format_sweep(tidy, ["exits_to_work_pct_stock", "recidivism_12m", "share_rung_3_plus"], args.lang))
-    if args.out:
-        target = write_experiment(None, tidy, args, argv, "sweep")
+    if target:
         print(f"\nresults written to {target}/ (sweep.csv, manifest.json)")
     else:
         print("\n(add --out DIR for the tidy table of every point, replication and outcome)")
@@ -298,8 +298,6 @@ def _terminate_as_interrupt(signum: int, frame: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from simulation.experiments import Interrupted
-
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
     commands = {"validate": lambda: _validate(args), "run": lambda: _run(args, argv),

@@ -1,8 +1,10 @@
-"""The one error type users see for bad input: it names the file, the key path and the line."""
+"""What users see when something stops a run: bad input (naming file, key path and line), or an
+interruption of an experiment (saying how to resume)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass
@@ -29,3 +31,11 @@ class ScenarioError(Exception):
         if self.hint:
             text += f" ({self.hint})"
         return text
+
+
+class Interrupted(Exception):
+    """Ctrl-C or SIGTERM during an experiment; what finished is stored and will be reused."""
+
+    def __init__(self, done: int, total: int, store: Path | None) -> None:
+        super().__init__(f"interrupted after {done} of {total} replications")
+        self.done, self.total, self.store = done, total, store

@@ -9,6 +9,7 @@ finish differs, and callers sort by (scenario, replication).
 from __future__ import annotations
 
 import signal
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Any
 from simulation.errors import ScenarioError
 
 EXECUTORS = ("processes", "dask")
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @dataclass(frozen=True)
@@ -37,9 +39,19 @@ class Execution:
             raise ScenarioError(f"must be at least 1, got {self.workers}", file="--workers")
 
 
-def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the parent, which stops them; no tracebacks from every worker."""
+def _worker_setup() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them (no traceback from every worker);
+    ``terminate()`` must end them at once (forked workers inherit the CLI's SIGTERM handler);
+    and on Linux they die with the parent, so a ``kill -9`` leaves no orphans holding the terminal."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):  # no glibc (e.g. musl): orphans exit when their pipe closes
+            pass
 
 
 def run_tasks(function: Callable[..., Any], tasks: Sequence[tuple[Any, tuple]], execution: Execution
@@ -62,7 +74,7 @@ def run_tasks(function: Callable[..., Any], tasks: Sequence[tuple[Any, tuple]], 
 
 def _run_processes(function: Callable[..., Any], tasks: Sequence[tuple[Any, tuple]], workers: int
                    ) -> Iterator[tuple[Any, Any]]:
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), initializer=_ignore_sigint)
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), initializer=_worker_setup)
     try:
         pending: dict[Future, Any] = {pool.submit(function, *args): key for key, args in tasks}
         while pending:
@@ -70,8 +82,9 @@ def _run_processes(function: Callable[..., Any], tasks: Sequence[tuple[Any, tupl
             for future in done:
                 yield pending.pop(future), future.result()
     except BaseException:
+        processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown() sets it to None
         pool.shutdown(wait=False, cancel_futures=True)
-        for process in list(getattr(pool, "_processes", {}).values()):  # stop runs in progress now
+        for process in processes:  # stop runs in progress now
             process.terminate()
         raise
     pool.shutdown(wait=True)
@@ -100,7 +113,7 @@ def _run_dask(function: Callable[..., Any], tasks: Sequence[tuple[Any, tuple]], 
     try:
         for key, args in tasks:
             futures[client.submit(function, *args, pure=False)] = key
-        for future in as_completed(list(futures)):
+        for future in as_completed(list(futures), loop=client.loop):  # the client is not the default one
             yield futures[future], future.result()
     except BaseException:
         client.cancel(list(futures))

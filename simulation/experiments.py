@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from simulation.errors import ScenarioError
+from simulation.errors import Interrupted, ScenarioError
 from simulation.execution import Execution, run_tasks
 from simulation.outcomes import OUTCOMES, headline_values
 from simulation.runner import model_version, run
@@ -33,14 +33,6 @@ from simulation.store import ResultStore, default_root
 CONFIDENCE = 0.95
 MIN_AUTO_REPS = 5  # assumption: fewer replications give a t-interval too unreliable to judge precision
 DEFAULT_MAX_REPS = 200
-
-
-class Interrupted(Exception):
-    """Ctrl-C or SIGTERM during an experiment; what finished is stored and will be reused."""
-
-    def __init__(self, done: int, total: int, store: Path | None) -> None:
-        super().__init__(f"interrupted after {done} of {total} replications")
-        self.done, self.total, self.store = done, total, store
 
 
 def simulate_headline(scenario: LoadedScenario, seed: int, replication: int) -> tuple[dict[str, float], float, int]:

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from simulation.errors import ScenarioError
+from simulation.files import publish
 from simulation.runner import RunResult, model_version, package_version
 
 MANIFEST = "manifest.json"
@@ -111,6 +112,7 @@ def staged_folder(path: str | os.PathLike[str], overwrite: bool = False) -> Iter
     staging = Path(tempfile.mkdtemp(dir=target.resolve().parent, prefix=f".{target.name}.partial-"))
     try:
         yield staging
+        publish(staging, folder=True)
         if target.exists():
             shutil.rmtree(target)
         staging.rename(target)

@@ -13,20 +13,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import pandas as pd
 
 from simulation.model import World
+from simulation.version import package_version
 from simulation.scenario import LoadedScenario, load_scenario
-
-
-def package_version() -> str:
-    try:
-        return version("meedoen")
-    except PackageNotFoundError:  # running from a source tree that is not installed
-        return "0+unknown"
 
 
 @cache

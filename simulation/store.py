@@ -6,7 +6,7 @@ everything that determines the numbers (the resolved scenario, the seed, the rep
 the model's source), so a stored record is only ever reused for exactly the run it came from.
 
 Each file is written to a temporary name in the same folder, flushed to disk and renamed into
-place (``os.replace`` is atomic on POSIX and Windows). A record also carries a checksum of its
+place (``simulation.files.atomic_write``). A record also carries a checksum of its
 own content; a file that is truncated or edited is treated as missing and recomputed, never
 read as valid.
 """
@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from simulation.errors import ScenarioError
+from simulation.files import atomic_write
 
 FORMAT = 1
 
@@ -92,15 +93,5 @@ class ResultStore:
             return record
         target = self.path(scenario_hash, seed, replication)
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle = tempfile.NamedTemporaryFile("w", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp",
-                                             delete=False)
-        try:
-            with handle:
-                json.dump(record, handle, sort_keys=True)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(handle.name, target)
-        except BaseException:
-            Path(handle.name).unlink(missing_ok=True)
-            raise
+        atomic_write(target, lambda stream: json.dump(record, stream, sort_keys=True))
         return record

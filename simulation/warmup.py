@@ -10,7 +10,6 @@ by eye. Pure analysis and plotting: nothing here runs the model.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+from simulation.files import atomic_write
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -260,11 +261,4 @@ def _mark(ax: Axes, suggestion: WarmupSuggestion) -> None:
 
 
 def _save_atomically(figure: Figure, target: Path, fmt: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            figure.savefig(stream, format=fmt)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    atomic_write(target, lambda stream: figure.savefig(stream, format=fmt), binary=True)

@@ -1,0 +1,584 @@
+"""Experiments as users run them: resuming after an interrupt, the result store, executors, bad input.
+
+``compare`` and ``sweep`` keep every finished replication in a store, so an interrupted run
+(Ctrl-C, ``kill``, even ``kill -9``) continues where it stopped when the same command is given
+again, and the resumed tables equal an uninterrupted run's to the byte. These tests hold the
+experiment layer to that, to bit-identical results whichever executor runs the replications
+(one process, worker processes, a Dask cluster), and to the command-line contract: bad input
+gives one ``meedoen: error:`` line, exit code 2 and nothing written.
+
+Runs use ``tests/scenarios/tiny_*.yaml`` (200 clients, 15 months plus a year of follow-up):
+about 0.1 s per replication. These are exactness tests: every comparison is exact.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import multiprocessing
+import os
+import re
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import ROOT, TEST_SCENARIO_DIR, meedoen
+
+from simulation import load_scenario
+from simulation.execution import Execution, run_tasks
+from simulation.experiments import Replicator, compare
+from simulation.outcomes import OUTCOMES
+from simulation.runner import model_version
+from simulation.store import ResultStore
+
+TINY_A = TEST_SCENARIO_DIR / "tiny_tilburg.yaml"
+TINY_B = TEST_SCENARIO_DIR / "tiny_leeuwarden.yaml"
+ENV = {**os.environ, "PYTHONWARNINGS": "ignore"}  # as conftest.meedoen runs the program
+
+RESUME_REPS = 20
+"""Per scenario: 40 replications of ~0.12 s on 2 workers take ~2.5 s; the interrupt comes once
+the first MIN_STORED are stored (~0.3 s of work), so it lands mid-run with a wide margin."""
+MIN_STORED = 3
+RESULT_FILES = ("summary.csv", "replications.csv")
+
+
+def stored(store: Path) -> int:
+    """Replication records in the store (temporary ``.rep-*.tmp`` files do not count)."""
+    return sum(1 for _ in store.rglob("rep-*.json"))
+
+
+def compare_args(store: Path, out: Path, reps: int = RESUME_REPS) -> list[str]:
+    return ["compare", str(TINY_A), str(TINY_B), "--reps", str(reps), "--workers", "2",
+            "--store", str(store), "--out", str(out), "--quiet"]
+
+
+def run_counts(stdout: str) -> tuple[int, int]:
+    """(run, reused) from the first line of a compare or sweep."""
+    match = re.search(r"\((\d+) run, (\d+) reused from the store\)", stdout.splitlines()[0] if stdout else "")
+    assert match, f"no '(N run, M reused from the store)' on the first line of:\n{stdout}"
+    return int(match[1]), int(match[2])
+
+
+def ok(proc: subprocess.CompletedProcess[str]) -> str:
+    assert proc.returncode == 0, f"exit code {proc.returncode}, stderr:\n{proc.stderr}"
+    return proc.stdout
+
+
+def assert_same_files(left: Path, right: Path, names: tuple[str, ...]) -> None:
+    """Byte-for-byte; on a difference, show it as a table diff, which says where."""
+    for name in names:
+        if (left / name).read_bytes() != (right / name).read_bytes():
+            pd.testing.assert_frame_equal(pd.read_csv(left / name), pd.read_csv(right / name), check_exact=True)
+            pytest.fail(f"{name} differs byte-wise but not as a table: formatting changed")
+
+
+def skip_if_model_changed(*outs: Path) -> None:
+    """Results of different model sources must differ; that is the store's job, not a failure here.
+
+    Only happens when simulation/ is edited while the tests run (the store key includes a digest
+    of the source).
+    """
+    versions = {json.loads((out / "manifest.json").read_text())["model_version"] for out in outs}
+    if len(versions) > 1:
+        pytest.skip(f"simulation/ changed while the test ran ({sorted(versions)}); rerun the test")
+
+
+# --- resuming after an interrupt -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An uninterrupted compare with a fresh store: ``store/`` and ``out/`` under the returned folder."""
+    root = tmp_path_factory.mktemp("reference")
+    proc = meedoen(*compare_args(root / "store", root / "out"))
+    assert run_counts(ok(proc)) == (2 * RESUME_REPS, 0)
+    return root
+
+
+def live_group_members(group: int) -> list[int]:
+    """Processes of a process group that still run (zombies excluded); Linux /proc only."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[2]) == group and fields[0] != "Z":
+            members.append(int(stat.parent.name))
+    return members
+
+
+def wait_for_group_to_end(group: int, seconds: float) -> list[int]:
+    """Workers get SIGTERM from the parent as it exits; give them a moment. What still runs."""
+    deadline = time.monotonic() + seconds
+    while (left := live_group_members(group)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return left
+
+
+def kill_group(group: int) -> None:
+    try:
+        os.killpg(group, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def interrupt(args: list[str], store: Path, sig: signal.Signals, logs: Path
+              ) -> tuple[subprocess.CompletedProcess[str], float, list[int]]:
+    """Run ``meedoen args``, send ``sig`` once MIN_STORED replications are stored.
+
+    Returns the finished process, seconds from signal to exit, and (unless killed hard) processes
+    of its group still running 5 s after it ended. Ctrl-C reaches the terminal's whole foreground
+    process group, so SIGINT goes to the group (workers must ignore it); ``kill PID`` and
+    ``kill -9 PID`` reach the parent alone.
+    The group gets its own session, and whatever of it is left is killed at the end.
+    """
+    total = 2 * RESUME_REPS
+    with open(logs / "stdout", "w+") as out, open(logs / "stderr", "w+") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "simulation", *args], cwd=ROOT, env=ENV,
+                                stdout=out, stderr=err, start_new_session=True)
+        try:
+            deadline = time.monotonic() + 90
+            while stored(store) < MIN_STORED:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    err.seek(0)
+                    state = "timed out" if proc.returncode is None else f"ended with exit code {proc.returncode}"
+                    pytest.fail(f"could not interrupt mid-run: meedoen {state} with {stored(store)} replications "
+                                f"stored; stderr:\n{err.read()}")
+                time.sleep(0.02)
+            if sig == signal.SIGINT:
+                os.killpg(proc.pid, sig)
+            else:
+                proc.send_signal(sig)
+            sent = time.monotonic()
+            proc.wait(timeout=60)
+            elapsed = time.monotonic() - sent
+            left = []
+            if sig != signal.SIGKILL and Path("/proc/self/stat").exists():
+                left = wait_for_group_to_end(proc.pid, seconds=5)
+        finally:
+            proc.kill()
+            proc.wait()
+            kill_group(proc.pid)
+        out.seek(0)
+        err.seek(0)
+        finished = subprocess.CompletedProcess(proc.args, proc.returncode, out.read(), err.read())
+    if finished.returncode == 0 or stored(store) >= total:
+        pytest.fail(f"meedoen finished all {total} replications before the signal landed; raise RESUME_REPS")
+    return finished, elapsed, left
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=["ctrl-c", "kill", "kill-9"])
+def test_interrupted_compare_resumes_to_the_same_tables(reference: Path, tmp_path: Path, sig: signal.Signals) -> None:
+    """The acceptance test of resuming: stop a compare mid-run, give the same command again,
+    and get exactly the tables of a run that was never stopped, reusing what was finished."""
+    store, logs = tmp_path / "store", tmp_path / "logs"
+    logs.mkdir()
+    stopped, elapsed, left = interrupt(compare_args(store, tmp_path / "first"), store, sig, logs)
+    done = stored(store)
+    assert MIN_STORED <= done < 2 * RESUME_REPS
+    if sig != signal.SIGKILL:  # the CLI treats SIGTERM as Ctrl-C
+        assert stopped.returncode == 130, stopped.stderr
+        assert stopped.stderr == (f"meedoen: interrupted after {done} of {2 * RESUME_REPS} replications; the "
+                                  f"{done} finished replications are stored in {store}; run the same command "
+                                  "again to continue\n")
+        assert elapsed < 10, f"{elapsed:.1f} s to stop after {sig.name}: runs in progress were not stopped"
+        assert not left, f"worker processes {left} still running after {sig.name}"
+    else:
+        assert stopped.returncode == -signal.SIGKILL
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["logs", "store"]  # no results, no .partial- folder
+
+    resumed = meedoen(*compare_args(store, tmp_path / "second"))
+    run, reused = run_counts(ok(resumed))
+    skip_if_model_changed(reference / "out", tmp_path / "second")
+    assert (run, reused) == (2 * RESUME_REPS - done, done)
+    assert_same_files(tmp_path / "second", reference / "out", RESULT_FILES)
+
+
+# --- the result store ------------------------------------------------------------------------
+
+
+def test_rerun_recomputes_damaged_and_half_written_records(reference: Path, tmp_path: Path) -> None:
+    """A truncated record, an edited one (its checksum no longer fits) and a temporary file left
+    by a crash mid-write are never read as results: the rerun recomputes exactly those three."""
+    store = tmp_path / "store"
+    shutil.copytree(reference / "store", store)
+    results = ResultStore(store, model_version())
+    paths = [results.path(load_scenario(TINY_A).hash, 1, replication) for replication in range(4)]
+    if not paths[0].is_file():
+        pytest.skip("simulation/ changed since the reference run (its store is keyed by another model version)")
+    original = [path.read_bytes() for path in paths]
+
+    paths[1].write_bytes(original[1][: len(original[1]) // 2])
+    edited = json.loads(original[2])
+    edited["values"]["average_stock"] += 1.0
+    paths[2].write_text(json.dumps(edited, sort_keys=True))
+    paths[3].with_name(f".{paths[3].name}.k3x9q2.tmp").write_bytes(original[3][: len(original[3]) // 2])
+    paths[3].unlink()
+    assert [results.get(load_scenario(TINY_A).hash, 1, r) is None for r in range(4)] == [False, True, True, True]
+
+    proc = meedoen(*compare_args(store, tmp_path / "out"))
+    assert run_counts(ok(proc)) == (3, 2 * RESUME_REPS - 3)
+    skip_if_model_changed(reference / "out", tmp_path / "out")
+    assert_same_files(tmp_path / "out", reference / "out", RESULT_FILES)
+    for path, before in zip(paths[1:], original[1:], strict=True):
+        assert json.loads(path.read_text())["values"] == json.loads(before)["values"]  # valid again, same numbers
+
+
+TRICKY = {"third": 1 / 3, "sum": 0.1 + 0.2, "subnormal": 5e-324, "largest": 1.7976931348623157e308,
+          "negative_zero": -0.0, "long": 123456789.12345679, "undefined": math.nan, "count": 7}
+
+
+def bits(value: float | None) -> tuple[type, bytes | int | None]:
+    """Type and exact bits: ``-0.0`` differs from ``0.0`` here, and ``1`` from ``1.0``."""
+    return type(value), struct.pack("<d", value) if isinstance(value, float) else value
+
+
+def test_store_round_trip_is_exact(tmp_path: Path) -> None:
+    """What put wrote, get returns to the bit; NaN is stored as JSON null (JSON has no NaN)."""
+    store = ResultStore(tmp_path, "0.0+test")
+    written = store.put("abc123", 5, 2, TRICKY, runtime_s=0.25, events=1234)
+    read = store.get("abc123", 5, 2)
+    assert read == written
+    assert {k: bits(v) for k, v in read["values"].items()} == {
+        k: bits(None if isinstance(v, float) and math.isnan(v) else v) for k, v in TRICKY.items()}
+    assert json.loads(store.path("abc123", 5, 2).read_text())["values"]["undefined"] is None
+    assert [p.name for p in store.path("abc123", 5, 2).parent.iterdir()] == ["rep-00002.json"]  # no temporary left
+
+
+def test_stored_null_is_nan_again_in_the_table(tmp_path: Path) -> None:
+    """NaN → null on disk → NaN in the tidy table, and every other value bit-equal; read from the
+    store without running anything."""
+    scenario = load_scenario(TINY_A)
+    values = {name: i + 0.1 for i, name in enumerate(OUTCOMES)}
+    values["recidivism_24m"] = math.nan
+    store = ResultStore(tmp_path, "0.0+test")
+    store.put(scenario.hash, 1, 0, values, runtime_s=0.1, events=10)
+    replicator = Replicator([scenario], ["tiny"], 1, Execution(), store)
+    replicator.ensure(1)
+    assert (replicator.computed, replicator.reused) == (0, 1)
+    table = replicator.table(1).set_index("outcome")["value"]
+    assert math.isnan(table.pop("recidivism_24m"))
+    assert {k: bits(v) for k, v in table.items()} == {k: bits(v) for k, v in values.items() if k != "recidivism_24m"}
+
+
+@pytest.mark.parametrize("other", ["model_version", "seed", "scenario_hash", "replication"])
+def test_store_never_reuses_another_runs_record(tmp_path: Path, other: str) -> None:
+    """Nothing is found under another key, and a record copied there (a renamed folder, a hand-made
+    copy) is refused too: the record's own fields must match the run asked for."""
+    store = ResultStore(tmp_path, "0.0+test")
+    store.put("abc123", 5, 2, {"average_stock": 1.5}, runtime_s=0.1, events=10)
+    key = {"scenario_hash": "abc123", "seed": 5, "replication": 2}
+    reader = ResultStore(tmp_path, "0.0+other") if other == "model_version" else store
+    if other != "model_version":
+        key[other] = {"seed": 6, "scenario_hash": "def456", "replication": 3}[other]
+    assert reader.get(**key) is None
+    target = reader.path(**key)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(store.path("abc123", 5, 2), target)
+    assert reader.get(**key) is None
+    assert store.get("abc123", 5, 2) is not None
+
+
+def test_store_without_root_keeps_nothing(tmp_path: Path) -> None:
+    """--no-store: the record is built (same checksum) but never written, and never found."""
+    store = ResultStore(None, "0.0+test")
+    record = store.put("abc123", 5, 2, TRICKY, runtime_s=0.1, events=10)
+    assert record == ResultStore(tmp_path, "0.0+test").put("abc123", 5, 2, TRICKY, runtime_s=0.1, events=10)
+    assert store.get("abc123", 5, 2) is None
+
+
+# --- executors -------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_kill"), reason="POSIX signals")
+def test_ctrl_c_stops_running_workers_at_once() -> None:
+    """Ctrl-C during replications stops the worker processes now, not after their current and
+    queued runs. ``meedoen`` turns SIGTERM into Ctrl-C before the pool starts, and forked workers
+    inherit that handler, so it is installed here the same way."""
+    before = set(multiprocessing.active_children())
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # Ctrl-C once the workers run: a real SIGINT, aimed at the main thread, which it must wake from its wait
+    timer = threading.Timer(1.5, signal.pthread_kill, (threading.main_thread().ident, signal.SIGINT))
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            timer.start()
+            for _ in run_tasks(time.sleep, [(i, (30,)) for i in range(4)], Execution(workers=2)):
+                pass
+        deadline = time.monotonic() + 5
+        while (left := set(multiprocessing.active_children()) - before) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not left, f"{len(left)} worker processes still running 5 s after Ctrl-C"
+    finally:
+        timer.cancel()
+        signal.signal(signal.SIGTERM, previous)
+        for process in set(multiprocessing.active_children()) - before:
+            process.kill()
+            process.join()
+
+
+
+@pytest.fixture
+def start_dask(request: pytest.FixtureRequest) -> Callable[[], str]:
+    """Start a two-worker local Dask cluster on demand; its scheduler address; closed at teardown.
+
+    On demand, so the test can fork its worker processes before the cluster's threads exist.
+    """
+    distributed = pytest.importorskip("distributed")
+
+    def start() -> str:
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                           dashboard_address=None)
+        request.addfinalizer(cluster.close)
+        return cluster.scheduler_address
+
+    return start
+
+
+@pytest.mark.slow
+def test_results_are_identical_on_every_executor(start_dask: Callable[[], str]) -> None:
+    """Serial, two worker processes and a Dask cluster give bit-identical replications: a
+    replication's numbers depend on (scenario, seed, replication) only, never on where it ran."""
+    scenarios = [load_scenario(TINY_A), load_scenario(TINY_B)]  # LoadedScenario objects travel pickled
+
+    def replications(**execution: object) -> pd.DataFrame:
+        return compare(scenarios, reps=4, seed=5, store=False, **execution).attrs["replications"]
+
+    serial = replications(workers=1)
+    assert serial["value"].notna().any() and serial["value"].isna().any()  # NaN must survive too
+    pd.testing.assert_frame_equal(replications(workers=2), serial, check_exact=True)
+    pd.testing.assert_frame_equal(replications(executor="dask", scheduler=start_dask()), serial, check_exact=True)
+
+
+# --- bad input -------------------------------------------------------------------------------
+
+A, B = str(TINY_A), str(TINY_B)
+BAD_INPUT: dict[str, tuple[list[str], str]] = {
+    # name: (arguments after the defaults, which win over them; text the message must contain)
+    "dask-unreachable": (["compare", A, B, "--executor", "dask", "--scheduler", "tcp://127.0.0.1:1"],
+                         "cannot reach the Dask scheduler"),
+    "precision-zero": (["compare", A, B, "--reps", "auto", "--precision", "0"], "--precision"),
+    "precision-above-one": (["compare", A, B, "--reps", "auto", "--precision", "1.5"], "--precision"),
+    "one-replication": (["compare", A, B, "--reps", "1"], "--reps"),
+    "reps-not-a-number": (["compare", A, B, "--reps", "abc"], "--reps"),
+    "no-workers": (["compare", A, B, "--workers", "0"], "--workers"),
+    "dask-without-scheduler": (["compare", A, B, "--executor", "dask"], "--scheduler"),
+    "grid-unknown-key": (["sweep", A, "--grid", "services.netwerkconsultent.staff=3,4"],
+                         "'netwerkconsultent' under services (did you mean 'netwerkconsulent'?)"),
+    "grid-malformed": (["sweep", A, "--grid", "foo"], "--grid"),
+    "lhs-without-range": (["sweep", A, "--lhs", "5"], "--range"),
+    "range-reversed": (["sweep", A, "--lhs", "5", "--range", "services.wijkteam.slots=5:1"], "lower bound"),
+    "grid-and-lhs": (["sweep", A, "--grid", "services.wijkteam.slots=1,2", "--lhs", "3",
+                      "--range", "services.wijkteam.slots=1:5"], "either --grid"),
+    "store-below-a-file": (["compare", A, B, "--store", "{case}/a-file/store"], "cannot write"),
+    "store-read-only": (["compare", A, B, "--store", "{case}/read-only/store"], "cannot write"),
+    "out-holds-files": (["compare", A, B, "--out", "{case}/full"], "already holds"),
+    "plot-folder-missing": (["warmup", A, "--plot", "{case}/missing/warmup.png"], "does not exist"),
+    "plot-not-an-image": (["warmup", A, "--plot", "{case}/warmup.txt"], ".png or .svg"),
+}
+AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+PREPARED = {"a-file", "full/notes.txt"}
+
+
+def bad_input_argv(name: str, case: Path) -> list[str]:
+    """Quick, writable defaults first (argparse keeps the last value), then the case's own."""
+    args = [arg.replace("{case}", str(case)) for arg in BAD_INPUT[name][0]]
+    count = 2 if args[0] == "compare" else 1
+    defaults = ["--reps", "2", "--workers", "1"]
+    if args[0] != "warmup":
+        defaults += ["--store", str(case / "store"), "--out", str(case / "out"), "--quiet"]
+    return [*args[: count + 1], *defaults, *args[count + 1:]]
+
+
+@pytest.fixture(scope="module")
+def bad_input_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple]]:
+    """Every case at once (each pays ~1.5 s to start; the unreachable scheduler waits 10 s), each in
+    a folder holding a file, a folder with a file, and a read-only folder. Values: (process, folder, s)."""
+    cases = {}
+    for name in BAD_INPUT if not AS_ROOT else [n for n in BAD_INPUT if n != "store-read-only"]:
+        case = tmp_path_factory.mktemp(name)
+        (case / "a-file").write_text("not a folder\n")
+        (case / "full").mkdir()
+        (case / "full" / "notes.txt").write_text("someone's notes\n")
+        (case / "read-only").mkdir(mode=0o500)
+        cases[name] = case
+
+    def run(name: str) -> tuple:
+        started = time.monotonic()
+        proc = meedoen(*bad_input_argv(name, cases[name]))
+        return proc, cases[name], time.monotonic() - started
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        runs = dict(zip(cases, pool.map(run, cases), strict=True))
+    yield runs
+    for case in cases.values():
+        (case / "read-only").chmod(0o700)
+
+
+@pytest.mark.slow  # not the tests: their shared setup starts 16 programs (~1.5 s each) and waits 10 s for Dask
+@pytest.mark.parametrize("name", [
+    pytest.param(name, marks=pytest.mark.skipif(AS_ROOT, reason="root writes to read-only folders"))
+    if name == "store-read-only" else name for name in BAD_INPUT])
+def test_bad_input_is_one_line_exit_2_and_nothing_written(bad_input_runs: dict, name: str) -> None:
+    """A user's mistake: one ``meedoen: error:`` line naming what is wrong, exit code 2, no
+    traceback, and nothing left behind (no results, no staging folder, no replication records;
+    an empty store folder may be created before the scheduler is tried)."""
+    proc, case, seconds = bad_input_runs[name]
+    assert proc.returncode == 2, f"exit code {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+    assert proc.stderr.startswith("meedoen: error: ") and proc.stderr.count("\n") == 1, proc.stderr
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
+    assert BAD_INPUT[name][1] in proc.stderr
+    files = {p.relative_to(case).as_posix() for p in case.rglob("*") if p.is_file()}
+    assert files == PREPARED, f"written: {sorted(files - PREPARED)}"
+    assert not (case / "out").exists()
+    assert not [p for p in case.rglob("*") if ".partial-" in p.name or "probe" in p.name]
+    assert seconds < 20, f"took {seconds:.0f} s to give up"  # the scheduler connect timeout is 10 s
+
+
+# --- sweeps ----------------------------------------------------------------------------------
+
+GRID = ["--grid", "services.netwerkconsulent.staff=3,5"]
+LHS = ["--lhs", "3", "--range", "services.wijkteam.slots=1:9",
+       "--range", "services.netwerkconsulent.service_time.mean=1 months:3 months"]
+SWEEP_COLUMNS = ["scenario", "point", "scenario_hash", "replication", "outcome", "value"]
+
+
+@pytest.fixture(scope="module")
+def sweeps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[subprocess.CompletedProcess[str], Path]]:
+    """A grid and a Latin hypercube sweep into one store (at once), then the grid again.
+
+    No --quiet: the output is captured, so there must be no progress bar anyway.
+    """
+    root = tmp_path_factory.mktemp("sweep")
+
+    def sweep(name: str, design: list[str]) -> tuple[subprocess.CompletedProcess[str], Path]:
+        out = root / name
+        return meedoen("sweep", str(TINY_A), *design, "--reps", "2", "--workers", "1",
+                       "--store", str(root / "store"), "--out", str(out)), out
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        grid, lhs = pool.map(sweep, ["grid", "lhs"], [GRID, LHS])
+    return {"grid": grid, "lhs": lhs, "again": sweep("again", GRID)}
+
+
+def read_sweep(run: tuple[subprocess.CompletedProcess[str], Path]) -> pd.DataFrame:
+    ok(run[0])
+    return pd.read_csv(run[1] / "sweep.csv")
+
+
+def assert_every_outcome_once(table: pd.DataFrame, points: int, reps: int) -> None:
+    assert len(table) == points * reps * len(OUTCOMES)
+    for _, block in table.groupby(["point", "replication"]):
+        assert sorted(block["outcome"]) == sorted(OUTCOMES)
+    assert sorted(table["point"].unique()) == list(range(points))
+    assert sorted(table["replication"].unique()) == list(range(reps))
+    assert (table["scenario"] == "tiny_tilburg").all()
+
+
+def test_grid_sweep_writes_a_tidy_table(sweeps: dict) -> None:
+    """2 points × 2 replications × every headline outcome, one row each, with the parameter as a column."""
+    proc, _ = sweeps["grid"]
+    table = read_sweep(sweeps["grid"])
+    assert run_counts(proc.stdout) == (4, 0)
+    parameter = "services.netwerkconsulent.staff"
+    assert list(table.columns) == [*SWEEP_COLUMNS[:2], parameter, *SWEEP_COLUMNS[2:]]
+    assert_every_outcome_once(table, points=2, reps=2)
+    per_point = table.drop_duplicates("point").set_index("point")
+    assert per_point[parameter].to_dict() == {0: 3, 1: 5}
+    assert per_point["scenario_hash"].nunique() == 2  # each point is its own scenario
+
+
+def test_lhs_sweep_gives_distinct_points_within_the_ranges(sweeps: dict) -> None:
+    """Three Latin-hypercube points over two ranges; a unit goes into the column name."""
+    proc, _ = sweeps["lhs"]
+    table = read_sweep(sweeps["lhs"])
+    assert run_counts(proc.stdout) == (6, 0)
+    slots, mean = "services.wijkteam.slots", "services.netwerkconsulent.service_time.mean [months]"
+    assert list(table.columns) == [*SWEEP_COLUMNS[:2], slots, mean, *SWEEP_COLUMNS[2:]]
+    assert_every_outcome_once(table, points=3, reps=2)
+    per_point = table.drop_duplicates("point")
+    assert per_point[slots].between(1, 9).all() and per_point[slots].nunique() == 3  # one per third of 1..9
+    assert per_point[mean].between(1, 3).all() and per_point[mean].nunique() == 3
+    assert per_point["scenario_hash"].nunique() == 3
+
+
+def test_sweep_rerun_reuses_the_store(sweeps: dict) -> None:
+    """The same sweep again runs nothing and writes the same table."""
+    proc, out = sweeps["again"]
+    ok(proc)
+    skip_if_model_changed(sweeps["grid"][1], out)
+    assert run_counts(proc.stdout) == (0, 4)
+    assert_same_files(out, sweeps["grid"][1], ("sweep.csv",))
+
+
+# --- progress bar ----------------------------------------------------------------------------
+
+
+def test_no_progress_bar_when_output_is_captured(sweeps: dict) -> None:
+    """Without a terminal (a log file, CI) the bar is off: stderr stays empty, no --quiet needed."""
+    for name in ("grid", "lhs", "again"):
+        assert sweeps[name][0].stderr == "", sweeps[name][0].stderr
+
+
+def on_terminal(*args: str) -> str:
+    """Run meedoen with stderr on a 24×120 pseudo-terminal; what it wrote there."""
+    pty = pytest.importorskip("pty")
+    import fcntl
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))  # tqdm draws nothing at 0 columns
+    proc = subprocess.Popen([sys.executable, "-m", "simulation", *args], cwd=ROOT, env=ENV,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    written = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # EIO: the process closed the terminal
+            break
+        if not chunk:
+            break
+        written += chunk
+    os.close(master)
+    assert proc.wait(timeout=120) == 0, written.decode(errors="replace")
+    return written.decode(errors="replace")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+@pytest.mark.parametrize("quiet", [False, True], ids=["terminal", "quiet"])
+def test_progress_bar_on_a_terminal(quiet: bool) -> None:
+    """On a terminal the bar counts replications with an ETA; --quiet silences it."""
+    written = on_terminal("compare", A, B, "--reps", "4", "--workers", "1", "--no-store",
+                          *(["--quiet"] if quiet else []))
+    if quiet:
+        assert written == ""
+    else:
+        assert re.search(r"replications: +\d+%\|.*\| *\d+/8 \[\d\d:\d\d<\d\d:\d\d", written), written
+
+
+# --- warm-up ---------------------------------------------------------------------------------
+
+
+def test_warmup_suggests_a_length_and_saves_the_plot(tmp_path: Path) -> None:
+    """meedoen warmup prints the suggestion in months and days and writes the plot behind it."""
+    from simulation.cli import build_parser
+
+    commands = next(a for a in build_parser()._actions if a.dest == "command").choices
+    if "warmup" not in commands:
+        pytest.skip("no warmup command")
+    plot = tmp_path / "warmup.png"
+    proc = meedoen("warmup", A, "--reps", "2", "--workers", "1", "--plot", str(plot))
+    assert re.search(r"suggested warm-up: \d+ months \(\d+ days\)", ok(proc)), proc.stdout
+    assert plot.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") and plot.stat().st_size > 1000
+    assert [p.name for p in tmp_path.iterdir()] == ["warmup.png"]  # no temporary file left
