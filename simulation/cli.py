@@ -1,7 +1,9 @@
-"""The ``meedoen`` command: a thin layer over ``simulation.load_scenario`` and ``simulation.run``.
+"""The ``meedoen`` command: a thin layer over ``simulation.load_scenario``, ``run``, ``compare``,
+``sweep`` and the warm-up analysis.
 
 Bad input (scenario, option, output folder) prints one line naming file, key and line and
-exits with code 2; there is never a traceback for a user's mistake.
+exits with code 2; there is never a traceback for a user's mistake. Ctrl-C or ``kill`` during an
+experiment exits with 130 and one line saying how to resume.
 """
 
 from __future__ import annotations
@@ -11,8 +13,15 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from simulation.errors import Interrupted, ScenarioError
+
+if TYPE_CHECKING:  # imported lazily at run time: `meedoen --help` should not load pandas
+    import pandas as pd
+
+    from simulation.warmup import WarmupSuggestion
 
 EXIT_BAD_INPUT = 2
 MSER_MIN_BATCHES = 10  # assumption: below ~10 batch means the second-half rule of MSER-5 cannot fire reliably
@@ -253,7 +262,8 @@ def _warmup(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_experiment(summary, table, args: argparse.Namespace, argv: Sequence[str], kind: str):  # noqa: ANN001
+def write_experiment(summary: pd.DataFrame | None, table: pd.DataFrame, args: argparse.Namespace,
+                     argv: Sequence[str], kind: str) -> Path:
     """The tidy tables of a compare or sweep plus a manifest of where they came from."""
     from simulation.output import provenance, write_tables
 
@@ -270,7 +280,7 @@ def write_experiment(summary, table, args: argparse.Namespace, argv: Sequence[st
     return write_tables(args.out, tables, manifest, overwrite=args.overwrite)
 
 
-def format_warmup(suggestion, configured_days: float) -> str:  # noqa: ANN001
+def format_warmup(suggestion: WarmupSuggestion, configured_days: float) -> str:
     per_series = ", ".join(f"{name} {months} months" for name, months in suggestion.per_series.items())
     lines = [f"suggested warm-up: {suggestion.months} months ({suggestion.days:.0f} days), the largest MSER-5 "
              f"truncation over the replication mean of each series ({per_series}; {suggestion.replications} replications)",
@@ -287,7 +297,7 @@ def format_warmup(suggestion, configured_days: float) -> str:  # noqa: ANN001
 def _interrupted(error: Exception) -> int:
     store = getattr(error, "store", None)
     where = (f"the {error.done} finished replications are stored in {store}; run the same command again to continue"
-             if store is not None else "nothing was stored (--no-store); a new run starts from the beginning")
+             if store is not None else "nothing was stored; a new run starts from the beginning")
     print(f"meedoen: interrupted after {error.done} of {error.total} replications; {where}", file=sys.stderr)
     return 130
 

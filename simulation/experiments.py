@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import yaml
 from scipy import stats
 
 from simulation.errors import Interrupted, ScenarioError
@@ -28,6 +30,7 @@ from simulation.execution import Execution, run_tasks
 from simulation.outcomes import OUTCOMES, headline_values
 from simulation.runner import model_version, run
 from simulation.scenario import LoadedScenario, load_scenario
+from simulation.scenario.loader import check_existing_key
 from simulation.store import ResultStore, default_root
 
 CONFIDENCE = 0.95
@@ -299,8 +302,6 @@ def sweep(scenario: LoadedScenario | str | os.PathLike[str], points: Sequence[di
         raise ScenarioError("the design has no points", file="sweep", hint="give --grid or --lhs with --range")
     if isinstance(reps, bool) or not isinstance(reps, int) or reps < 1:
         raise ScenarioError(f"must be a whole number of at least 1, got {reps!r}", file="--reps")
-    from simulation.scenario.loader import check_existing_key
-
     for key in points[0]:
         check_existing_key(base.raw, key, "sweep")
     loaded = [load_scenario(base.path, [*base.raw.overrides, *point_overrides(point)]) for point in points]
@@ -323,8 +324,6 @@ def sweep(scenario: LoadedScenario | str | os.PathLike[str], points: Sequence[di
 def parameter_columns(points: Sequence[dict[str, str]]) -> dict[str, list[Any]]:
     """Sweep parameters as table columns: numbers as numbers; ``30 days`` style values as numbers
     in a column named ``key [days]`` when every point uses the same unit; other text as text."""
-    import yaml
-
     columns: dict[str, list[Any]] = {}
     for key in points[0]:
         texts = [point[key] for point in points]
@@ -343,8 +342,6 @@ def parameter_columns(points: Sequence[dict[str, str]]) -> dict[str, list[Any]]:
 
 def _number_and_unit(text: str) -> tuple[float | None, str]:
     """``"30 days"`` → (30.0, "days"); ``"€250000 per year"`` → (250000.0, "€ per year")."""
-    import re
-
     match = re.fullmatch(r"\s*(€?)\s*([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*(.*?)\s*", text)
     if not match:
         return None, ""
