@@ -38,10 +38,12 @@ MIN_AUTO_REPS = 5  # assumption: fewer replications give a t-interval too unreli
 DEFAULT_MAX_REPS = 200
 
 
-def simulate_headline(scenario: LoadedScenario, seed: int, replication: int) -> tuple[dict[str, float], float, int]:
-    """One replication's headline outcomes; module-level so worker processes can unpickle it."""
+def simulate_headline(scenario: LoadedScenario, seed: int, replication: int
+                      ) -> tuple[dict[str, float], float, int, str]:
+    """One replication's headline outcomes, and the model version that computed them (a Dask
+    worker may run another installation); module-level so worker processes can unpickle it."""
     result = run(scenario, seed=seed, replication=replication, event_log=False)
-    return headline_values(result), result.runtime_s, result.events
+    return headline_values(result), result.runtime_s, result.events, model_version()
 
 
 def simulate_monthly(scenario: LoadedScenario, seed: int, replication: int) -> pd.DataFrame:
@@ -99,17 +101,21 @@ class Replicator:
         total = len(self.scenarios) * replications
         bar = _progress_bar(total, total - len(missing), self.description, self.progress)
         try:
-            for (index, replication), (values, runtime_s, events) in run_tasks(simulate_headline, missing,
-                                                                               self.execution):
+            for (index, replication), (values, runtime_s, events, version) in run_tasks(simulate_headline, missing,
+                                                                                        self.execution):
+                if version != self.store.model_version:
+                    raise ScenarioError(f"a worker runs meedoen {version}, this machine {self.store.model_version}; "
+                                        "results would not be comparable", file="--scheduler",
+                                        hint="install the same meedoen source on every Dask worker")
                 self.records[index, replication] = self.store.put(self.scenarios[index].hash, self.seed,
                                                                   replication, values, runtime_s, events)
                 self.computed += 1
                 bar.update()
         except KeyboardInterrupt:
-            bar.close()
             done = sum(1 for (_, r) in self.records if r < replications)
             raise Interrupted(done, total, self.store.root) from None
-        bar.close()
+        finally:
+            bar.close()
 
     def table(self, replications: int) -> pd.DataFrame:
         """Tidy: scenario, scenario_hash, replication, outcome, value (NaN where undefined)."""

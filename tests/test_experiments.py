@@ -56,6 +56,9 @@ def test_common_random_numbers_reduce_variance_of_the_difference() -> None:
     base, more = one_more_netwerkconsulent(stock=1500)
     summary = simulation.compare([base, more], reps=8, seed=11, workers=2, store=False)
     row = summary[(summary["outcome"] == "exits_to_work_per_year") & (summary["scenario"] != summary["scenario"].iloc[0])]
+    print(f"\nexits to work per year, +1 netwerkconsulent: VR {row['variance_ratio'].iloc[0]:.1f}, "
+          f"difference {row['diff'].iloc[0]:+.2f} [{row['diff_low'].iloc[0]:+.2f}, {row['diff_high'].iloc[0]:+.2f}], "
+          f"arm CI [{row['ci_low'].iloc[0]:.1f}, {row['ci_high'].iloc[0]:.1f}]")
     assert row["variance_ratio"].iloc[0] > 2
     # the paired CI of the difference is then narrower than the CI of either arm's mean
     width_paired = float(row["diff_high"].iloc[0] - row["diff_low"].iloc[0])
@@ -172,6 +175,20 @@ def test_compare_reuses_what_it_has_already_run(tmp_path) -> None:
     pd.testing.assert_frame_equal(first.attrs["replications"],
                                   again.attrs["replications"].query("replication < 3").reset_index(drop=True),
                                   check_exact=True)
+
+
+def test_results_from_another_model_version_are_refused(tmp_path) -> None:
+    """A Dask worker with another installation would compute other numbers under our key."""
+    from simulation.execution import Execution
+    from simulation.experiments import Replicator
+    from simulation.store import ResultStore
+
+    scenario = load_small(TILBURG, stock=100)
+    store = ResultStore(tmp_path, model_version="0.0.0+elsewhere")
+    replicator = Replicator([scenario], ["tilburg"], 1, Execution(), store)
+    with pytest.raises(ScenarioError, match="a worker runs meedoen"):
+        replicator.ensure(1)
+    assert not list(tmp_path.rglob("*.json"))
 
 
 # --- sweeps ---------------------------------------------------------------------------------
