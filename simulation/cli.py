@@ -255,7 +255,11 @@ def _warmup(args: argparse.Namespace) -> int:
     plot = check_file_target(args.plot, (".png", ".svg"))
     tables = monthly_series(scenario, args.reps, args.seed, Execution(workers=args.workers),
                             False if args.quiet else None)
-    suggestion = suggest_warmup(tables)
+    try:
+        suggestion = suggest_warmup(tables)
+    except ValueError as error:  # too few months for MSER-5's batches
+        raise ScenarioError(f"the run is too short to judge a warm-up ({error})", file=args.scenario,
+                            key="clock.horizon", hint="--set clock.horizon='6 years'") from None
     plot_warmup(suggestion, plot, title=f"{scenario.name}: warm-up (MSER-5, {args.reps} replications)")
     print(format_warmup(suggestion, scenario.model.clock.warmup))
     print(f"plot saved to {plot}")

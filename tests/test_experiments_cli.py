@@ -385,6 +385,8 @@ BAD_INPUT: dict[str, tuple[list[str], str]] = {
     "out-holds-files": (["compare", A, B, "--out", "{case}/full"], "already holds"),
     "plot-folder-missing": (["warmup", A, "--plot", "{case}/missing/warmup.png"], "does not exist"),
     "plot-not-an-image": (["warmup", A, "--plot", "{case}/warmup.txt"], ".png or .svg"),
+    "warmup-run-too-short": (["warmup", A, "--plot", "{case}/warmup.png", "--set", "clock.warmup=1 months",
+                              "--set", "clock.horizon=4 months"], "too short to judge a warm-up"),
 }
 AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 PREPARED = {"a-file", "full/notes.txt"}
