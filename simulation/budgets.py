@@ -14,6 +14,7 @@ import simpy
 
 from simulation.client import Client
 from simulation.scenario.schema import Budget
+from simulation.scenario.units import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
     from simulation.model import World
@@ -24,7 +25,7 @@ class BudgetLine:
         self.world = world
         self.name = name
         self.spec = spec
-        self.annual = spec.annual_amount * 365.25  # MoneyPerDay → euros per year
+        self.annual = spec.annual_amount * DAYS_PER_YEAR  # MoneyPerDay → euros per year
         # assumption: the run starts with a full year's budget, whatever the start date
         self.container = simpy.Container(world.env, init=self.annual)
         self.spent_total = 0.0
@@ -46,7 +47,7 @@ class BudgetLine:
         for cut in self.spec.cuts:
             t = world.day_of(cut.from_date)
             if 0 <= t < world.t_end:
-                events.append((t, "cut", cut.annual_amount * 365.25))
+                events.append((t, "cut", cut.annual_amount * DAYS_PER_YEAR))
         for t, what, amount in sorted(events):
             yield env.timeout(t - env.now)
             if what == "cut":

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulation.scenario.schema import BARRIERS
+from simulation.scenario.units import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
     import simpy
@@ -146,16 +147,13 @@ class Client:
 
     def age(self, now: float) -> float:
         """Age in years at simulation day ``now``."""
-        return (now - self.birth) / 365.25
+        return (now - self.birth) / DAYS_PER_YEAR
 
     def leave_model(self) -> None:
         """Gone for good (no return possible): drop the stream to keep national runs lean."""
         self.state = "gone"
         self.luck = None
         self.decisions = None
-
-    def now_on_pension(self, now: float, pension_age: float) -> bool:
-        return now - self.birth >= pension_age * 365.25
 
     def has(self, barrier: str) -> bool:
         return bool(self.barriers & BARRIER_BIT[barrier])

@@ -80,7 +80,7 @@ class JobMarket:
 
     def _reenter(self, client: Client, _event: simpy.Event) -> None:
         """Herinstroom: a new spell for the same person, history kept (not its exit luck)."""
-        if client.now_on_pension(self.world.env.now, self.world.scenario.other_exits.pension_age):
+        if self.world.env.now >= self.world.pension_time(client):
             client.leave_model()
             return
         start_spell(self.world, client, self.world.env.now)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import simpy
 
 from simulation.client import OTHER_EXIT_REASONS, Client, ExitReason
+from simulation.scenario.units import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
     from simulation.model import World
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 WORK, OTHER, PENSION, REVIEW, DRIFT, CHANGE = range(6)
 INF = math.inf
 STRICTNESS = {"waive": 0, "ask": 1, "enforce": 2}
+#: other_exits.education_multiplier_under_27 applies below this age: the under-27 line of the youth rule (cal §D)
+EDUCATION_AGE_LIMIT = 27 * DAYS_PER_YEAR
 
 
 def current_motivation(world: World, client: Client, now: float) -> float:
@@ -66,7 +69,7 @@ def _work_rate(world: World, client: Client, now: float) -> tuple[float, float]:
 def other_rates(world: World, client: Client, now: float) -> list[tuple[ExitReason, float]]:
     """Hazards per day of each exit other than work and pension."""
     rates = list(world.other_rates)
-    if now - client.birth < 27 * 365.25:
+    if now - client.birth < EDUCATION_AGE_LIMIT:
         index = OTHER_EXIT_REASONS.index(ExitReason.EDUCATION)
         rates[index] *= world.scenario.other_exits.education_multiplier_under_27
     pairs = list(zip(OTHER_EXIT_REASONS, rates))
@@ -83,7 +86,7 @@ def _enforcement_rate(world: World, client: Client, now: float) -> float:
 
 def _other_rate(world: World, client: Client, now: float) -> tuple[float, float]:
     """Total of ``other_rates`` without building the list, and when turning 27 changes it."""
-    turns_27 = client.birth + 27 * 365.25
+    turns_27 = client.birth + EDUCATION_AGE_LIMIT
     young = now < turns_27
     total = world.other_rate_young if young else world.other_rate_adult
     return total + _enforcement_rate(world, client, now), turns_27 if young else INF

@@ -28,6 +28,7 @@ from simulation.population import initial_rung, initial_stock
 from simulation.records import Recorder
 from simulation.rng import Streams
 from simulation.scenario.schema import Scenario, ThreatEffect
+from simulation.scenario.units import DAYS_PER_YEAR
 from simulation.staff import Staff
 from simulation.trajectories import Programme
 
@@ -121,7 +122,7 @@ class World:
         }
 
     def pension_time(self, client: Client) -> float:
-        return client.birth + self.scenario.other_exits.pension_age * 365.25
+        return client.birth + self.scenario.other_exits.pension_age * DAYS_PER_YEAR
 
     def next_drift(self, client: Client) -> float:
         """Without contact for ``drift_after_no_contact`` a client may slide down the ladder (rungs 2-3)."""
@@ -307,7 +308,7 @@ class World:
 
     def _snapshot_row(self, month_start: float, t: float, label: str) -> dict:
         period = self.period_of(month_start)
-        stale = self.on_benefit & (t - self.last_contact > 365.25)
+        stale = self.on_benefit & (t - self.last_contact > DAYS_PER_YEAR)
         row = {"month": label, "start": month_start, "time": t, "period": period, "stock": self.stock,
                "no_contact_12m": int(stale.sum())}
         row.update({f"rung_{r}": self.rung_counts[r] for r in range(1, 7)})

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from simulation.scenario.units import DAYS_PER_YEAR
+
 if TYPE_CHECKING:
     from simulation.runner import RunResult
 
-DAYS_PER_YEAR = 365.25
 
 
 @dataclass(frozen=True)
@@ -173,8 +174,8 @@ def headline_values(result: RunResult) -> dict[str, float]:
     outflow = int((exits["reason"] != "pension").sum())
     per_year = 1.0 / window.years
     durations, observed = return_times(spells, window, ("work",))
-    recid12 = kaplan_meier_failure(durations, observed, 365.25)
-    recid24 = kaplan_meier_failure(durations, observed, 730.5)
+    recid12 = kaplan_meier_failure(durations, observed, DAYS_PER_YEAR)
+    recid24 = kaplan_meier_failure(durations, observed, 2 * DAYS_PER_YEAR)
     any_d, any_o = return_times(spells, window, ("work", "moving", "partner_income", "education", "enforcement"))
     placements = tables["placements"]
     in_window = placements[window.contains(placements["time"])]
@@ -193,8 +194,8 @@ def headline_values(result: RunResult) -> dict[str, float]:
         "sustainable_exits_per_year": sustainable,
         "recidivism_12m": 100.0 * recid12,
         "recidivism_24m": 100.0 * recid24,
-        "reinflow_any_exit_12m": 100.0 * kaplan_meier_failure(any_d, any_o, 365.25),
-        "share_over_1_year": 100.0 * share_over_duration(spells, window.end, 365.25),
+        "reinflow_any_exit_12m": 100.0 * kaplan_meier_failure(any_d, any_o, DAYS_PER_YEAR),
+        "share_over_1_year": 100.0 * share_over_duration(spells, window.end, DAYS_PER_YEAR),
         "share_rung_3_plus": 100.0 * float((rungs / months["stock"]).mean()),
         "volunteer_placements_per_year": int((in_window["kind"] == "volunteer_work").sum()) * per_year,
         "social_activity_starts_per_year": int((in_window["kind"] == "social_activity").sum()) * per_year,

@@ -15,6 +15,7 @@ import numpy as np
 
 from simulation.client import BARRIER_BIT, Activity, Client
 from simulation.scenario.schema import BARRIERS, Assessment
+from simulation.scenario.units import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
     from simulation.model import World
@@ -35,12 +36,12 @@ class Assessor:
     def score(self, client: Client, now: float) -> float:
         """Distance to work as an assessor without noise would see it."""
         spec = self.spec
-        years = min((now - client.spell_start) / 365.25, spec.years_on_benefit_cap)
+        years = min((now - client.spell_start) / DAYS_PER_YEAR, spec.years_on_benefit_cap)
         value = self.barrier_score[client.barriers] + spec.years_on_benefit_weight * years
         value += spec.low_motivation_weight * (1.0 - client.motivation)
         if client.education == "low":
             value += spec.low_education_weight
-        if now - client.birth >= 45 * 365.25:
+        if now - client.birth >= 45 * DAYS_PER_YEAR:
             value += spec.age_45_plus_weight
         return value
 

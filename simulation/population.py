@@ -13,6 +13,7 @@ import numpy as np
 
 from simulation.client import BARRIER_BIT, EDUCATION, HOUSEHOLDS, Client
 from simulation.scenario.schema import BARRIERS
+from simulation.scenario.units import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
     from simulation.model import World
@@ -60,7 +61,7 @@ def _attributes(world: World, n: int, rng: np.random.Generator, ages: np.ndarray
 
 
 def _apply(client: Client, attrs: dict[str, np.ndarray], i: int, now: float) -> None:
-    client.birth = now - float(attrs["age"][i]) * 365.25
+    client.birth = now - float(attrs["age"][i]) * DAYS_PER_YEAR
     client.male = bool(attrs["male"][i])
     client.household = HOUSEHOLDS[int(attrs["household"][i])]
     client.education = EDUCATION[int(attrs["education"][i])]
@@ -79,7 +80,7 @@ def initial_stock(world: World) -> list[tuple[Client, float, float]]:
     attrs = _attributes(world, n, rng, spec.age.sample(rng, n), 1.0, 0.0)
     elapsed = spec.initial_duration.sample(rng, n)
     # nobody has been on benefit longer than since turning 18
-    elapsed = np.minimum(elapsed, (attrs["age"] - MIN_AGE) * 365.25)
+    elapsed = np.minimum(elapsed, (attrs["age"] - MIN_AGE) * DAYS_PER_YEAR)
     since_contact = spec.time_since_last_contact.sample(rng, n)
     stock = []
     for i in range(n):

@@ -106,6 +106,17 @@ def _check_not_negative(value: object, what: str) -> None:
         raise UnitError(f"{what} must not be negative, got {_show(value)}")
 
 
+def _quantity_text(value: object, what: str, needs: str, expected: str) -> str:
+    """The text of a unit-bearing quantity; a bare number, another type or a minus sign is refused."""
+    if _is_bare_number(value):
+        _check_not_negative(value, what)
+        raise UnitError(f"{what} needs {needs}, got {_show(value)}")
+    if not isinstance(value, str):
+        raise UnitError(f"expected {expected}, got {_show(value)}")
+    _check_not_negative(value, what)
+    return value
+
+
 def _unit_days(unit: str, original: object) -> float:
     try:
         return TIME_UNITS[unit.lower()]
@@ -128,12 +139,7 @@ def _parse_period(text: str, original: object, example: str) -> float:
 def parse_duration(value: object) -> float:
     """Parse '6 months' / '1.5 jaar' / '0 days' into days; bare numbers are rejected."""
     example = "e.g. '6 months'"
-    if _is_bare_number(value):
-        _check_not_negative(value, "a duration")
-        raise UnitError(f"a duration needs a unit, {example}, got {_show(value)}")
-    if not isinstance(value, str):
-        raise UnitError(f"expected a duration with a unit, {example}, got {_show(value)}")
-    _check_not_negative(value, "a duration")
+    value = _quantity_text(value, "a duration", f"a unit, {example}", f"a duration with a unit, {example}")
     match = _DURATION_RE.match(value)
     if not match:
         raise UnitError(f"expected a duration like '6 months' or '1.5 years', got {_show(value)}{_decimal_hint(value)}")
@@ -161,12 +167,7 @@ class Money:
 def parse_money(value: object) -> Money:
     """Parse '€450 per month', '1000 EUR per year', '€ 1,000 per 2 years' or one-off '€454'."""
     example = "e.g. '€450 per month'"
-    if _is_bare_number(value):
-        _check_not_negative(value, "money")
-        raise UnitError(f"money needs a currency, {example} or '€454', got {_show(value)}")
-    if not isinstance(value, str):
-        raise UnitError(f"expected an amount of money, {example}, got {_show(value)}")
-    _check_not_negative(value, "money")
+    value = _quantity_text(value, "money", f"a currency, {example} or '€454'", f"an amount of money, {example}")
     match = _MONEY_RE.match(value)
     if not match:
         raise UnitError(f"expected money like '€450 per month' or '€454', got {_show(value)}{_decimal_hint(value)}")
@@ -182,12 +183,7 @@ def parse_money(value: object) -> Money:
 def parse_rate(value: object) -> float:
     """Parse '1500 per year' / '3 per 2 years' into events per day."""
     example = "e.g. '1500 per year'"
-    if _is_bare_number(value):
-        _check_not_negative(value, "a rate")
-        raise UnitError(f"a rate needs 'per <period>', {example}, got {_show(value)}")
-    if not isinstance(value, str):
-        raise UnitError(f"expected a rate, {example}, got {_show(value)}")
-    _check_not_negative(value, "a rate")
+    value = _quantity_text(value, "a rate", f"'per <period>', {example}", f"a rate, {example}")
     match = _RATE_RE.match(value)
     if not match:
         raise UnitError(
@@ -277,48 +273,36 @@ def _validate_non_negative_int(value: Any) -> int:
     return int(number)
 
 
-def _validate_non_negative_float(value: Any) -> float:
-    what = "must be a number ≥ 0"
-    number = _plain_number(value, what)
-    if not math.isfinite(number) or number < 0:
-        raise UnitError(f"{what}, got {_show(value)}")
-    return number
+def _finite_float(what: str, accept: Callable[[float], bool]) -> Callable[[Any], float]:
+    """A validator for a plain finite number that ``accept`` allows; the message says ``what``."""
+
+    def validate(value: Any) -> float:
+        number = _plain_number(value, what)
+        if not math.isfinite(number) or not accept(number):
+            raise UnitError(f"{what}, got {_show(value)}")
+        return number
+
+    return validate
 
 
-def _validate_positive_float(value: Any) -> float:
-    what = "must be a number > 0"
-    number = _plain_number(value, what)
-    if not math.isfinite(number) or number <= 0:
-        raise UnitError(f"{what}, got {_show(value)}")
-    return number
+def _with_unit(validate: Callable[[Any], float], template: str) -> Any:
+    """A float read from text with a unit, dumped (model_dump) as text that parses back exactly."""
+    return Annotated[float, PlainValidator(validate, json_schema_input_type=str),
+                     PlainSerializer(_dumper(template), return_type=str)]
 
 
 # Unit-bearing types dump (model_dump) to strings that parse back exactly, so dumps re-validate.
-Duration = Annotated[
-    float,
-    PlainValidator(parse_duration, json_schema_input_type=str),
-    PlainSerializer(_dumper("{} days"), return_type=str),
-]
+Duration = _with_unit(parse_duration, "{} days")
 """Days, written with a unit ('6 months')."""
-MoneyAmount = Annotated[
-    float,
-    PlainValidator(_validate_money_amount, json_schema_input_type=str),
-    PlainSerializer(_dumper("€{}"), return_type=str),
-]
+MoneyAmount = _with_unit(_validate_money_amount, "€{}")
 """One-off euros ('€454')."""
-MoneyPerDay = Annotated[
-    float,
-    PlainValidator(_validate_money_per_day, json_schema_input_type=str),
-    PlainSerializer(_dumper("€{} per day"), return_type=str),
-]
+MoneyPerDay = _with_unit(_validate_money_per_day, "€{} per day")
 """Euros per day, written per period ('€450 per month')."""
-Rate = Annotated[
-    float,
-    PlainValidator(parse_rate, json_schema_input_type=str),
-    PlainSerializer(_dumper("{} per day"), return_type=str),
-]
+Rate = _with_unit(parse_rate, "{} per day")
 """Events per day, written per period ('1500 per year')."""
 Probability = Annotated[float, PlainValidator(_validate_probability, json_schema_input_type=float)]
 NonNegativeInt = Annotated[int, PlainValidator(_validate_non_negative_int, json_schema_input_type=int)]
-NonNegativeFloat = Annotated[float, PlainValidator(_validate_non_negative_float, json_schema_input_type=float)]
-PositiveFloat = Annotated[float, PlainValidator(_validate_positive_float, json_schema_input_type=float)]
+NonNegativeFloat = Annotated[float, PlainValidator(_finite_float("must be a number ≥ 0", lambda x: x >= 0),
+                                                   json_schema_input_type=float)]
+PositiveFloat = Annotated[float, PlainValidator(_finite_float("must be a number > 0", lambda x: x > 0),
+                                                json_schema_input_type=float)]
