@@ -40,7 +40,7 @@ class BudgetLine:
         world, env = self.world, self.world.env
         month, day = (int(x) for x in self.spec.replenish_on.split("-"))
         events: list[tuple[float, str, float]] = []
-        for year in range(world.start_date.year, world.start_date.year + int(world.t_end / 365) + 2):
+        for year in world.calendar_years:
             t = world.day_of(dt.date(year, month, day))
             if 0 < t < world.t_end:
                 events.append((t, "replenish", 0.0))

@@ -16,9 +16,16 @@ import simpy
 
 from simulation.client import Activity, Client, ExitReason
 from simulation.lifecycle import current_motivation, end_spell, start_spell
+from simulation.scenario.schema import Return
 
 if TYPE_CHECKING:
     from simulation.model import World
+
+
+def _draw_return(client: Client, back: Return) -> tuple[bool, float]:
+    """Whether the person comes back on benefit, and after how long (its own luck)."""
+    returns = client.luck.random() < back.probability
+    return returns, back.delay.sample(client.luck) if returns else 0.0
 
 
 class JobMarket:
@@ -52,11 +59,10 @@ class JobMarket:
     def _job_ends(self, client: Client, _event: simpy.Event) -> None:
         world, now = self.world, self.world.env.now
         client_id, job_no, start, kind, via = self.open_jobs.pop(client.id)
-        back = self.spec.types[kind].return_to_benefit
-        returns = client.luck.random() < back.probability
+        returns, delay = _draw_return(client, self.spec.types[kind].return_to_benefit)
         world.recorder.jobs.append((client_id, job_no, start, now, kind, returns, via))
         world.record(client, Activity.JOB_END)
-        self._return_or_leave(client, now, returns, back.delay.sample(client.luck) if returns else 0.0)
+        self._return_or_leave(client, now, returns, delay)
 
     def after_other_exit(self, client: Client, now: float, reason: ExitReason) -> None:
         """Moving, partner income, education, enforcement may come back; death never does."""
@@ -65,8 +71,7 @@ class JobMarket:
         if back is None:
             client.leave_model()
             return
-        returns = client.luck.random() < back.probability
-        self._return_or_leave(client, now, returns, back.delay.sample(client.luck) if returns else 0.0)
+        self._return_or_leave(client, now, *_draw_return(client, back))
 
     def _return_or_leave(self, client: Client, now: float, returns: bool, delay: float) -> None:
         world = self.world
