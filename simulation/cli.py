@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from simulation import defaults
 from simulation.errors import Interrupted, ScenarioError
 
 if TYPE_CHECKING:  # imported lazily at run time: `meedoen --help` should not load pandas
@@ -24,7 +25,6 @@ if TYPE_CHECKING:  # imported lazily at run time: `meedoen --help` should not lo
     from simulation.warmup import WarmupSuggestion
 
 EXIT_BAD_INPUT = 2
-MSER_MIN_BATCHES = 10  # assumption: below ~10 batch means the second-half rule of MSER-5 cannot fire reliably
 
 
 class _Parser(argparse.ArgumentParser):
@@ -58,11 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     compare = commands.add_parser("compare", help="paired comparison of scenarios over replications, with 95%% CIs")
     compare.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="the first is the reference")
-    compare.add_argument("--reps", type=_reps, default=10,
-                         help="replications per scenario, or 'auto' to add them until --precision (default 10)")
-    compare.add_argument("--precision", type=float, default=0.05,
-                         help="with --reps auto: CI half-width as a fraction of the mean (default 0.05)")
-    compare.add_argument("--max-reps", type=int, default=200, help="with --reps auto: the cap (default 200)")
+    compare.add_argument("--reps", type=_reps, default=defaults.COMPARE_REPS,
+                         help="replications per scenario, or 'auto' to add them until --precision (default %(default)s)")
+    compare.add_argument("--precision", type=float, default=defaults.PRECISION,
+                         help="with --reps auto: CI half-width as a fraction of the mean (default %(default)s)")
+    compare.add_argument("--max-reps", type=int, default=defaults.MAX_REPS,
+                         help="with --reps auto: the cap (default %(default)s)")
     compare.add_argument("--precision-on", metavar="OUTCOME[,OUTCOME]",
                          help="with --reps auto: judge precision on these outcomes only (default: all)")
     _add_overrides(compare, "in every scenario")
@@ -75,13 +76,15 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--lhs", type=int, metavar="N", help="N Latin-hypercube points over the --range keys")
     sweep.add_argument("--range", dest="ranges", action="append", default=[], metavar="KEY=LO:HI",
                        help="a range for --lhs, e.g. services.wijkteam.slots=20:60 or ...mean=1 months:3 months")
-    sweep.add_argument("--reps", type=int, default=5, help="replications per design point (default 5)")
+    sweep.add_argument("--reps", type=int, default=defaults.SWEEP_REPS,
+                       help="replications per design point (default %(default)s)")
     _add_overrides(sweep, "in every point")
     _experiment_options(sweep)
 
     warmup = commands.add_parser("warmup", help="suggest a warm-up length (MSER-5) and save the plot behind it")
     warmup.add_argument("scenario")
-    warmup.add_argument("--reps", type=int, default=5, help="replications to average (default 5)")
+    warmup.add_argument("--reps", type=int, default=defaults.WARMUP_REPS,
+                        help="replications to average (default %(default)s)")
     _add_seed(warmup)
     _add_overrides(warmup, "")
     warmup.add_argument("--plot", default="warmup.png", help="where to save the plot, .png or .svg (default warmup.png)")
@@ -292,9 +295,9 @@ def format_warmup(suggestion: WarmupSuggestion, configured_days: float) -> str:
     if suggestion.unreliable:
         lines.append(f"warning: {', '.join(suggestion.unreliable_series)} still drift(s) in the second half of the run, "
                      "so MSER-5 cannot settle; try a longer run (a larger clock.horizon)")
-    elif suggestion.batches < MSER_MIN_BATCHES:
+    elif suggestion.batches < defaults.MSER_MIN_BATCHES:
         lines.append(f"warning: only {suggestion.batches} batches of 5 months before follow-up; MSER-5 needs about "
-                     f"{MSER_MIN_BATCHES} to tell a transient from noise; try --set clock.horizon='6 years'")
+                     f"{defaults.MSER_MIN_BATCHES} to tell a transient from noise; try --set clock.horizon='6 years'")
     return "\n".join(lines)
 
 

@@ -25,6 +25,7 @@ import pandas as pd
 import yaml
 from scipy import stats
 
+from simulation.defaults import COMPARE_REPS, CONFIDENCE, MAX_REPS, MIN_AUTO_REPS, PRECISION, SWEEP_REPS
 from simulation.errors import Interrupted, ScenarioError
 from simulation.execution import Execution, run_tasks
 from simulation.outcomes import OUTCOMES, headline_values
@@ -33,9 +34,6 @@ from simulation.scenario import LoadedScenario, load_scenario
 from simulation.scenario.loader import check_existing_key
 from simulation.store import ResultStore, default_root
 
-CONFIDENCE = 0.95
-MIN_AUTO_REPS = 5  # assumption: fewer replications give a t-interval too unreliable to judge precision
-DEFAULT_MAX_REPS = 200
 
 
 def simulate_headline(scenario: LoadedScenario, seed: int, replication: int
@@ -225,8 +223,8 @@ def next_reps(summary: pd.DataFrame, precision: float, current: int, cap: int, w
 class Precision:
     """``--reps auto``: grow until every CI half-width is within ``target`` × |mean|, or ``max_reps``."""
 
-    target: float = 0.05
-    max_reps: int = DEFAULT_MAX_REPS
+    target: float = PRECISION
+    max_reps: int = MAX_REPS
     outcomes: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
@@ -241,7 +239,7 @@ class Precision:
                                 hint="one of: " + ", ".join(OUTCOMES))
 
 
-def compare(scenarios: Sequence[LoadedScenario | str | os.PathLike[str]], reps: int | str = 10, seed: int = 1, *,
+def compare(scenarios: Sequence[LoadedScenario | str | os.PathLike[str]], reps: int | str = COMPARE_REPS, seed: int = 1, *,
             precision: Precision | float | None = None, workers: int = 1, executor: str = "processes",
             scheduler: str | None = None, store: bool | str | os.PathLike[str] | None = True,
             progress: bool | None = False, confidence: float = CONFIDENCE) -> pd.DataFrame:
@@ -258,7 +256,7 @@ def compare(scenarios: Sequence[LoadedScenario | str | os.PathLike[str]], reps: 
     execution = Execution(workers=workers, executor=executor, scheduler=scheduler)
     auto = reps == "auto"
     if auto:
-        precision = precision if isinstance(precision, Precision) else Precision(0.05 if precision is None else precision)
+        precision = precision if isinstance(precision, Precision) else Precision(PRECISION if precision is None else precision)
     elif not isinstance(reps, int) or isinstance(reps, bool) or reps < 2:
         raise ScenarioError(f"must be a whole number of at least 2 (for a confidence interval) or 'auto', got {reps!r}",
                             file="--reps")
@@ -292,7 +290,7 @@ def replicate(scenarios: Sequence[LoadedScenario | str | os.PathLike[str]], reps
     return compare(scenarios, reps, seed, **options).attrs["replications"]
 
 
-def sweep(scenario: LoadedScenario | str | os.PathLike[str], points: Sequence[dict[str, str]], reps: int = 5,
+def sweep(scenario: LoadedScenario | str | os.PathLike[str], points: Sequence[dict[str, str]], reps: int = SWEEP_REPS,
           seed: int = 1, *, workers: int = 1, executor: str = "processes", scheduler: str | None = None,
           store: bool | str | os.PathLike[str] | None = True, progress: bool | None = False) -> pd.DataFrame:
     """Run every design point (a dict of ``--set`` key → value text) ``reps`` times.

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from simulation.defaults import MSER_BATCH, WELCH_WINDOW
 from simulation.files import atomic_write
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ class MserResult:
     """
 
 
-def mser_details(series: Sequence[float] | np.ndarray, batch: int = 5) -> MserResult:
+def mser_details(series: Sequence[float] | np.ndarray, batch: int = MSER_BATCH) -> MserResult:
     """MSER-``batch`` truncation of ``series``, with the statistic and the second-half flag.
 
     MSER(d) = sum_{j>d} (Y_j - mean_{j>d})^2 / (k-d)^2 over batch means Y_1..Y_k. It is
@@ -87,7 +88,7 @@ def _marginal_errors(means: np.ndarray) -> np.ndarray:
     return deviations / remaining**2
 
 
-def mser(series: Sequence[float] | np.ndarray, batch: int = 5) -> int:
+def mser(series: Sequence[float] | np.ndarray, batch: int = MSER_BATCH) -> int:
     """MSER-``batch`` truncation point, in original observations (see :func:`mser_details`)."""
     return mser_details(series, batch).truncation
 
@@ -143,7 +144,7 @@ class WarmupSuggestion:
 
 
 def suggest_warmup(monthly_tables: Sequence[pd.DataFrame], series: Sequence[str] = ("stock", "outflow"),
-                   batch: int = 5, window: int = 6) -> WarmupSuggestion:
+                   batch: int = MSER_BATCH, window: int = WELCH_WINDOW) -> WarmupSuggestion:
     """Suggest a warm-up from replications' monthly tables: MSER-5 on the replication means.
 
     Only warm-up and observation months are used. ``outflow`` is the sum of the ``exits_*``
@@ -206,7 +207,7 @@ def _column(table: pd.DataFrame, name: str) -> np.ndarray:
     return table[name].fillna(0).to_numpy(dtype=float)
 
 
-def plot_warmup(suggestion: WarmupSuggestion, path: str | os.PathLike[str], window: int = 6,
+def plot_warmup(suggestion: WarmupSuggestion, path: str | os.PathLike[str], window: int = WELCH_WINDOW,
                 title: str | None = None) -> Path:
     """Plot each series' replication mean and Welch average with the suggested warm-up marked.
 

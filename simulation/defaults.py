@@ -1,0 +1,15 @@
+"""Defaults of the experiment commands, each with its reason; the CLI and the API both read them.
+
+Kept in a module without heavy imports, so ``meedoen --help`` can show them at once.
+"""
+
+CONFIDENCE = 0.95  # convention: every interval meedoen prints is a 95% confidence interval
+COMPARE_REPS = 10  # assumption: enough for a t-interval (9 df, t ≈ 2.26) in a few minutes on two cores
+SWEEP_REPS = 5  # assumption: a sweep spends its runs on points; paired seeds keep points comparable
+WARMUP_REPS = 5  # assumption: MSER-5 is applied to the replication mean, which 5 runs already smooth
+PRECISION = 0.05  # issue 3: "within 5% of its mean"
+MIN_AUTO_REPS = 5  # assumption: fewer replications give a t-interval too unreliable to judge precision
+MAX_REPS = 200  # assumption: about 45 minutes for two 2017 scenarios on two cores (~13 s a replication)
+MSER_BATCH = 5  # MSER-5 (White 1997; Hoad, Robinson & Davies 2010): batch means of 5 observations
+WELCH_WINDOW = 6  # assumption: half a year of months for Welch's moving average in the warm-up plot
+MSER_MIN_BATCHES = 10  # assumption: below ~10 batch means the second-half rule of MSER-5 cannot fire reliably
