@@ -13,13 +13,16 @@ if TYPE_CHECKING:
     from simulation.errors import ScenarioError
     from simulation.experiments import compare, replicate, sweep
     from simulation.runner import RunResult, run
+    from simulation.results import Results
     from simulation.scenario import LoadedScenario, load_scenario
+    from simulation.scenario.scaling import load_scaled
 
 _HOMES = {
     "ScenarioError": "simulation.errors",
     "compare": "simulation.experiments", "replicate": "simulation.experiments", "sweep": "simulation.experiments",
     "RunResult": "simulation.runner", "run": "simulation.runner",
     "LoadedScenario": "simulation.scenario", "load_scenario": "simulation.scenario",
+    "load_scaled": "simulation.scenario.scaling", "Results": "simulation.results",
 }
 
 __all__ = sorted(_HOMES)

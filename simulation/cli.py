@@ -1,5 +1,5 @@
 """The ``meedoen`` command: a thin layer over ``simulation.load_scenario``, ``run``, ``compare``,
-``sweep`` and the warm-up analysis.
+``sweep``, the warm-up analysis, and the plots, report, journeys and event-log export of results.
 
 Bad input (scenario, option, output folder) prints one line naming file, key and line and
 exits with code 2; there is never a traceback for a user's mistake. Ctrl-C or ``kill`` during an
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from simulation import defaults
 from simulation.errors import Interrupted, ScenarioError
+from simulation.files import atomic_write
 
 if TYPE_CHECKING:  # imported lazily at run time: `meedoen --help` should not load pandas
     import pandas as pd
@@ -68,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="with --reps auto: judge precision on these outcomes only (default: all)")
     _add_overrides(compare, "in every scenario")
     _experiment_options(compare)
+    compare.add_argument("--report", metavar="FILE.html",
+                         help="also write a self-contained HTML report (in --lang) of the comparison")
 
     sweep = commands.add_parser("sweep", help="run a scenario over a grid or a Latin hypercube of parameter values")
     sweep.add_argument("scenario")
@@ -90,7 +93,39 @@ def build_parser() -> argparse.ArgumentParser:
     warmup.add_argument("--plot", default="warmup.png", help="where to save the plot, .png or .svg (default warmup.png)")
     warmup.add_argument("--workers", type=int, default=_cpus(), help="worker processes (default: all CPUs)")
     warmup.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    plot = commands.add_parser("plot", help="draw the figures of a run or compare results folder (PNG and SVG)")
+    plot.add_argument("results", metavar="RESULTS_DIR", help="a folder written by 'run --out' or 'compare --out'")
+    plot.add_argument("--out", help="folder for the figures (default RESULTS_DIR/plots; must be new or empty)")
+    plot.add_argument("--format", default="png,svg", help="comma-separated file formats: png, svg, pdf (default png,svg)")
+    plot.add_argument("--overwrite", action="store_true", help="replace figures already in --out")
+    _add_lang(plot, "figures")
+
+    report = commands.add_parser("report", help="write a self-contained HTML report of a run or compare results folder")
+    report.add_argument("results", metavar="RESULTS_DIR", help="a folder written by 'run --out' or 'compare --out'")
+    report.add_argument("-o", "--output", default="report.html", help="the HTML file (default report.html)")
+    _add_lang(report, "report")
+
+    journeys = commands.add_parser("journeys", help="draw the timelines of sampled clients of a run")
+    journeys.add_argument("results", metavar="RESULTS_DIR",
+                          help="a 'run --out' folder (its event log), or a 'compare --out' folder (replication 0 is rerun)")
+    journeys.add_argument("--n", type=int, default=20, help="how many clients (default 20)")
+    journeys.add_argument("--sample-seed", type=int, default=0, help="which clients are sampled (default 0)")
+    journeys.add_argument("--scenario", help="in a compare folder: which scenario (default the first)")
+    journeys.add_argument("-o", "--output", default="journeys.png", help="the figure, .png, .svg or .pdf (default journeys.png)")
+    _add_lang(journeys, "figure")
+
+    export = commands.add_parser("export-log", help="export a run's event log for process mining (CSV, OCEL 2.0, XES)")
+    export.add_argument("results", metavar="RESULTS_DIR",
+                        help="a 'run --out' folder (its event log), or a 'compare --out' folder (replication 0 is rerun)")
+    export.add_argument("--format", choices=["csv", "ocel", "xes"], default="xes", help="file format (default xes)")
+    export.add_argument("--scenario", help="in a compare folder: which scenario (default the first)")
+    export.add_argument("-o", "--output", required=True, help="the file to write, e.g. events.xes or events.jsonocel")
     return parser
+
+
+def _add_lang(command: argparse.ArgumentParser, what: str) -> None:
+    command.add_argument("--lang", choices=["en", "nl"], default="en", help=f"language of the {what} (default en)")
 
 
 def _add_overrides(command: argparse.ArgumentParser, scope: str) -> None:
@@ -181,7 +216,7 @@ def _execution_options(args: argparse.Namespace) -> dict:
 
 def _compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from simulation.experiments import Precision, compare, imprecise
-    from simulation.output import check_output_dir
+    from simulation.output import check_file_target, check_output_dir
     from simulation.scenario import load_scenario
     from simulation.tables import COMPARE_TEXT, format_comparison
 
@@ -192,6 +227,8 @@ def _compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
     scenarios = [load_scenario(path, args.overrides) for path in args.scenarios]
     if args.out:
         check_output_dir(args.out, args.overwrite)
+    if args.report:
+        check_file_target(args.report, (".html", ".htm"))
     summary = compare(scenarios, args.reps, args.seed, precision=precision, **_execution_options(args))
     meta = summary.attrs
     print(f"meedoen compare: {len(scenarios)} scenarios, {meta['reps']} replications each, seed {args.seed}; "
@@ -208,7 +245,14 @@ def _compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
     print(format_comparison(summary, args.lang))
     print("\n" + COMPARE_TEXT[args.lang]["vr"])
     if target:
-        print(f"\nresults written to {target}/ (summary.csv, replications.csv, manifest.json)")
+        print(f"\nresults written to {target}/ (summary.csv, replications.csv, series.csv, curves.csv, "
+              "resources.csv, equity.csv, manifest.json)")
+    if args.report:
+        from simulation.report import write_report
+        from simulation.results import Results
+
+        results = Results.load(target) if target else Results.from_comparison(summary)
+        print(f"report written to {write_report(results, args.report, args.lang)}")
     return 0
 
 
@@ -269,22 +313,110 @@ def _warmup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plot(args: argparse.Namespace) -> int:
+    from simulation.plots import save_plots
+    from simulation.results import Results
+
+    formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in ("png", "svg", "pdf")]
+    if unknown or not formats:
+        raise ScenarioError(f"unknown format '{unknown[0] if unknown else args.format}'", file="--format",
+                            hint="png, svg or pdf, comma-separated")
+    results = Results.load(args.results)
+    folder = args.out or str(Path(args.results) / "plots")
+    written = save_plots(results, folder, args.lang, formats, overwrite=args.overwrite)
+    print(f"{len(written)} figures written to {folder}/: " + ", ".join(sorted({p.stem for p in written})))
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from simulation.output import check_file_target
+    from simulation.report import write_report
+    from simulation.results import Results
+
+    check_file_target(args.output, (".html", ".htm"))
+    target = write_report(Results.load(args.results), args.output, args.lang)
+    print(f"report written to {target}")
+    return 0
+
+
+def _run_tables(folder: str, scenario: str | None) -> tuple[dict[str, pd.DataFrame], str]:
+    """A run's full tables with its event log: read from a run folder, or, for a compare folder,
+    replication 0 of one scenario rerun with the same seed (results are reproducible)."""
+    import json
+
+    from simulation.output import MANIFEST
+
+    path = Path(folder)
+    try:
+        manifest = json.loads((path / MANIFEST).read_text())
+    except (OSError, ValueError):
+        manifest = {}
+    if manifest.get("kind") != "comparison":
+        if scenario:
+            raise ScenarioError("--scenario is for compare folders; a run folder holds one scenario", file=folder)
+        from simulation.journeys import load_run_tables
+
+        return load_run_tables(folder), str(manifest.get("scenario", path.name))
+    from simulation.runner import model_version, run
+    from simulation.scenario import scenario_from_resolved
+
+    records = {record["label"]: record for record in manifest["scenarios"]}
+    label = scenario or next(iter(records))
+    if label not in records:
+        raise ScenarioError(f"no scenario '{label}' in this comparison", file=folder, key="--scenario",
+                            hint="one of: " + ", ".join(records))
+    if manifest.get("model_version") != model_version():
+        print(f"note: these results came from model {manifest.get('model_version')}, this is {model_version()}; "
+              "the rerun may differ from them", file=sys.stderr)
+    loaded = scenario_from_resolved(records[label]["resolved"], label)
+    print(f"rerunning replication 0 of {label} (seed {manifest['seed']}) for its event log ...", file=sys.stderr)
+    return run(loaded, seed=int(manifest["seed"]), replication=0).tables, label
+
+
+def _journeys(args: argparse.Namespace) -> int:
+    from simulation.journeys import plot_journeys
+    from simulation.output import check_file_target
+    from simulation.plots import figure_bytes
+
+    target = check_file_target(args.output, (".png", ".svg", ".pdf"))
+    if args.n < 1:
+        raise ScenarioError(f"must be at least 1, got {args.n}", file="--n")
+    tables, label = _run_tables(args.results, args.scenario)
+    figure = plot_journeys(tables, n=args.n, seed=args.sample_seed, lang=args.lang, title=label)
+    image = figure_bytes(figure, target.suffix.lstrip(".").lower())
+    atomic_write(target, lambda stream: stream.write(image), binary=True)
+    print(f"journeys of {args.n} clients of {label} written to {target}")
+    return 0
+
+
+def _export_log(args: argparse.Namespace) -> int:
+    from simulation.eventlog import export_event_log
+    from simulation.output import check_file_target
+
+    suffixes = {"csv": (".csv",), "ocel": (".json", ".jsonocel"), "xes": (".xes",)}[args.format]
+    check_file_target(args.output, suffixes)
+    tables, label = _run_tables(args.results, args.scenario)
+    target = export_event_log(tables["events"], args.output, args.format, clients=tables.get("clients"),
+                              scenario_name=label)
+    print(f"{len(tables['events']):,} events of {label} written to {target} ({args.format})")
+    return 0
+
+
 def write_experiment(summary: pd.DataFrame | None, table: pd.DataFrame, args: argparse.Namespace,
                      argv: Sequence[str], kind: str) -> Path:
     """The tidy tables of a compare or sweep plus a manifest of where they came from."""
     from simulation.output import provenance, write_tables
+    from simulation.results import write_comparison
 
     meta = table.attrs if summary is None else summary.attrs
     manifest = {"kind": kind, **provenance(["meedoen", *argv]), "seed": meta["seed"], "reps": meta["reps"],
                 "store": meta["store"], "replications_run": meta["computed"], "replications_reused": meta["reused"]}
     if summary is not None:
-        manifest.update(scenarios=meta["scenarios"], converged=meta["converged"],
-                        precision=None if meta["precision"] is None else vars(meta["precision"]))
-        tables = {"summary.csv": summary, "replications.csv": table}
-    else:
-        manifest.update(parameters=meta["parameters"])
-        tables = {"sweep.csv": table}
-    return write_tables(args.out, tables, manifest, overwrite=args.overwrite)
+        manifest.update(precision=None if meta["precision"] is None else vars(meta["precision"]))
+        return write_comparison(summary, args.out, args.overwrite, manifest)
+    manifest.update(parameters=meta["parameters"])
+    return write_tables(args.out, {"sweep.csv": table}, manifest, overwrite=args.overwrite)
 
 
 def format_warmup(suggestion: WarmupSuggestion, configured_days: float) -> str:
@@ -319,7 +451,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     commands = {"validate": lambda: _validate(args), "run": lambda: _run(args, argv),
                 "compare": lambda: _compare(args, argv), "sweep": lambda: _sweep(args, argv),
-                "warmup": lambda: _warmup(args)}
+                "warmup": lambda: _warmup(args), "plot": lambda: _plot(args), "report": lambda: _report(args),
+                "journeys": lambda: _journeys(args), "export-log": lambda: _export_log(args)}
     previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
     try:
         return commands[args.command]()

@@ -12,6 +12,7 @@ running the same experiment again reuses them, which is how an interrupted run r
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
@@ -29,6 +30,7 @@ from simulation.defaults import COMPARE_REPS, CONFIDENCE, MAX_REPS, MIN_AUTO_REP
 from simulation.errors import Interrupted, ScenarioError
 from simulation.execution import Execution, run_tasks
 from simulation.outcomes import OUTCOMES, headline_values
+from simulation.profiles import Profiles, replication_profile
 from simulation.runner import model_version, run
 from simulation.scenario import LoadedScenario, load_scenario
 from simulation.scenario.loader import check_existing_key
@@ -37,11 +39,12 @@ from simulation.store import ResultStore, default_root
 
 
 def simulate_headline(scenario: LoadedScenario, seed: int, replication: int
-                      ) -> tuple[dict[str, float], float, int, str]:
-    """One replication's headline outcomes, and the model version that computed them (a Dask
-    worker may run another installation); module-level so worker processes can unpickle it."""
+                      ) -> tuple[dict[str, float], dict[str, Any], float, int, str]:
+    """One replication's headline outcomes and profile (for plots and reports), and the model
+    version that computed them (a Dask worker may run another installation); module-level so
+    worker processes can unpickle it."""
     result = run(scenario, seed=seed, replication=replication, event_log=False)
-    return headline_values(result), result.runtime_s, result.events, model_version()
+    return headline_values(result), replication_profile(result), result.runtime_s, result.events, model_version()
 
 
 def simulate_monthly(scenario: LoadedScenario, seed: int, replication: int) -> pd.DataFrame:
@@ -61,6 +64,13 @@ def scenario_labels(scenarios: Sequence[LoadedScenario]) -> list[str]:
     if len(set(labels)) < len(labels):
         labels = [f"{label} #{i + 1}" for i, label in enumerate(labels)]
     return labels
+
+
+def scenario_record(label: str, scenario: LoadedScenario) -> dict[str, Any]:
+    """What a result folder keeps of a scenario: names, file, chain, hash and the resolved data
+    (the report's "what differs" table is computed from it)."""
+    return {"label": label, "name": scenario.name, "file": scenario.path, "chain": scenario.raw.chain,
+            "overrides": scenario.raw.overrides, "hash": scenario.hash, "resolved": json.loads(scenario.resolved_json)}
 
 
 def open_store(store: bool | str | os.PathLike[str] | None) -> ResultStore:
@@ -99,14 +109,14 @@ class Replicator:
         total = len(self.scenarios) * replications
         bar = _progress_bar(total, total - len(missing), self.description, self.progress)
         try:
-            for (index, replication), (values, runtime_s, events, version) in run_tasks(simulate_headline, missing,
-                                                                                        self.execution):
+            for (index, replication), (values, profile, runtime_s, events, version) in run_tasks(
+                    simulate_headline, missing, self.execution):
                 if version != self.store.model_version:
                     raise ScenarioError(f"a worker runs meedoen {version}, this machine {self.store.model_version}; "
                                         "results would not be comparable", file="--scheduler",
                                         hint="install the same meedoen source on every Dask worker")
                 self.records[index, replication] = self.store.put(self.scenarios[index].hash, self.seed,
-                                                                  replication, values, runtime_s, events)
+                                                                  replication, values, runtime_s, events, profile)
                 self.computed += 1
                 bar.update()
         except KeyboardInterrupt:
@@ -124,6 +134,12 @@ class Replicator:
                 rows += [(self.labels[index], scenario.hash, replication, outcome,
                           np.nan if values.get(outcome) is None else float(values[outcome])) for outcome in OUTCOMES]
         return pd.DataFrame(rows, columns=["scenario", "scenario_hash", "replication", "outcome", "value"])
+
+
+    def profiles(self, replications: int) -> Profiles:
+        """(scenario label, replication, profile) for replications 0..n-1 of every scenario."""
+        return Profiles((self.labels[index], replication, self.records[index, replication]["profile"])
+                        for index in range(len(self.scenarios)) for replication in range(replications))
 
 
 def _progress_bar(total: int, done: int, description: str, enabled: bool | None) -> Any:
@@ -276,11 +292,10 @@ def compare(scenarios: Sequence[LoadedScenario | str | os.PathLike[str]], reps: 
         n = int(reps)
         replicator.ensure(n)
         summary = summarise(replicator.table(n), confidence)
-    summary.attrs.update(replications=replicator.table(n), reps=n, seed=seed, converged=converged,
-                         precision=precision if auto else None, computed=replicator.computed,
+    summary.attrs.update(replications=replicator.table(n), profiles=replicator.profiles(n), reps=n, seed=seed,
+                         converged=converged, precision=precision if auto else None, computed=replicator.computed,
                          reused=replicator.reused, store=replicator.store.root,
-                         scenarios=[{"label": label, "name": s.name, "file": s.path, "hash": s.hash}
-                                    for label, s in zip(replicator.labels, loaded, strict=True)])
+                         scenarios=[scenario_record(label, s) for label, s in zip(replicator.labels, loaded, strict=True)])
     return summary
 
 

@@ -143,7 +143,7 @@ class World:
         return client
 
     def record(self, client: Client, activity: Activity, resource: int = 0) -> None:
-        self.recorder.event(client.id, self.env.now, activity, resource)
+        self.recorder.event(client.id, self.env.now, activity, resource, client.phase)
 
     def count(self, key: str, n: int = 1) -> None:
         self.month[key] += n

@@ -94,11 +94,15 @@ def kaplan_meier_failure(durations: np.ndarray, observed: np.ndarray, at: float)
     return float(1.0 - stats.ecdf(data).sf.evaluate(at))
 
 
-def return_times(spells: pd.DataFrame, window: Window, reasons: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """Time from each exit in the window (for the given reasons) to the next spell, or censoring."""
+def return_times(spells: pd.DataFrame, window: Window, reasons: tuple[str, ...],
+                 among: pd.Series | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Time from each exit in the window (for the given reasons) to the next spell, or censoring;
+    ``among`` (a boolean Series aligned with ``spells``) keeps only some spells' exits."""
     ordered = spells.sort_values(["client", "spell_no"])
     next_start = ordered.groupby("client")["start"].shift(-1)
     exits = ordered["reason"].isin(reasons) & window.contains(ordered["end"])
+    if among is not None:
+        exits &= among.reindex(ordered.index).fillna(False).astype(bool)
     end = ordered.loc[exits, "end"].to_numpy()
     back = next_start[exits].to_numpy()
     observed = ~np.isnan(back)

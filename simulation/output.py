@@ -20,6 +20,7 @@ import pandas as pd
 
 from simulation.errors import ScenarioError
 from simulation.files import publish
+from simulation.profiles import PROFILE_FILES, profile_tables, replication_profile
 from simulation.runner import RunResult, model_version, package_version
 
 MANIFEST = "manifest.json"
@@ -85,6 +86,7 @@ def check_output_dir(path: str | os.PathLike[str], overwrite: bool) -> Path:
 def manifest(result: RunResult, command: list[str] | None = None) -> dict:
     scenario = result.scenario
     return {
+        "kind": "run",
         "scenario": scenario.name,
         "scenario_file": scenario.path,
         "scenario_chain": scenario.raw.chain,
@@ -136,6 +138,9 @@ def write_results(result: RunResult, path: str | os.PathLike[str], overwrite: bo
             if table is not None:
                 table.to_csv(staging / filename, index=False, date_format="%Y-%m-%dT%H:%M:%S")
         result.headline().to_csv(staging / "headline.csv", index=False)
+        profile = profile_tables([(result.scenario.name, result.replication, replication_profile(result))])
+        for name, filename in PROFILE_FILES.items():
+            profile[name].to_csv(staging / filename, index=False)
         (staging / MANIFEST).write_text(json.dumps(manifest(result, command), indent=2, default=str))
     return Path(path)
 

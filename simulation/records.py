@@ -32,6 +32,7 @@ class Recorder:
         self.ev_time = array("d")
         self.ev_activity = array("h")
         self.ev_resource = array("h")
+        self.ev_phase = array("b")
         self.spells: list[tuple] = []
         self.jobs: list[tuple] = []
         self.waits: list[tuple] = []
@@ -43,13 +44,14 @@ class Recorder:
     def resource_code(self, name: str) -> int:
         return self._resource_code[name]
 
-    def event(self, client: int, time: float, activity: Activity, resource: int = 0) -> None:
-        """One row of the event log (case id, activity, timestamp, resource)."""
+    def event(self, client: int, time: float, activity: Activity, resource: int = 0, phase: int = 0) -> None:
+        """One row of the event log (case id, activity, timestamp, resource, the client's phase then)."""
         if self.event_log:
             self.ev_client.append(client)
             self.ev_time.append(time)
             self.ev_activity.append(activity)
             self.ev_resource.append(resource)
+            self.ev_phase.append(phase)
 
     def tables(self, start_date: pd.Timestamp) -> dict[str, pd.DataFrame]:
         """All rows as DataFrames; times stay in days since the start (``time`` columns)."""
@@ -64,6 +66,7 @@ class Recorder:
                 [int(a) - 1 for a in self.ev_activity], categories=[a.name.lower() for a in Activity]
             ),
             "resource": pd.Categorical.from_codes(list(self.ev_resource), categories=self.resource_names),
+            "phase": pd.Series(self.ev_phase, dtype="int8"),
         })
         events.insert(2, "timestamp", start_date + pd.to_timedelta(events["time"], unit="D"))
         return {

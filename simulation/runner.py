@@ -22,6 +22,12 @@ from simulation.version import package_version
 from simulation.scenario import LoadedScenario, load_scenario
 
 
+#: Modules that only read or show results; editing them cannot change a number, so they stay
+#: out of the model version (a new figure does not throw away stored replications).
+PRESENTATION_ONLY = frozenset({"cli.py", "tables.py", "plots.py", "report.py", "journeys.py", "eventlog.py",
+                               "results.py"})
+
+
 @cache
 def model_version() -> str:
     """The package version plus a digest of the model's source files.
@@ -32,6 +38,8 @@ def model_version() -> str:
     digest = hashlib.sha256()
     root = Path(__file__).resolve().parent
     for source in sorted(root.rglob("*.py")):
+        if source.name in PRESENTATION_ONLY:
+            continue
         digest.update(source.relative_to(root).as_posix().encode())
         digest.update(source.read_bytes())
     return f"{package_version()}+{digest.hexdigest()[:12]}"

@@ -24,7 +24,7 @@ from typing import Any
 from simulation.errors import ScenarioError
 from simulation.files import atomic_write
 
-FORMAT = 1
+FORMAT = 2  # 2: a record also holds the replication's profile (simulation/profiles.py)
 
 
 def default_root() -> Path:
@@ -80,13 +80,14 @@ class ResultStore:
         return record
 
     def put(self, scenario_hash: str, seed: int, replication: int, values: dict[str, float],
-            runtime_s: float, events: int) -> dict[str, Any]:
+            runtime_s: float, events: int, profile: dict[str, Any] | None = None) -> dict[str, Any]:
         """Build the record and, with a root, write it atomically; returns the record."""
         record: dict[str, Any] = {
             "format": FORMAT, "scenario_hash": scenario_hash, "seed": seed, "replication": replication,
             "model_version": self.model_version, "runtime_s": runtime_s, "events": events,
             # JSON has no NaN; None stands for "undefined in this run" (e.g. no wijkteam)
             "values": {key: (None if isinstance(v, float) and math.isnan(v) else v) for key, v in values.items()},
+            "profile": profile,
         }
         record["checksum"] = _checksum(record)
         if self.root is None:

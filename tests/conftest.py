@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from simulation.scenario import LoadedScenario, load_scenario
+from simulation.scenario.scaling import scale_overrides
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO_DIR = ROOT / "scenarios"
@@ -35,34 +36,9 @@ SCENARIO_FILES = sorted(SCENARIO_DIR.glob("*.yaml"))
 
 
 def small_overrides(path: str | Path, stock: int = 600) -> list[str]:
-    """``--set`` overrides that shrink a scenario to ``stock`` initial clients.
-
-    Inflow, staff, slots, urgent care and budgets are scaled by the same factor (read from the
-    file's own values), so queues and budgets stay about as tight as in the full scenario:
-    the invariants are then tested under realistic pressure, not in an idle world.
-    """
-    model = load_scenario(path).model
-    scale = stock / model.population.initial_stock if model.population.initial_stock else 1.0
-
-    def shrink(n: int) -> int:
-        return 0 if n == 0 else max(1, round(n * scale))
-
-    overrides = [
-        f"population.initial_stock={stock}",
-        f"inflow.applications={model.inflow.applications * DAYS_PER_YEAR * scale:.4f} per year",
-        f"klantmanagers.count={shrink(model.klantmanagers.count)}",
-    ]
-    for name, service in model.services.items():
-        overrides.append(f"services.{name}.slots={shrink(service.slots)}")
-        overrides.append(f"services.{name}.urgent_care.arrivals="
-                         f"{service.urgent_care.arrivals * DAYS_PER_YEAR * scale:.4f} per year")
-    for name, trajectory in model.trajectories.items():
-        overrides.append(f"trajectories.{name}.slots={shrink(trajectory.slots)}")
-    for name, budget in model.budgets.items():
-        overrides.append(f"budgets.{name}.annual_amount=€{budget.annual_amount * DAYS_PER_YEAR * scale:.2f} per year")
-    for group, n in model.klantmanagers.ring_fenced.items():
-        overrides.append(f"klantmanagers.ring_fenced.{group}={shrink(n)}")
-    return overrides
+    """``--set`` overrides that shrink a scenario to ``stock`` initial clients, keeping queues
+    and budgets about as tight as in the full scenario (``simulation.scenario.scaling``)."""
+    return scale_overrides(path, stock)
 
 
 def load_small(path: str | Path, extra: list[str] | None = None, stock: int = 600) -> LoadedScenario:

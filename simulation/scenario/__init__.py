@@ -47,3 +47,8 @@ def load_scenario(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -
         raise ScenarioError(message + more, file=file, key=key_str(key_path), line=line)
     return LoadedScenario(model=model, raw=raw, path=str(path))
 
+
+def scenario_from_resolved(data: dict, label: str) -> LoadedScenario:
+    """A scenario from the resolved data a results folder keeps (to rerun one of its replications)."""
+    raw = RawScenario(data=data, chain=[f"{label} (resolved, from a results folder)"])
+    return LoadedScenario(model=validate(raw, Scenario), raw=raw, path=label)

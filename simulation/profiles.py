@@ -1,0 +1,239 @@
+"""A replication's profile: the fixed-size summaries behind the plots and the report.
+
+A compare stores only this per replication, not the full tables (a Tilburg run's tables are
+tens of megabytes; its profile is tens of kilobytes), so plots and reports never rerun the
+model. Everything here is plain JSON data: monthly series, Kaplan–Meier curves on a fixed grid
+(with scipy's Greenwood band, which is what a single run can show), waits and utilisation per
+resource, and outcomes by group of clients (the equity table). ``profile_tables`` turns the
+profiles of many replications into tidy tables, one row per value.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from simulation.defaults import CONFIDENCE
+from simulation.outcomes import Window, observation_months, return_times, window_of
+from simulation.scenario.units import DAYS_PER_YEAR
+
+if TYPE_CHECKING:
+    from simulation.runner import RunResult
+
+DAYS_PER_MONTH = DAYS_PER_YEAR / 12
+
+#: Monthly columns a profile keeps: stock and flows, ladder rungs, resources, budgets, activity.
+MONTHLY_COLUMNS = re.compile(r"stock|inflow_(new|reentry)|exits_\w+|rung_\d|\w+_(capacity|busy|queue)|budget_\w+"
+                             r"|sanctions|contacts|volunteer_work|social_activity|tegenprestatie")
+
+#: Kaplan–Meier curves: what is followed, from which event, for how many months.
+CURVES = {
+    # every benefit spell that starts in the observation window, until it ends (any reason)
+    "time_to_exit": 36,
+    # every exit to work in the window, until the next benefit spell (a failure curve)
+    "time_to_return": 24,
+}
+
+#: Groups of the equity table; membership is decided per benefit spell (see ``spell_groups``).
+EQUITY_GROUPS = ("all", "age_45_plus", "migrant", "single_parent", "phase_4_5")
+EQUITY_MEASURES = ("share_of_client_years", "exits_to_work_per_100_client_years", "recidivism_12m",
+                   "sanctions_per_100_client_years")
+
+
+def _plain(value: Any) -> Any:
+    """JSON has no NaN: None stands for 'undefined'."""
+    if isinstance(value, (float, np.floating)):
+        return None if not math.isfinite(value) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def replication_profile(result: RunResult) -> dict[str, Any]:
+    """Everything the plots and report need from one replication, as plain data."""
+    window = window_of(result)
+    return {
+        "monthly": _monthly(result.tables["monthly"]),
+        "curves": _curves(result.tables["spells"], window),
+        "resources": _resources(result.tables["waits"], result.tables["monthly"], window),
+        "equity": _equity(result, window),
+    }
+
+
+def _monthly(monthly: pd.DataFrame) -> dict[str, Any]:
+    kept = [c for c in monthly.columns if MONTHLY_COLUMNS.fullmatch(c)]
+    return {"month": monthly["month"].astype(str).tolist(), "period": monthly["period"].astype(str).tolist(),
+            "columns": {c: [_plain(v) for v in monthly[c].to_numpy(float)] for c in kept}}
+
+
+def _km(durations: np.ndarray, observed: np.ndarray, months: int, failure: bool) -> dict[str, list]:
+    """Kaplan–Meier on a monthly grid with the Greenwood band; NaN past the last time at risk."""
+    from scipy import stats
+
+    grid = np.arange(months + 1) * DAYS_PER_MONTH
+    empty = {"day": grid.tolist(), "value": [None] * len(grid), "low": [None] * len(grid),
+             "high": [None] * len(grid), "n": int(len(durations))}
+    if len(durations) == 0:
+        return empty
+    fitted = stats.ecdf(stats.CensoredData(uncensored=durations[observed], right=durations[~observed])).sf
+    value = fitted.evaluate(grid)
+    with np.errstate(all="ignore"):
+        band = fitted.confidence_interval(CONFIDENCE)
+        low, high = band.low.evaluate(grid), band.high.evaluate(grid)
+    beyond = grid > durations.max()
+    if failure:
+        value, low, high = 1 - value, 1 - high, 1 - low
+    curves = {}
+    for name, values in (("value", value), ("low", low), ("high", high)):
+        values = np.where(beyond, np.nan, values)
+        curves[name] = [_plain(v) for v in values]
+    return {"day": grid.tolist(), **curves, "n": int(len(durations))}
+
+
+def _curves(spells: pd.DataFrame, window: Window) -> dict[str, Any]:
+    started = spells[window.contains(spells["start"])]
+    ended = started["end"].notna()
+    durations = np.where(ended, started["end"] - started["start"], window.follow_up_end - started["start"])
+    exits = _km(durations.astype(float), ended.to_numpy(), CURVES["time_to_exit"], failure=False)
+    back, observed = return_times(spells, window, ("work",))
+    returns = _km(back.astype(float), observed, CURVES["time_to_return"], failure=True)
+    return {"time_to_exit": exits, "time_to_return": returns}
+
+
+def _resources(waits: pd.DataFrame, monthly: pd.DataFrame, window: Window) -> list[dict[str, Any]]:
+    """Per resource: client waits served in the window (mean, p90, count), mean utilisation."""
+    months = observation_months(monthly)
+    served = waits[waits["served"] & window.contains(waits["started"]) & (waits["kind"] != "urgent")]
+    rows = []
+    for resource in sorted(c[: -len("_capacity")] for c in monthly.columns if c.endswith("_capacity")):
+        capacity = months[f"{resource}_capacity"].to_numpy(float)
+        busy = months[f"{resource}_busy"].to_numpy(float)
+        waited = (served.loc[served["resource"] == resource, "started"]
+                  - served.loc[served["resource"] == resource, "requested"]).to_numpy(float)
+        rows.append({
+            "resource": resource,
+            "utilisation": _plain(busy.sum() / capacity.sum()) if capacity.sum() > 0 else None,
+            "served": int(len(waited)),
+            "wait_mean_days": _plain(waited.mean()) if len(waited) else None,
+            "wait_p90_days": _plain(np.quantile(waited, 0.9)) if len(waited) else None,
+        })
+    return rows
+
+
+def spell_groups(result: RunResult, window: Window) -> pd.DataFrame:
+    """For each benefit spell, which equity groups it belongs to (index aligned with spells).
+
+    Age is the age at the end of the observation window; migrant background and household
+    are the person's; phase 4–5 is the phase when the spell ended (or at the end of the run).
+    """
+    spells, clients = result.tables["spells"], result.tables["clients"].set_index("client")
+    years_after_window = (window.follow_up_end - window.end) / DAYS_PER_YEAR
+    person = spells["client"]
+    return pd.DataFrame({
+        "all": True,
+        "age_45_plus": (person.map(clients["age_at_end"]) - years_after_window >= 45).to_numpy(),
+        "migrant": person.map(clients["migrant"]).astype(bool).to_numpy(),
+        "single_parent": (person.map(clients["household"]) == "single_parent").to_numpy(),
+        "phase_4_5": (spells["phase_at_exit"] >= 4).to_numpy(),
+    }, index=spells.index)
+
+
+def _equity(result: RunResult, window: Window) -> list[dict[str, Any]]:
+    """Exposure, exits to work, recidivism and sanctions by group, all within the window."""
+    from simulation.outcomes import kaplan_meier_failure
+
+    spells = result.tables["spells"]
+    groups = spell_groups(result, window)
+    end = spells["end"].fillna(np.inf)
+    exposure = (np.minimum(end, window.end) - np.maximum(spells["start"], window.start)).clip(lower=0) / DAYS_PER_YEAR
+    to_work = window.contains(spells["end"]) & (spells["reason"] == "work")
+    sanctions = _sanctions_per_spell(result.tables["sanctions"], spells, window)
+    total_years = float(exposure.sum())
+    rows = []
+    for group in EQUITY_GROUPS:
+        member = groups[group]
+        years = float(exposure[member].sum())
+        durations, observed = return_times(spells, window, ("work",), among=member)
+        values = {
+            "share_of_client_years": 100 * years / total_years if total_years else math.nan,
+            "exits_to_work_per_100_client_years": 100 * float(to_work[member].sum()) / years if years else math.nan,
+            "recidivism_12m": 100 * kaplan_meier_failure(durations, observed, DAYS_PER_YEAR),
+            "sanctions_per_100_client_years": 100 * float(sanctions[member].sum()) / years if years else math.nan,
+        }
+        rows += [{"group": group, "measure": measure, "value": _plain(values[measure])} for measure in EQUITY_MEASURES]
+    return rows
+
+
+def _sanctions_per_spell(sanctions: pd.DataFrame, spells: pd.DataFrame, window: Window) -> pd.Series:
+    """How many of each spell's sanctions fall in the window (a sanction belongs to the spell it falls in)."""
+    counts = pd.Series(0, index=spells.index, dtype=float)
+    inside = sanctions[window.contains(sanctions["time"])]
+    if inside.empty or spells.empty:
+        return counts
+    starts = spells[["client", "start"]].assign(spell=spells.index).sort_values("start")
+    matched = pd.merge_asof(inside[["client", "time"]].sort_values("time"), starts, left_on="time",
+                            right_on="start", by="client", direction="backward")
+    per_spell = matched["spell"].dropna().astype(int).value_counts()
+    counts.loc[per_spell.index] = per_spell.to_numpy(float)
+    return counts
+
+
+class Profiles(tuple):
+    """(scenario label, replication, profile) triples, never changed once made.
+
+    They ride along in ``summary.attrs``, which pandas deep-copies on every operation on the
+    summary; sharing this immutable data instead keeps those operations cheap.
+    """
+
+    def __deepcopy__(self, memo: dict) -> Profiles:
+        return self
+
+
+# --- many replications as tidy tables ----------------------------------------------------------
+
+
+def profile_tables(profiles: Iterable[tuple[str, int, dict[str, Any]]]) -> dict[str, pd.DataFrame]:
+    """Tidy tables from (scenario label, replication, profile) triples:
+
+    ``series`` (scenario, replication, month, period, variable, value), ``curves`` (scenario,
+    replication, curve, day, value, low, high, n), ``resources`` (scenario, replication,
+    resource, utilisation, served, wait_mean_days, wait_p90_days) and ``equity`` (scenario,
+    replication, group, measure, value).
+    """
+    series, curves, resources, equity = [], [], [], []
+    for label, replication, profile in profiles:
+        key = {"scenario": label, "replication": replication}
+        monthly = profile["monthly"]
+        frame = pd.DataFrame(monthly["columns"], dtype=float)
+        frame.insert(0, "period", monthly["period"])
+        frame.insert(0, "month", monthly["month"])
+        long = frame.melt(id_vars=["month", "period"], var_name="variable", value_name="value")
+        series.append(long.assign(**key))
+        for name, curve in profile["curves"].items():
+            curves.append(pd.DataFrame({"curve": name, "day": curve["day"], "value": curve["value"],
+                                        "low": curve["low"], "high": curve["high"], "n": curve["n"]},
+                                       ).assign(**key))
+        resources.append(pd.DataFrame(profile["resources"]).assign(**key))
+        equity.append(pd.DataFrame(profile["equity"]).assign(**key))
+
+    def tidy(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+        if not frames:
+            return pd.DataFrame(columns=["scenario", "replication", *columns])
+        table = pd.concat(frames, ignore_index=True)
+        first = ["scenario", "replication"]
+        return table[first + [c for c in table.columns if c not in first]].infer_objects()
+
+    return {
+        "series": tidy(series, ["month", "period", "variable", "value"]),
+        "curves": tidy(curves, ["curve", "day", "value", "low", "high", "n"]),
+        "resources": tidy(resources, ["resource", "utilisation", "served", "wait_mean_days", "wait_p90_days"]),
+        "equity": tidy(equity, ["group", "measure", "value"]),
+    }
+
+
+PROFILE_FILES = {"series": "series.csv", "curves": "curves.csv", "resources": "resources.csv", "equity": "equity.csv"}

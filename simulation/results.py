@@ -1,0 +1,172 @@
+"""Results of a run or a comparison, in memory or in a folder: what plots and reports read.
+
+``meedoen run --out`` and ``meedoen compare --out`` write folders with the same profile tables
+(``series.csv``, ``curves.csv``, ``resources.csv``, ``equity.csv``, see
+``simulation.profiles``) beside their own tables and a manifest that keeps each scenario's
+resolved data; ``Results.load`` reads either kind back, and ``Results.from_comparison`` /
+``Results.from_run`` make the same object without touching disk.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from simulation.errors import ScenarioError
+from simulation.output import MANIFEST, provenance, write_tables
+from simulation.profiles import PROFILE_FILES, profile_tables, replication_profile
+
+if TYPE_CHECKING:
+    from simulation.runner import RunResult
+
+
+@dataclass
+class Results:
+    """One or more scenarios' replications: headline values, their summary and profile tables."""
+
+    kind: str  # "run" (one replication) or "comparison"
+    scenarios: list[dict[str, Any]]  # label, name, file, chain, overrides, hash, resolved
+    replications: pd.DataFrame  # tidy: scenario, scenario_hash, replication, outcome, value
+    summary: pd.DataFrame  # simulation.experiments.summarise of the above
+    tables: dict[str, pd.DataFrame]  # series, curves, resources, equity
+    manifest: dict[str, Any] = field(default_factory=dict)  # provenance: versions, seed, reps, command
+    folder: Path | None = None
+
+    @property
+    def labels(self) -> list[str]:
+        return [s["label"] for s in self.scenarios]
+
+    @property
+    def reps(self) -> int:
+        return int(self.replications["replication"].nunique())
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
+    # --- making one ---------------------------------------------------------------------------
+
+    @classmethod
+    def from_comparison(cls, summary: pd.DataFrame) -> Results:
+        """From what ``simulation.compare`` returned."""
+        meta = summary.attrs
+        manifest = {"kind": "comparison", **provenance(meta.get("command")), "seed": meta["seed"], "reps": meta["reps"],
+                    "converged": meta.get("converged"), "scenarios": meta["scenarios"]}
+        return cls("comparison", list(meta["scenarios"]), meta["replications"], summary,
+                   profile_tables(meta["profiles"]), manifest)
+
+    @classmethod
+    def from_run(cls, result: RunResult) -> Results:
+        """From one replication (``simulation.run``)."""
+        from simulation.experiments import scenario_record, summarise
+        from simulation.output import manifest as run_manifest
+
+        record = scenario_record(result.scenario.name, result.scenario)
+        headline = result.headline()
+        replications = pd.DataFrame({"scenario": record["label"], "scenario_hash": record["hash"],
+                                     "replication": result.replication, "outcome": headline["outcome"],
+                                     "value": headline["value"].astype(float)})
+        tables = profile_tables([(record["label"], result.replication, replication_profile(result))])
+        manifest = {"kind": "run", **run_manifest(result), "scenarios": [record], "reps": 1}
+        manifest.pop("resolved_scenario", None)
+        return cls("run", [record], replications, summarise(replications), tables, manifest)
+
+    @classmethod
+    def load(cls, folder: str | os.PathLike[str]) -> Results:
+        """Read a folder written by ``meedoen run --out`` or ``meedoen compare --out``."""
+        from simulation.experiments import summarise
+
+        path = Path(folder)
+        if not path.is_dir():
+            raise ScenarioError("is not a folder of results", file=str(path),
+                                hint="give a folder written by 'meedoen run --out' or 'meedoen compare --out'")
+        try:
+            manifest = json.loads((path / MANIFEST).read_text())
+        except (OSError, ValueError):
+            raise ScenarioError(f"has no readable {MANIFEST}; not a meedoen results folder", file=str(path),
+                                hint="give a folder written by 'meedoen run --out' or 'meedoen compare --out'") from None
+        kind = manifest.get("kind", "run")
+        if kind == "sweep":
+            raise ScenarioError("holds a sweep; plots and reports are made from run or compare results", file=str(path),
+                                hint="meedoen compare A.yaml B.yaml --out DIR")
+        missing = [name for name in PROFILE_FILES.values() if not (path / name).is_file()]
+        if missing:
+            raise ScenarioError(f"has no {missing[0]}: written by an older meedoen", file=str(path),
+                                hint="run the experiment again with this version")
+        tables = {name: pd.read_csv(path / filename, keep_default_na=True) for name, filename in PROFILE_FILES.items()}
+        if kind == "comparison":
+            replications = pd.read_csv(path / "replications.csv")
+            scenarios = manifest["scenarios"]
+        else:
+            record = {"label": manifest["scenario"], "name": manifest["scenario"], "file": manifest["scenario_file"],
+                      "chain": manifest.get("scenario_chain", []), "overrides": [], "hash": manifest["scenario_hash"],
+                      "resolved": manifest.get("resolved_scenario", {})}
+            scenarios = [record]
+            headline = pd.read_csv(path / "headline.csv")
+            replications = pd.DataFrame({"scenario": record["label"], "scenario_hash": record["hash"],
+                                         "replication": manifest.get("replication", 0),
+                                         "outcome": headline["outcome"], "value": headline["value"].astype(float)})
+            manifest = {**manifest, "kind": "run", "scenarios": scenarios, "reps": 1}
+        for table in tables.values():
+            if "scenario" in table:
+                table["scenario"] = table["scenario"].astype(str)
+        replications["scenario"] = replications["scenario"].astype(str)
+        return cls(kind, scenarios, replications, summarise(replications), tables, manifest, path)
+
+    # --- what the report shows ----------------------------------------------------------------
+
+    def differences(self) -> pd.DataFrame:
+        """The scenario keys whose values differ: key, then one column of value text per scenario.
+
+        Computed from each scenario's resolved data (its files merged along ``extends``, plus
+        any ``--set``), so it shows exactly what the runs were given; "—" where a key is absent.
+        """
+        flat = [flatten(s.get("resolved", {})) for s in self.scenarios]
+        keys = sorted(set().union(*flat), key=_key_order(flat))
+        rows = []
+        for key in keys:
+            values = [f.get(key) for f in flat]
+            if len(set(values)) > 1:
+                rows.append({"key": key, **{label: "—" if v is None else v for label, v in zip(self.labels, values)}})
+        return pd.DataFrame(rows, columns=["key", *self.labels])
+
+
+def flatten(data: Any, prefix: str = "") -> dict[str, str]:
+    """Nested scenario data as dotted keys → value text (lists as compact JSON)."""
+    if isinstance(data, dict):
+        out: dict[str, str] = {}
+        for key, value in data.items():
+            out.update(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return out
+    if isinstance(data, list):
+        return {prefix: json.dumps(data, ensure_ascii=False, separators=(", ", ": "))}
+    if isinstance(data, bool):
+        return {prefix: "true" if data else "false"}
+    return {prefix: "null" if data is None else str(data)}
+
+
+def _key_order(flat: Sequence[dict[str, str]]) -> Any:
+    """Keys in the order the first scenario that has them lists them (the file's own order)."""
+    order: dict[str, int] = {}
+    for f in flat:
+        for key in f:
+            order.setdefault(key, len(order))
+    return order.__getitem__
+
+
+def write_comparison(summary: pd.DataFrame, path: str | os.PathLike[str], overwrite: bool = False,
+                     extra_manifest: dict[str, Any] | None = None) -> Path:
+    """A compare's folder: summary, tidy replications, profile tables, manifest (atomic)."""
+    results = Results.from_comparison(summary)
+    manifest = {**results.manifest, **(extra_manifest or {})}
+    tables = {"summary.csv": summary, "replications.csv": results.replications,
+              **{PROFILE_FILES[name]: table for name, table in results.tables.items()}}
+    return write_tables(path, tables, manifest, overwrite=overwrite)
