@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 
 from simulation import defaults
 from simulation.errors import Interrupted, ScenarioError
-from simulation.files import atomic_write
 
 if TYPE_CHECKING:  # imported lazily at run time: `meedoen --help` should not load pandas
     import pandas as pd
@@ -375,17 +374,14 @@ def _run_tables(folder: str, scenario: str | None) -> tuple[dict[str, pd.DataFra
 
 
 def _journeys(args: argparse.Namespace) -> int:
-    from simulation.journeys import plot_journeys
+    from simulation.journeys import MAX_ROWS, plot_journeys, save_figure
     from simulation.output import check_file_target
-    from simulation.plots import figure_bytes
 
     target = check_file_target(args.output, (".png", ".svg", ".pdf"))
-    if args.n < 1:
-        raise ScenarioError(f"must be at least 1, got {args.n}", file="--n")
+    if not 1 <= args.n <= MAX_ROWS:
+        raise ScenarioError(f"must be between 1 and {MAX_ROWS}, got {args.n}", file="--n")
     tables, label = _run_tables(args.results, args.scenario)
-    figure = plot_journeys(tables, n=args.n, seed=args.sample_seed, lang=args.lang, title=label)
-    image = figure_bytes(figure, target.suffix.lstrip(".").lower())
-    atomic_write(target, lambda stream: stream.write(image), binary=True)
+    save_figure(plot_journeys(tables, n=args.n, seed=args.sample_seed, lang=args.lang, title=label), target)
     print(f"journeys of {args.n} clients of {label} written to {target}")
     return 0
 

@@ -66,7 +66,7 @@ TEXT = {
         "utilisation": "bezetting (bezet ÷ capaciteit)",
         "budgets": "Resterend budget door het jaar", "budget_y": "€ resterend budget",
         "equity": "Uitkomsten per groep klanten (waarnemingsperiode)",
-        "warmup": "inloop", "follow_up": "nazorgperiode", "band_reps": "band: 95%-BI over {n} replicaties",
+        "warmup": "inloopperiode", "follow_up": "naloopperiode", "band_reps": "band: 95%-BI over {n} replicaties",
         "band_single": "band: 95%-Greenwood-BI (één run)", "single": "één replicatie: geen betrouwbaarheidsinterval",
         "month": "maand",
         "reasons": {"work": "werk", "moving": "verhuizing", "partner_income": "inkomen partner", "education": "opleiding",

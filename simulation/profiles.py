@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -82,7 +83,9 @@ def _km(durations: np.ndarray, observed: np.ndarray, months: int, failure: bool)
         return empty
     fitted = stats.ecdf(stats.CensoredData(uncensored=durations[observed], right=durations[~observed])).sf
     value = fitted.evaluate(grid)
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        # Greenwood's interval is undefined where the curve reaches 0; scipy says so, and NaN is right
+        warnings.filterwarnings("ignore", message="The confidence interval is undefined")
         band = fitted.confidence_interval(CONFIDENCE)
         low, high = band.low.evaluate(grid), band.high.evaluate(grid)
     beyond = grid > durations.max()

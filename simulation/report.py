@@ -26,7 +26,7 @@ from simulation.outcomes import OUTCOMES
 from simulation.plots import equity_band, figure_bytes, figures, words
 from simulation.profiles import EQUITY_GROUPS
 from simulation.results import Results
-from simulation.tables import number, unit_text
+from simulation.tables import SHORT_UNITS, number, unit_text
 
 #: The outcomes a reader meets first, in this order; the others follow in their own order.
 KEY_OUTCOMES = ("exits_to_work_pct_stock", "sustainable_exits_per_year", "recidivism_12m", "share_rung_3_plus",
@@ -53,7 +53,8 @@ TEXT = {
         "summary_intro_single": "Means over {reps} replications with 95% confidence intervals.",
         "on": "on", "ci": "95% CI", "to": "to", "versus": "against",
         "higher": "clearly higher", "lower": "clearly lower", "unclear": "no clear difference: the interval includes zero",
-        "undefined": "not defined in one of the scenarios", "no_ci": "no confidence interval (one replication each)",
+        "undefined": "not defined in one of the scenarios", "same": "the same in every replication",
+        "more": "Other outcomes ({n})", "no_ci": "no confidence interval (one replication each)",
         "outcomes": "Outcomes", "outcome": "outcome", "difference": "{label} − {reference}",
         "vr_note": "VR: how many times more replications independent (unpaired) runs would need for the same precision.",
         "differs": "What differs between the scenarios",
@@ -85,7 +86,8 @@ TEXT = {
         "summary_intro_single": "Gemiddelden over {reps} replicaties met 95%-betrouwbaarheidsintervallen.",
         "on": "op", "ci": "95%-BI", "to": "tot", "versus": "tegen",
         "higher": "duidelijk hoger", "lower": "duidelijk lager", "unclear": "geen duidelijk verschil: nul valt binnen het interval",
-        "undefined": "niet gedefinieerd in een van de scenario's", "no_ci": "geen betrouwbaarheidsinterval (één replicatie)",
+        "undefined": "niet gedefinieerd in een van de scenario's", "same": "in elke replicatie gelijk",
+        "more": "Overige uitkomsten ({n})", "no_ci": "geen betrouwbaarheidsinterval (één replicatie)",
         "outcomes": "Uitkomsten", "outcome": "uitkomst", "difference": "{label} − {reference}",
         "vr_note": "VR: hoeveel keer meer replicaties onafhankelijke (ongepaarde) runs nodig zouden hebben voor dezelfde precisie.",
         "differs": "Wat verschilt er tussen de scenario's",
@@ -103,7 +105,7 @@ TEXT = {
         "how_to_read_text": "Elk scenario draait met dezelfde seeds, dus replicatie i van elk scenario ziet dezelfde "
         "klanten met hetzelfde geluk (common random numbers). Een verschil wordt per replicatie berekend en dan "
         "gemiddeld; het betrouwbaarheidsinterval weerspiegelt daardoor het beleid, niet toevallige verschillen "
-        "tussen runs. De figuren kleuren de inloop- en nazorgmaanden grijs: de kerncijfers tellen de periode daartussen.",
+        "tussen runs. De figuren kleuren de inloop- en naloopmaanden grijs: de kerncijfers tellen de periode daartussen.",
         "none": "geen", "lang": "nl",
     },
 }
@@ -112,7 +114,8 @@ TEXT = {
 class Sentence:
     scenario: str
     text: str
-    verdict: str  # "higher", "lower", "unclear", "undefined", "no_ci", "value"
+    verdict: str  # "higher", "lower", "unclear", "same", "undefined", "no_ci", "value"
+    key: bool  # one of KEY_OUTCOMES: shown first; the others are folded away
 
 
 def _label(outcome: str, lang: str) -> str:
@@ -136,12 +139,13 @@ def summary_sentences(results: Results, lang: str = "en") -> list[Sentence]:
     for outcome in _ordered_outcomes():
         unit = OUTCOMES[outcome].unit
         label = _lower_first(_label(outcome, lang))
+        key = outcome in KEY_OUTCOMES
         if len(labels) == 1:
             row = summary.loc[(labels[0], outcome)]
             value = f"{number(row['mean'], unit, lang)} {unit_text(unit, lang)}".strip()
             interval = ("" if math.isnan(row["ci_low"]) else
                         f" ({t['ci']} {number(row['ci_low'], unit, lang)} {t['to']} {number(row['ci_high'], unit, lang)})")
-            sentences.append(Sentence(labels[0], f"{_label(outcome, lang)}: {value}{interval}", "value"))
+            sentences.append(Sentence(labels[0], f"{_label(outcome, lang)}: {value}{interval}", "value", key))
             continue
         reference = summary.loc[(labels[0], outcome)]
         for other in labels[1:]:
@@ -150,20 +154,22 @@ def summary_sentences(results: Results, lang: str = "en") -> list[Sentence]:
             means = (f"{labels[0]} {number(reference['mean'], unit, lang)}; "
                      f"{other} {number(row['mean'], unit, lang)}")
             if math.isnan(row["diff"]):
-                sentences.append(Sentence(other, f"{label}: {t['undefined']} ({means})", "undefined"))
+                sentences.append(Sentence(other, f"{label}: {t['undefined']} ({means})", "undefined", key))
                 continue
             diff = number(row["diff"], unit, lang, signed=True)
             if unit.startswith("€"):
                 diff = diff[0] + "€" + diff[1:]
             if math.isnan(row["diff_low"]):
                 verdict, interval = "no_ci", t["no_ci"]
+            elif row["diff_low"] == row["diff_high"] == row["diff"]:
+                verdict, interval = "same", t["same"]
             else:
                 low, high = row["diff_low"], row["diff_high"]
                 verdict = "higher" if low > 0 else "lower" if high < 0 else "unclear"
                 interval = (f"{t['ci']} {number(low, unit, lang, signed=True)} {t['to']} "
                             f"{number(high, unit, lang, signed=True)}; {t[verdict]}")
             text = f"{' '.join(filter(None, [diff, diff_unit]))} {t['on']} {label}, {interval} ({means})"
-            sentences.append(Sentence(other, text, verdict))
+            sentences.append(Sentence(other, text, verdict, key))
     return sentences
 
 
@@ -189,7 +195,7 @@ def outcome_rows(results: Results, lang: str) -> list[dict[str, Any]]:
             diffs.append(_interval_text(row["diff"], row["diff_low"], row["diff_high"], unit, lang, signed=True))
             ratio = row["variance_ratio"]
             ratios.append("" if math.isnan(ratio) else "∞" if math.isinf(ratio) else f"{ratio:,.1f}")
-        shown_unit = unit_text(unit, lang)
+        shown_unit = unit_text(SHORT_UNITS.get(unit, ""), lang)  # rates say "per year" in their label
         rows.append({"label": _label(outcome, lang) + (f" ({shown_unit})" if shown_unit else ""),
                      "cells": cells, "diffs": diffs, "ratios": ratios})
     return rows
