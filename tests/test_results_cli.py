@@ -1,0 +1,96 @@
+"""The commands that read results folders as users run them: journeys and export-log.
+
+A run folder gives its own event log; a compare folder keeps no event log, so replication 0 of
+the chosen scenario is rerun with the folder's seed, which must reproduce that replication's
+numbers exactly. Bad input is one ``meedoen: error:`` line, exit code 2, nothing written.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import TEST_SCENARIO_DIR, meedoen
+
+import simulation
+from simulation.outcomes import headline_values
+
+TILBURG = str(TEST_SCENARIO_DIR / "tiny_tilburg.yaml")
+LEEUWARDEN = str(TEST_SCENARIO_DIR / "tiny_leeuwarden.yaml")
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("results")
+    made = {"run": root / "run", "compare": root / "compare", "no_log": root / "no_log"}
+    assert meedoen("run", TILBURG, "--seed", "3", "--out", str(made["run"])).returncode == 0
+    assert meedoen("run", TILBURG, "--no-event-log", "--out", str(made["no_log"])).returncode == 0
+    done = meedoen("compare", TILBURG, LEEUWARDEN, "--reps", "2", "--seed", "5", "--no-store", "--workers", "1",
+                   "--quiet", "--out", str(made["compare"]))
+    assert done.returncode == 0, done.stderr
+    return made
+
+
+def test_journeys_of_a_run_folder(folders, tmp_path):
+    target = tmp_path / "journeys.png"
+    done = meedoen("journeys", str(folders["run"]), "--n", "8", "-o", str(target), "--lang", "nl")
+    assert done.returncode == 0, done.stderr
+    assert target.read_bytes()[:8] == PNG_SIGNATURE
+    assert "8 clients" in done.stdout
+
+
+def test_journeys_of_a_compare_folder_rerun_the_stored_replication(folders, tmp_path):
+    """The rerun used for a compare folder's event log is exactly its replication 0."""
+    target = tmp_path / "journeys.svg"
+    done = meedoen("journeys", str(folders["compare"]), "--scenario", "tiny_leeuwarden", "--n", "5", "-o", str(target))
+    assert done.returncode == 0, done.stderr
+    ElementTree.parse(target)  # a well-formed SVG
+    manifest = json.loads((folders["compare"] / "manifest.json").read_text())
+    record = next(s for s in manifest["scenarios"] if s["label"] == "tiny_leeuwarden")
+    rerun = simulation.run(simulation.scenario.scenario_from_resolved(record["resolved"], "x"), seed=5, replication=0)
+    assert simulation.scenario.scenario_from_resolved(record["resolved"], "x").hash == record["hash"]
+    stored = pd.read_csv(folders["compare"] / "replications.csv")
+    stored = stored[(stored["scenario"] == "tiny_leeuwarden") & (stored["replication"] == 0)]
+    again = headline_values(rerun)
+    for row in stored.itertuples():
+        if pd.notna(row.value):
+            assert again[row.outcome] == pytest.approx(row.value, rel=1e-12, abs=1e-12), row.outcome
+
+
+@pytest.mark.parametrize("fmt, suffix", [("csv", ".csv"), ("ocel", ".jsonocel"), ("xes", ".xes")])
+def test_export_log_writes_every_event(folders, tmp_path, fmt, suffix):
+    target = tmp_path / f"events{suffix}"
+    done = meedoen("export-log", str(folders["run"]), "--format", fmt, "-o", str(target))
+    assert done.returncode == 0, done.stderr
+    events = pd.read_csv(folders["run"] / "events.csv")
+    if fmt == "csv":
+        assert len(pd.read_csv(target)) == len(events)
+    elif fmt == "ocel":
+        assert len(json.loads(target.read_text())["events"]) == len(events)
+    else:
+        namespace_free = [e for e in ElementTree.parse(target).iter() if e.tag.endswith("event")]
+        assert len(namespace_free) == len(events)
+
+
+@pytest.mark.parametrize("name, args", [
+    ("no event log", ["journeys", "{no_log}", "-o", "{tmp}/j.png"]),
+    ("unknown scenario", ["journeys", "{compare}", "--scenario", "nope", "-o", "{tmp}/j.png"]),
+    ("scenario for a run", ["journeys", "{run}", "--scenario", "x", "-o", "{tmp}/j.png"]),
+    ("too many clients", ["journeys", "{run}", "--n", "5000", "-o", "{tmp}/j.png"]),
+    ("wrong suffix", ["journeys", "{run}", "-o", "{tmp}/j.gif"]),
+    ("missing folder", ["journeys", "{tmp}/nothing", "-o", "{tmp}/j.png"]),
+    ("export wrong suffix", ["export-log", "{run}", "--format", "xes", "-o", "{tmp}/e.csv"]),
+    ("export unwritable", ["export-log", "{run}", "--format", "csv", "-o", "/proc/e.csv"]),
+    ("export no log", ["export-log", "{no_log}", "--format", "csv", "-o", "{tmp}/e.csv"]),
+])
+def test_bad_input_is_one_line_exit_2_and_nothing_written(folders, tmp_path, name, args):
+    filled = [a.format(tmp=tmp_path, **{k: str(v) for k, v in folders.items()}) for a in args]
+    done = meedoen(*filled)
+    assert done.returncode == 2, (name, done.stdout, done.stderr)
+    lines = [line for line in done.stderr.splitlines() if line.startswith("meedoen: error:")]
+    assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+    assert list(tmp_path.iterdir()) == []
