@@ -190,7 +190,7 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     result = run(scenario, seed=args.seed, replication=args.replication, event_log=not args.no_event_log)
     window = f"{scenario.model.clock.start} + {scenario.model.clock.warmup:.0f} days warm-up"
     print(f"meedoen run: {scenario.name} (seed {args.seed}, replication {args.replication}, hash {scenario.hash})")
-    print(f"observation window after {window}; {result.events:,} SimPy events in {result.runtime_s:.1f} s\n")
+    print(f"observation window after {window}; {result.simpy_events:,} SimPy events in {result.runtime_s:.1f} s\n")
     print(format_headline(result.headline(), args.lang))
     if args.out:
         target = write_results(result, args.out, overwrite=args.overwrite, command=["meedoen", *argv])

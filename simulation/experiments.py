@@ -44,7 +44,7 @@ def simulate_headline(scenario: LoadedScenario, seed: int, replication: int
     version that computed them (a Dask worker may run another installation); module-level so
     worker processes can unpickle it."""
     result = run(scenario, seed=seed, replication=replication, event_log=False)
-    return headline_values(result), replication_profile(result), result.runtime_s, result.events, model_version()
+    return headline_values(result), replication_profile(result), result.runtime_s, result.simpy_events, model_version()
 
 
 def simulate_monthly(scenario: LoadedScenario, seed: int, replication: int) -> pd.DataFrame:

@@ -98,7 +98,7 @@ def manifest(result: RunResult, command: list[str] | None = None) -> dict:
         "version": result.version,
         "runtime_s": round(result.runtime_s, 3),
         "sim_time_days": result.sim_time,
-        "simpy_events": result.events,
+        "simpy_events": result.simpy_events,
         "files": {name: TABLE_FILES[name] for name in TABLE_FILES if name in result.tables},
     }
 

@@ -55,7 +55,7 @@ class RunResult:
     tables: dict[str, pd.DataFrame]
     sim_time: float
     runtime_s: float
-    events: int
+    simpy_events: int  # how many SimPy events the run scheduled (the event log is tables['events'])
     version: str = field(default_factory=package_version)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
@@ -95,4 +95,4 @@ def run(scenario: LoadedScenario | str | os.PathLike[str], seed: int = 1, replic
         tables = world.run()
     return RunResult(scenario=scenario, seed=seed, replication=replication, tables=tables,
                      sim_time=world.env.now, runtime_s=time.perf_counter() - started,
-                     events=world.events_scheduled())
+                     simpy_events=world.events_scheduled())

@@ -3,7 +3,7 @@
 A municipality of 7,000 clients takes seconds per replication; a student changing a policy, or
 a test checking an invariant, wants the same world at a few hundred clients. Scaling only the
 initial stock would leave staff and budgets idle; here inflow, staff, slots, urgent care and
-budgets are scaled by the same factor (read from the file's own values), so queues and budgets
+budgets (and staff, which is what teams cost) are scaled by the same factor (read from the file's own values), so queues and budgets
 stay about as tight as in the full scenario.
 """
 
@@ -31,6 +31,7 @@ def scale_overrides(path: str | os.PathLike[str], initial_stock: int) -> list[st
     ]
     for name, service in model.services.items():
         overrides.append(f"services.{name}.slots={shrink(service.slots)}")
+        overrides.append(f"services.{name}.staff={service.staff * scale:.6g}")  # staff is what the team costs
         overrides.append(f"services.{name}.urgent_care.arrivals="
                          f"{service.urgent_care.arrivals * DAYS_PER_YEAR * scale:.4f} per year")
     for name, trajectory in model.trajectories.items():
