@@ -325,7 +325,8 @@ def _plot(args: argparse.Namespace) -> int:
     results = Results.load(args.results)
     folder = args.out or str(Path(args.results) / "plots")
     written = save_plots(results, folder, args.lang, formats, overwrite=args.overwrite)
-    print(f"{len(written)} figures written to {folder}/: " + ", ".join(sorted({p.stem for p in written})))
+    names = sorted({p.stem for p in written})
+    print(f"{len(names)} figures ({', '.join(dict.fromkeys(formats))}) written to {folder}/: " + ", ".join(names))
     return 0
 
 

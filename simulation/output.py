@@ -90,6 +90,7 @@ def manifest(result: RunResult, command: list[str] | None = None) -> dict:
         "scenario": scenario.name,
         "scenario_file": scenario.path,
         "scenario_chain": scenario.raw.chain,
+        "scenario_overrides": scenario.raw.overrides,
         "scenario_hash": scenario.hash,
         "resolved_scenario": json.loads(scenario.resolved_json),
         "seed": result.seed,

@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from simulation.defaults import CONFIDENCE
 from simulation.outcomes import OUTCOMES
 from simulation.profiles import DAYS_PER_MONTH
+from simulation.scenario.units import DAYS_PER_YEAR
 from simulation.results import Results
 
 COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
@@ -41,6 +42,7 @@ TEXT = {
         "budgets": "Budget left through the year", "budget_y": "€ left in the budget",
         "equity": "Outcomes by group of clients (observation window)",
         "warmup": "warm-up", "follow_up": "follow-up", "band_reps": "band: 95% CI over {n} replications",
+        "bars_reps": "error bars: 95% CI over {n} replications",
         "band_single": "band: 95% Greenwood CI (one run)", "single": "one replication: no confidence interval",
         "month": "month",
         "reasons": {"work": "work", "moving": "moving", "partner_income": "partner's income", "education": "education",
@@ -67,6 +69,7 @@ TEXT = {
         "budgets": "Resterend budget door het jaar", "budget_y": "€ resterend budget",
         "equity": "Uitkomsten per groep klanten (waarnemingsperiode)",
         "warmup": "inloopperiode", "follow_up": "naloopperiode", "band_reps": "band: 95%-BI over {n} replicaties",
+        "bars_reps": "foutbalken: 95%-BI over {n} replicaties",
         "band_single": "band: 95%-Greenwood-BI (één run)", "single": "één replicatie: geen betrouwbaarheidsinterval",
         "month": "maand",
         "reasons": {"work": "werk", "moving": "verhuizing", "partner_income": "inkomen partner", "education": "opleiding",
@@ -125,10 +128,22 @@ def _shade_periods(ax, results: Results, lang: str) -> None:
                        label=words(lang)[period])
 
 
-def _legend_note(results: Results, lang: str, km: bool = False) -> str:
+def _legend_note(results: Results, lang: str, km: bool = False, bars: bool = False) -> str:
     if results.reps > 1:
-        return words(lang)["band_reps"].format(n=results.reps)
+        return words(lang)["bars_reps" if bars else "band_reps"].format(n=results.reps)
     return words(lang)["band_single"] if km else words(lang)["single"]
+
+
+def _legend_below(figure: Figure, ax, title: str) -> None:
+    """One legend under the panels, where it cannot cover a bar."""
+    handles, labels = ax.get_legend_handles_labels()
+    figure.legend(handles, labels, loc="outside lower center", ncols=min(4, len(labels)), title=title,
+                  fontsize="small", title_fontsize="small")
+
+
+def plain(text: str) -> str:
+    """A name as matplotlib should draw it: literally (a '$' would start mathematical notation)."""
+    return str(text).replace("$", r"\$")
 
 
 def _colour(results: Results, label: str) -> str:
@@ -154,7 +169,7 @@ def plot_stock(results: Results, lang: str = "en") -> Figure:
     for label in results.labels:
         rows = band[band["scenario"] == label]
         dates = _months(rows)
-        ax.plot(dates, rows["mean"], color=_colour(results, label), label=label)
+        ax.plot(dates, rows["mean"], color=_colour(results, label), label=plain(label))
         ax.fill_between(dates, rows["low"], rows["high"], color=_colour(results, label), alpha=0.25, lw=0)
     ax.set_title(w["stock"])
     ax.set_ylabel(w["stock_y"])
@@ -166,9 +181,11 @@ def exits_per_year(results: Results) -> pd.DataFrame:
     """Per scenario, replication and reason: exits per year over the observation months."""
     table = results.series[results.series["variable"].str.startswith("exits_")
                            & (results.series["period"] == "observation")]
-    per_rep = table.groupby(["scenario", "replication", "variable"], sort=False)["value"].agg(["sum", "size"])
-    per_rep = per_rep.reset_index()
-    per_rep["value"] = per_rep["sum"].fillna(0) * 12 / per_rep["size"]
+    table = table.assign(days=pd.PeriodIndex(table["month"].astype(str), freq="M").days_in_month)
+    per_rep = table.groupby(["scenario", "replication", "variable"], sort=False).agg(
+        exits=("value", "sum"), days=("days", "sum")).reset_index()
+    # per year of the window's own length in days, exactly as the headline outcomes count it
+    per_rep["value"] = per_rep["exits"] * DAYS_PER_YEAR / per_rep["days"]
     per_rep["reason"] = per_rep["variable"].str.removeprefix("exits_")
     return per_rep[["scenario", "replication", "reason", "value"]]
 
@@ -185,9 +202,10 @@ def _grouped_bars(ax, results: Results, band: pd.DataFrame, category: str, order
         if results.reps > 1:
             error = np.vstack([(rows["mean"] - rows["low"]).fillna(0), (rows["high"] - rows["mean"]).fillna(0)])
         bar = ax.barh if horizontal else ax.bar
-        bar(offset, rows["mean"].fillna(0), width, color=_colour(results, label), label=label,
+        # an undefined value draws no bar (NaN), never a bar of height zero
+        bar(offset, rows["mean"], width, color=_colour(results, label), label=plain(label),
             **({"xerr": error} if horizontal else {"yerr": error}), capsize=2)
-    ticks = [names.get(c, c) for c in order]
+    ticks = [plain(names.get(c, c)) for c in order]
     if horizontal:
         ax.set_yticks(positions, ticks)
         ax.invert_yaxis()
@@ -205,7 +223,7 @@ def plot_exits(results: Results, lang: str = "en") -> Figure:
     _grouped_bars(ax, results, band, "reason", order, w["reasons"])
     ax.set_title(w["exits"])
     ax.set_ylabel(w["exits_y"])
-    ax.legend(title=_legend_note(results, lang), fontsize="small", title_fontsize="small")
+    ax.legend(title=_legend_note(results, lang, bars=True), fontsize="small", title_fontsize="small")
     return figure
 
 
@@ -228,7 +246,7 @@ def _plot_km(results: Results, lang: str, curve: str, x_label: str) -> Figure:
     for label in results.labels:
         rows = band[band["scenario"] == label]
         months = rows["day"] / DAYS_PER_MONTH
-        ax.step(months, rows["mean"], where="post", color=_colour(results, label), label=label)
+        ax.step(months, rows["mean"], where="post", color=_colour(results, label), label=plain(label))
         ax.fill_between(months, rows["low"], rows["high"], step="post", color=_colour(results, label), alpha=0.25, lw=0)
     ax.set_title(w[curve])
     ax.set_xlabel(w[x_label])
@@ -259,7 +277,7 @@ def plot_recidivism(results: Results, lang: str = "en") -> Figure:
         _grouped_bars(ax, results, summary[summary["outcome"].isin(outcomes)], "outcome", outcomes, names)
         ax.set_ylabel(unit)
         ax.tick_params(axis="x", labelrotation=0)
-    axes[0, 0].legend(title=_legend_note(results, lang), fontsize="small", title_fontsize="small")
+    axes[0, 0].legend(title=_legend_note(results, lang, bars=True), fontsize="small", title_fontsize="small")
     figure.suptitle(w["recidivism"])
     return figure
 
@@ -284,7 +302,7 @@ def plot_ladder(results: Results, lang: str = "en") -> Figure:
         dates = pd.to_datetime(rows.index.astype(str) + "-01")
         ax.stackplot(dates, rows[rungs].to_numpy().T, colors=PHASE_COLOURS,
                      labels=[f"{w['rung']} {r}" for r in range(1, 7)])
-        ax.set_title(label)
+        ax.set_title(plain(label))
         ax.set_ylim(0, 1)
         ax.tick_params(axis="x", labelrotation=30)
     axes[0, 0].set_ylabel(w["share"])
@@ -297,7 +315,9 @@ def plot_resources(results: Results, lang: str = "en") -> Figure:
     """Per resource with capacity in some scenario: mean wait and utilisation, with CIs."""
     w = words(lang)
     table = results.resources
-    used = table.groupby("resource")["utilisation"].apply(lambda u: u.notna().any())
+    # a resource nobody used in any scenario (a trajectory switched off) would be an empty row
+    used = table.groupby("resource").apply(lambda rows: bool((rows["utilisation"].fillna(0) > 0).any()
+                                                            or (rows["served"] > 0).any()), include_groups=False)
     order = [r for r in dict.fromkeys(table["resource"]) if used.get(r, False)]
     figure, axes = _figure(10.0, 0.45 * len(order) + 2.0, ncols=2, sharey=True)
     for ax, column, x_label in ((axes[0, 0], "wait_mean_days", w["wait"]),
@@ -306,7 +326,7 @@ def plot_resources(results: Results, lang: str = "en") -> Figure:
         _grouped_bars(ax, results, band, "resource", order, {}, horizontal=True)
         ax.set_xlabel(x_label)
     axes[0, 1].set_xlim(0, 1.05)
-    axes[0, 1].legend(title=_legend_note(results, lang), fontsize="small", title_fontsize="small", loc="lower right")
+    _legend_below(figure, axes[0, 1], _legend_note(results, lang, bars=True))
     figure.suptitle(w["resources"])
     return figure
 
@@ -323,10 +343,10 @@ def plot_budgets(results: Results, lang: str = "en") -> Figure:
         for label in results.labels:
             rows = band[band["scenario"] == label]
             dates = _months(rows)
-            ax.plot(dates, rows["mean"], color=_colour(results, label), label=label, drawstyle="steps-post")
+            ax.plot(dates, rows["mean"], color=_colour(results, label), label=plain(label), drawstyle="steps-post")
             ax.fill_between(dates, rows["low"], rows["high"], color=_colour(results, label), alpha=0.25, lw=0,
                             step="post")
-        ax.set_title(budget.removeprefix("budget_"), fontsize="medium")
+        ax.set_title(plain(budget.removeprefix("budget_")), fontsize="medium")
         ax.set_ylabel(w["budget_y"])
     axes[0, 0].legend(title=_legend_note(results, lang), fontsize="small", title_fontsize="small")
     figure.suptitle(w["budgets"])
@@ -348,7 +368,7 @@ def plot_equity(results: Results, lang: str = "en") -> Figure:
     for ax, measure in zip(axes[0], measures, strict=True):
         _grouped_bars(ax, results, band[band["measure"] == measure], "group", groups, w["groups"], horizontal=True)
         ax.set_title(_wrap(w["measures"][measure], 30), fontsize="medium")
-    axes[0, -1].legend(title=_legend_note(results, lang), fontsize="small", title_fontsize="small", loc="lower right")
+    _legend_below(figure, axes[0, -1], _legend_note(results, lang, bars=True))
     figure.suptitle(w["equity"])
     return figure
 
@@ -384,8 +404,19 @@ def save_plots(results: Results, folder: str | os.PathLike[str], lang: str = "en
     """Write every figure in every format into ``folder`` (new, or replaced with ``overwrite``), atomically."""
     import json
 
+    from simulation.errors import ScenarioError
     from simulation.output import MANIFEST, provenance, staged_folder
 
+    target = Path(folder)
+    if (target / MANIFEST).is_file():
+        try:
+            kind = json.loads((target / MANIFEST).read_text()).get("kind")
+        except ValueError:
+            kind = None
+        if kind != "plots":
+            raise ScenarioError("holds results, not figures; figures are never written over results", file=str(target),
+                                hint="leave out --out (figures go to RESULTS_DIR/plots) or choose a new folder")
+    formats = list(dict.fromkeys(formats))
     written = []
     with staged_folder(folder, overwrite) as staging:
         for name, figure in figures(results, lang):

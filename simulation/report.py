@@ -53,7 +53,7 @@ TEXT = {
         "summary_intro_single": "Means over {reps} replications with 95% confidence intervals.",
         "on": "on", "ci": "95% CI", "to": "to", "versus": "against",
         "higher": "clearly higher", "lower": "clearly lower", "unclear": "no clear difference: the interval includes zero",
-        "undefined": "not defined in one of the scenarios", "same": "the same in every replication",
+        "undefined": "not defined in at least one of the scenarios", "same": "the same in every replication",
         "more": "Other outcomes ({n})", "no_ci": "no confidence interval (one replication each)",
         "outcomes": "Outcomes", "outcome": "outcome", "difference": "{label} − {reference}",
         "vr_note": "VR: how many times more replications independent (unpaired) runs would need for the same precision.",
@@ -86,7 +86,7 @@ TEXT = {
         "summary_intro_single": "Gemiddelden over {reps} replicaties met 95%-betrouwbaarheidsintervallen.",
         "on": "op", "ci": "95%-BI", "to": "tot", "versus": "tegen",
         "higher": "duidelijk hoger", "lower": "duidelijk lager", "unclear": "geen duidelijk verschil: nul valt binnen het interval",
-        "undefined": "niet gedefinieerd in een van de scenario's", "same": "in elke replicatie gelijk",
+        "undefined": "niet gedefinieerd in ten minste één van de scenario's", "same": "in elke replicatie gelijk",
         "more": "Overige uitkomsten ({n})", "no_ci": "geen betrouwbaarheidsinterval (één replicatie)",
         "outcomes": "Uitkomsten", "outcome": "uitkomst", "difference": "{label} − {reference}",
         "vr_note": "VR: hoeveel keer meer replicaties onafhankelijke (ongepaarde) runs nodig zouden hebben voor dezelfde precisie.",
@@ -194,7 +194,7 @@ def outcome_rows(results: Results, lang: str) -> list[dict[str, Any]]:
             row = summary.loc[(label, outcome)]
             diffs.append(_interval_text(row["diff"], row["diff_low"], row["diff_high"], unit, lang, signed=True))
             ratio = row["variance_ratio"]
-            ratios.append("" if math.isnan(ratio) else "∞" if math.isinf(ratio) else f"{ratio:,.1f}")
+            ratios.append("" if math.isnan(ratio) else number(ratio, "%", lang))
         shown_unit = unit_text(SHORT_UNITS.get(unit, ""), lang)  # rates say "per year" in their label
         rows.append({"label": _label(outcome, lang) + (f" ({shown_unit})" if shown_unit else ""),
                      "cells": cells, "diffs": diffs, "ratios": ratios})

@@ -94,6 +94,9 @@ class Results:
             raise ScenarioError(f"has no readable {MANIFEST}; not a meedoen results folder", file=str(path),
                                 hint="give a folder written by 'meedoen run --out' or 'meedoen compare --out'") from None
         kind = manifest.get("kind", "run")
+        if kind == "plots":
+            raise ScenarioError("holds figures, not results", file=str(path),
+                                hint="give the results folder the figures were drawn from")
         if kind == "sweep":
             raise ScenarioError("holds a sweep; plots and reports are made from run or compare results", file=str(path),
                                 hint="meedoen compare A.yaml B.yaml --out DIR")
@@ -101,24 +104,21 @@ class Results:
         if missing:
             raise ScenarioError(f"has no {missing[0]}: written by an older meedoen", file=str(path),
                                 hint="run the experiment again with this version")
-        tables = {name: pd.read_csv(path / filename, keep_default_na=True) for name, filename in PROFILE_FILES.items()}
+        tables = {name: read_csv(path / filename) for name, filename in PROFILE_FILES.items()}
         if kind == "comparison":
-            replications = pd.read_csv(path / "replications.csv")
+            replications = read_csv(path / "replications.csv")
             scenarios = manifest["scenarios"]
         else:
             record = {"label": manifest["scenario"], "name": manifest["scenario"], "file": manifest["scenario_file"],
-                      "chain": manifest.get("scenario_chain", []), "overrides": [], "hash": manifest["scenario_hash"],
+                      "chain": manifest.get("scenario_chain", []), "overrides": manifest.get("scenario_overrides", []),
+                      "hash": manifest["scenario_hash"],
                       "resolved": manifest.get("resolved_scenario", {})}
             scenarios = [record]
-            headline = pd.read_csv(path / "headline.csv")
+            headline = read_csv(path / "headline.csv")
             replications = pd.DataFrame({"scenario": record["label"], "scenario_hash": record["hash"],
                                          "replication": manifest.get("replication", 0),
                                          "outcome": headline["outcome"], "value": headline["value"].astype(float)})
             manifest = {**manifest, "kind": "run", "scenarios": scenarios, "reps": 1}
-        for table in tables.values():
-            if "scenario" in table:
-                table["scenario"] = table["scenario"].astype(str)
-        replications["scenario"] = replications["scenario"].astype(str)
         return cls(kind, scenarios, replications, summarise(replications), tables, manifest, path)
 
     # --- what the report shows ----------------------------------------------------------------
@@ -137,6 +137,12 @@ class Results:
             if len(set(values)) > 1:
                 rows.append({"key": key, **{label: "—" if v is None else v for label, v in zip(self.labels, values)}})
         return pd.DataFrame(rows, columns=["key", *self.labels])
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    """A table meedoen wrote: only an empty cell is missing, so a scenario named "NA" or "01"
+    stays that text (pandas would read NaN and 1)."""
+    return pd.read_csv(path, dtype={"scenario": str}, keep_default_na=False, na_values=[""])
 
 
 def flatten(data: Any, prefix: str = "") -> dict[str, str]:

@@ -33,6 +33,8 @@ def number(value: float | None, unit: str, lang: str = "en", signed: bool = Fals
     if isinstance(value, float) and math.isinf(value):
         return "∞"
     decimals = 1 if unit in ("per client-year", "%") or abs(value) < 10 else 0
+    if round(value, decimals) == 0:
+        value = 0.0  # never "−0.0"
     text = f"{value:+,.{decimals}f}" if signed else f"{value:,.{decimals}f}"
     text = text.replace("-", "−")
     if lang == "nl":  # Dutch: 1.234,5
@@ -88,7 +90,7 @@ def format_comparison(summary: pd.DataFrame, lang: str = "en") -> str:
             cells.append(f"{diff} {_interval(row['diff_low'], row['diff_high'], unit, lang, signed=True)}".strip())
         for label in labels[1:]:
             ratio = rows.loc[label, "variance_ratio"]
-            cells.append("" if math.isnan(ratio) else ("∞" if math.isinf(ratio) else f"{ratio:,.1f}"))
+            cells.append("" if math.isnan(ratio) else number(ratio, "%", lang))
         body.append(cells)
     widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(widths[0]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row))
