@@ -135,7 +135,6 @@ class Replicator:
                           np.nan if values.get(outcome) is None else float(values[outcome])) for outcome in OUTCOMES]
         return pd.DataFrame(rows, columns=["scenario", "scenario_hash", "replication", "outcome", "value"])
 
-
     def profiles(self, replications: int) -> Profiles:
         """(scenario label, replication, profile) for replications 0..n-1 of every scenario."""
         return Profiles((self.labels[index], replication, self.records[index, replication]["profile"])

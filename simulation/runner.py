@@ -38,7 +38,7 @@ def model_version() -> str:
     digest = hashlib.sha256()
     root = Path(__file__).resolve().parent
     for source in sorted(root.rglob("*.py")):
-        if source.name in PRESENTATION_ONLY:
+        if source.relative_to(root).as_posix() in PRESENTATION_ONLY:
             continue
         digest.update(source.relative_to(root).as_posix().encode())
         digest.update(source.read_bytes())

@@ -8,6 +8,8 @@ arms, so that the paired difference varies far less than an unpaired one would.
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -15,7 +17,7 @@ import pytest
 from scipy import stats
 
 import simulation
-from conftest import SCENARIO_DIR, load_small
+from conftest import SCENARIO_DIR, TEST_SCENARIO_DIR, load_small
 from simulation.errors import ScenarioError
 from simulation.experiments import (
     Precision,
@@ -232,3 +234,21 @@ def test_sweep_rejects_a_key_the_scenario_does_not_have() -> None:
     with pytest.raises(ScenarioError, match="netwerkconsultent") as caught:
         simulation.sweep(scenario, [{"services.netwerkconsultent.staff": "3"}], reps=1, store=False)
     assert "did you mean 'netwerkconsulent'" in str(caught.value)
+
+
+def test_modules_left_out_of_the_model_version_cannot_change_a_number():
+    """The model version skips presentation modules (runner.PRESENTATION_ONLY), so editing a
+    figure keeps stored replications; that is only safe if computing a replication never
+    imports them. Checked in a fresh interpreter, where nothing else has imported them."""
+    code = (
+        "import sys\n"
+        "from simulation.experiments import simulate_headline\n"
+        "from simulation.scenario import load_scenario\n"
+        f"simulate_headline(load_scenario({str(TEST_SCENARIO_DIR / 'tiny_tilburg.yaml')!r}), 1, 0)\n"
+        "from simulation.runner import PRESENTATION_ONLY\n"
+        "loaded = [name for name in PRESENTATION_ONLY if 'simulation.' + name.removesuffix('.py') in sys.modules]\n"
+        "print(','.join(sorted(loaded)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "", f"the model's run path imports {done.stdout.strip()}"
