@@ -27,12 +27,14 @@ def publish(path: Path, folder: bool = False) -> None:
 def atomic_write(target: Path, write: Callable[[IO[Any]], None], binary: bool = False) -> None:
     """Call ``write(stream)`` on a temporary file beside ``target``, sync it, rename it into place.
 
+    Text is always UTF-8, whatever the locale (a report's "−" and "€" must survive a latin-1 system).
+
     ``os.replace`` is atomic, so a kill at any moment leaves either the old file or the new one,
     never a half-written one; the temporary file is removed when writing fails.
     """
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "wb" if binary else "w") as stream:
+        with (os.fdopen(handle, "wb") if binary else os.fdopen(handle, "w", encoding="utf-8")) as stream:
             write(stream)
             stream.flush()
             os.fsync(stream.fileno())

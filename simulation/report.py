@@ -233,7 +233,7 @@ def render_report(results: Results, lang: str = "en") -> str:
     t = TEXT[lang]
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
                                      lstrip_blocks=True)
-    template = environment.from_string(resources.files("simulation").joinpath("templates/report.html.j2").read_text())
+    template = environment.from_string(resources.files("simulation").joinpath("templates/report.html.j2").read_text(encoding="utf-8"))
     images = []
     for name, figure in figures(results, lang):
         images.append({"name": name, "src": _data_uri(figure_bytes(figure, "png", dpi=100)),

@@ -94,3 +94,19 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(folders, tmp_path, nam
     lines = [line for line in done.stderr.splitlines() if line.startswith("meedoen: error:")]
     assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_report_is_utf8_whatever_the_locale(folders, tmp_path):
+    """A report is full of "−", "€" and "≥"; under the C locale Python's default text encoding
+    is ASCII, and the report must still be written (as UTF-8, as its <meta charset> says)."""
+    import os
+    import subprocess
+    import sys
+
+    target = tmp_path / "rapport.html"
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": "utf-8"}
+    done = subprocess.run([sys.executable, "-m", "simulation", "report", str(folders["compare"]), "-o", str(target),
+                           "--lang", "nl"], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    html = target.read_bytes().decode("utf-8")
+    assert '<meta charset="utf-8">' in html and "\u2212" in html and "\u2265" in html
