@@ -71,6 +71,8 @@ class Activity(IntEnum):
     JOB_END = 31
     LEFT_MODEL = 32
     CASELOAD_RELEASED = 33
+    TRAJECTORY_LEFT_QUEUE = 34  # left benefit while queued for a trajectory
+    TRAJECTORY_STOPPED = 35  # left benefit during a trajectory (the exit ends it)
 
 
 class Client:

@@ -82,6 +82,7 @@ class Programme:
         with _request(self.resource, env, self._priority(client)) as slot:
             outcome = yield slot | client.left
             if slot not in outcome:
+                world.record(client, Activity.TRAJECTORY_LEFT_QUEUE, self.code)
                 world.recorder.waits.append((self.name, client.id, "trajectory", requested, math.nan, False))
                 self.budget.refund(fixed + bonus, client, self.name)
                 return False
@@ -98,6 +99,7 @@ class Programme:
             if spec.contract != "no_cure_no_pay":  # cost_per_month is held in euros per day
                 self.budget.refund(spec.cost_per_month * max(planned - used, 0.0), client, self.name)
             if not client.on_benefit:
+                world.record(client, Activity.TRAJECTORY_STOPPED, self.code)
                 self._settle_contract(client, bonus, cured=client.exit_reason == ExitReason.WORK)
                 return False
             client.trajectory_until = -math.inf

@@ -246,6 +246,29 @@ def test_counters_match_client_records(run: tuple[LoadedScenario, dict[str, pd.D
         assert last[f"group_{group}"] == (on_benefit["group"] == group).sum(), f"group {group}"
 
 
+def test_every_trajectory_case_is_closed_in_the_event_log(run: tuple[LoadedScenario, dict[str, pd.DataFrame]]) -> None:
+    """For process mining every trajectory queue and trajectory must end in the log: a queue in
+    a start or in leaving benefit while queued; a start in an end, a drop-out or leaving benefit
+    during it; the only open ones are those still running when the run ends."""
+    scenario, tables = run
+    events = tables["events"]
+    names = set(scenario.model.trajectories)
+    log = events[events["resource"].astype(str).isin(names)].sort_values(["case_id", "time"], kind="stable")
+    opened = {"queue": ("trajectory_start", "trajectory_left_queue"),
+              "trajectory_start": ("trajectory_end", "trajectory_dropout", "trajectory_stopped")}
+    for (client, resource), rows in log.groupby(["case_id", log["resource"].astype(str)], sort=False):
+        waiting_for: str | None = None
+        for activity in rows["activity"].astype(str):
+            if waiting_for is not None and activity in opened[waiting_for]:
+                waiting_for = "trajectory_start" if activity == "trajectory_start" else None
+            elif activity in opened:
+                assert waiting_for is None, f"client {client}: {activity} at {resource} while {waiting_for} is open"
+                waiting_for = activity
+        if waiting_for is not None:  # still open: only allowed if the client is on benefit at the end
+            last_spell = tables["spells"][tables["spells"]["client"] == client].iloc[-1]
+            assert pd.isna(last_spell["end"]), f"client {client}: {waiting_for} at {resource} never closed"
+
+
 def test_monthly_row_for_every_month(run: tuple[LoadedScenario, dict[str, pd.DataFrame]]) -> None:
     """World._calendar lists every month end up to and including t_end; each must give a row.
 
