@@ -76,6 +76,25 @@ def mean_ci(values: list[float]) -> tuple[float, float, float]:
     return experiments.mean_ci(np.asarray(values, dtype=float))[:3]
 
 
+def tables(names: list[str], reps: int, workers: int, seed: int) -> list[str]:
+    """Markdown: one table per scenario in ``names`` (keys of CHECKS), measures against figures."""
+    jobs = [(name, seed, i) for name in names for i in range(reps)]
+    with ProcessPoolExecutor(workers) as pool:
+        results = list(pool.map(measure, jobs))
+    by_scenario: dict[str, list[dict[str, float]]] = {name: [] for name in names}
+    for (name, _, _), values in zip(jobs, results):
+        by_scenario[name].append(values)
+    lines = []
+    for name in names:
+        lines += [f"## {name}", "", "| measure | mean | 95% CI | compare with |", "|---|---:|---:|---|"]
+        for key, label, target in CHECKS[name]:
+            mean, low, high = mean_ci([values[key] for values in by_scenario[name]])
+            digits = 0 if abs(mean) >= 100 else 1 if abs(mean) >= 10 else 2
+            lines.append(f"| {label} | {mean:,.{digits}f} | {low:,.{digits}f} – {high:,.{digits}f} | {target} |")
+        lines.append("")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=20)
@@ -83,12 +102,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2017)
     args = parser.parse_args()
     started = time.perf_counter()
-    jobs = [(name, args.seed, i) for name in CHECKS for i in range(args.reps)]
-    with ProcessPoolExecutor(args.workers) as pool:
-        results = list(pool.map(measure, jobs))
-    by_scenario: dict[str, list[dict[str, float]]] = {name: [] for name in CHECKS}
-    for (name, _, _), values in zip(jobs, results):
-        by_scenario[name].append(values)
+    body = tables(list(CHECKS), args.reps, args.workers, args.seed)
     lines = [
         "# Face validity: the year 2017",
         "",
@@ -97,14 +111,8 @@ def main() -> None:
         "Each scenario simulates 2016 (warm-up) and 2017 (observation), followed up to 2019 for recidivism;",
         f"means and t-based 95% confidence intervals over {args.reps} replications (seed {args.seed}, replications 0–{args.reps - 1}).",
         "",
+        *body,
     ]
-    for name, checks in CHECKS.items():
-        lines += [f"## {name}", "", "| measure | mean | 95% CI | compare with |", "|---|---:|---:|---|"]
-        for key, label, target in checks:
-            mean, low, high = mean_ci([values[key] for values in by_scenario[name]])
-            digits = 0 if abs(mean) >= 100 else 1 if abs(mean) >= 10 else 2
-            lines.append(f"| {label} | {mean:,.{digits}f} | {low:,.{digits}f} – {high:,.{digits}f} | {target} |")
-        lines.append("")
     (ROOT / "docs" / "face_validity.md").write_text("\n".join(lines))
     print("\n".join(lines))
 
