@@ -93,6 +93,23 @@ def build_parser() -> argparse.ArgumentParser:
     warmup.add_argument("--workers", type=int, default=_cpus(), help="worker processes (default: all CPUs)")
     warmup.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    sensitivity = commands.add_parser("sensitivity", help="global sensitivity analysis: Sobol' or Morris indices "
+                                      "with bootstrap CIs, replication noise separated (needs meedoen[sensitivity])")
+    sensitivity.add_argument("scenario")
+    sensitivity.add_argument("--params", required=True, metavar="KEY=LO:HI[,KEY=LO:HI]",
+                             help="the parameters and their ranges, e.g. 'sanctions.detection_probability=0.1:0.9,"
+                                  "klantmanagers.caseload=100:300'")
+    sensitivity.add_argument("--method", default="morris", help="sobol or morris (default morris)")
+    sensitivity.add_argument("--n", type=int, help=f"Sobol' base sample (a power of 2, default "
+                             f"{defaults.SENSITIVITY_N['sobol']}) or Morris trajectories (default "
+                             f"{defaults.SENSITIVITY_N['morris']})")
+    sensitivity.add_argument("--reps", type=int, default=defaults.SENSITIVITY_REPS,
+                             help="replications per design point (default %(default)s)")
+    sensitivity.add_argument("--outcomes", metavar="OUTCOME[,OUTCOME]",
+                             help="headline outcomes to analyse (default: exits to work, recidivism, ladder, cost)")
+    _add_overrides(sensitivity, "in every design point")
+    _experiment_options(sensitivity)
+
     plot = commands.add_parser("plot", help="draw the figures of a run or compare results folder (PNG and SVG)")
     plot.add_argument("results", metavar="RESULTS_DIR", help="a folder written by 'run --out' or 'compare --out'")
     plot.add_argument("--out", help="folder for the figures (default RESULTS_DIR/plots; must be new or empty)")
@@ -313,6 +330,25 @@ def _warmup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sensitivity(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from simulation.scenario import load_scenario
+    from simulation.sensitivity import format_sensitivity, sensitivity
+
+    scenario = load_scenario(args.scenario, args.overrides)
+
+    def announce(design: object, distinct: int) -> None:
+        print(f"meedoen sensitivity: {scenario.name}, {args.method}, {distinct} design points × {args.reps} "
+              f"replications", file=sys.stderr)
+
+    result = sensitivity(scenario, args.params, args.method, args.n, args.reps, args.seed, outcomes=args.outcomes,
+                         out=args.out, overwrite=args.overwrite, lang=args.lang, command=["meedoen", *argv],
+                         on_design=announce, **_execution_options(args))
+    print(format_sensitivity(result, args.lang))
+    if args.out:
+        print(f"\nresults written to {args.out}/ (indices.csv, noise.csv, design.csv, runs.csv, plots/, manifest.json)")
+    return 0
+
+
 def _plot(args: argparse.Namespace) -> int:
     from simulation.plots import save_plots
     from simulation.results import Results
@@ -449,7 +485,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     commands = {"validate": lambda: _validate(args), "run": lambda: _run(args, argv),
                 "compare": lambda: _compare(args, argv), "sweep": lambda: _sweep(args, argv),
-                "warmup": lambda: _warmup(args), "plot": lambda: _plot(args), "report": lambda: _report(args),
+                "warmup": lambda: _warmup(args), "plot": lambda: _plot(args),
+                "sensitivity": lambda: _sensitivity(args, argv), "report": lambda: _report(args),
                 "journeys": lambda: _journeys(args), "export-log": lambda: _export_log(args)}
     previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
     try:

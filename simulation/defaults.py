@@ -13,3 +13,8 @@ MAX_REPS = 200  # assumption: about 45 minutes for two 2017 scenarios on two cor
 MSER_BATCH = 5  # MSER-5 (White 1997; Hoad, Robinson & Davies 2010): batch means of 5 observations
 WELCH_WINDOW = 6  # assumption: half a year of months for Welch's moving average in the warm-up plot
 MSER_MIN_BATCHES = 10  # assumption: below ~10 batch means the second-half rule of MSER-5 cannot fire reliably
+SENSITIVITY_N = {"sobol": 64, "morris": 10}
+"""Sobol': 64 base rows give intervals of roughly ±0.1-0.2 (Saltelli et al. 2010 use 512 and
+more; the interval says how far to trust them). Morris: 10 trajectories (Campolongo, Cariboni &
+Saltelli 2007 recommend 10-20)."""
+SENSITIVITY_REPS = 3  # assumption: enough to estimate the noise (2 df per point); the CRN keep it small

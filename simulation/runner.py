@@ -22,10 +22,12 @@ from simulation.version import package_version
 from simulation.scenario import LoadedScenario, load_scenario
 
 
-#: Modules that only read or show results; editing them cannot change a number, so they stay
-#: out of the model version (a new figure does not throw away stored replications).
-PRESENTATION_ONLY = frozenset({"cli.py", "tables.py", "plots.py", "report.py", "journeys.py", "eventlog.py",
-                               "results.py"})
+#: Modules outside the model: they drive experiments or read and show results, and computing a
+#: replication never imports them (tests/test_experiments.py checks), so editing them cannot
+#: change a stored number; they stay out of the model version (a new figure, or a change to the
+#: calibration driver, does not throw away stored replications).
+OUTSIDE_THE_MODEL = frozenset({"cli.py", "tables.py", "plots.py", "report.py", "journeys.py", "eventlog.py",
+                               "results.py", "sensitivity.py", "calibration.py"})
 
 
 @cache
@@ -38,7 +40,7 @@ def model_version() -> str:
     digest = hashlib.sha256()
     root = Path(__file__).resolve().parent
     for source in sorted(root.rglob("*.py")):
-        if source.relative_to(root).as_posix() in PRESENTATION_ONLY:
+        if source.relative_to(root).as_posix() in OUTSIDE_THE_MODEL:
             continue
         digest.update(source.relative_to(root).as_posix().encode())
         digest.update(source.read_bytes())

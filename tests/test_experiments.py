@@ -237,7 +237,7 @@ def test_sweep_rejects_a_key_the_scenario_does_not_have() -> None:
 
 
 def test_modules_left_out_of_the_model_version_cannot_change_a_number():
-    """The model version skips presentation modules (runner.PRESENTATION_ONLY), so editing a
+    """The model version skips modules outside the model (runner.OUTSIDE_THE_MODEL), so editing a
     figure keeps stored replications; that is only safe if computing a replication never
     imports them. Checked in a fresh interpreter, where nothing else has imported them."""
     code = (
@@ -245,8 +245,8 @@ def test_modules_left_out_of_the_model_version_cannot_change_a_number():
         "from simulation.experiments import simulate_headline\n"
         "from simulation.scenario import load_scenario\n"
         f"simulate_headline(load_scenario({str(TEST_SCENARIO_DIR / 'tiny_tilburg.yaml')!r}), 1, 0)\n"
-        "from simulation.runner import PRESENTATION_ONLY\n"
-        "loaded = [name for name in PRESENTATION_ONLY if 'simulation.' + name.removesuffix('.py') in sys.modules]\n"
+        "from simulation.runner import OUTSIDE_THE_MODEL\n"
+        "loaded = [name for name in OUTSIDE_THE_MODEL if 'simulation.' + name.removesuffix('.py') in sys.modules]\n"
         "print(','.join(sorted(loaded)))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
