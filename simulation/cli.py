@@ -93,6 +93,26 @@ def build_parser() -> argparse.ArgumentParser:
     warmup.add_argument("--workers", type=int, default=_cpus(), help="worker processes (default: all CPUs)")
     warmup.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    calibrate = commands.add_parser("calibrate", help="fit free parameters to published targets on common random "
+                                    "numbers; write a fit report and a calibrated scenario")
+    calibrate.add_argument("scenario")
+    calibrate.add_argument("--targets", required=True, metavar="TARGETS.yaml",
+                           help="published targets and free parameters, e.g. scenarios/targets/nl_national.yaml")
+    calibrate.add_argument("--params", metavar="KEY[,KEY=LO:HI...]",
+                           help="fit only these (keys of the targets file, or key=lo:hi); default: all of the file's")
+    calibrate.add_argument("--reps", type=int, default=defaults.CALIBRATION_REPS,
+                           help="replications per evaluated point, the same seeds at every point (default %(default)s)")
+    calibrate.add_argument("--check-reps", type=int, default=defaults.CALIBRATION_CHECK_REPS,
+                           help="further replications at the fit, for the CIs (default %(default)s)")
+    calibrate.add_argument("--method", choices=defaults.CALIBRATION_METHODS, default=defaults.CALIBRATION_METHODS[0],
+                           help="optimiser (default %(default)s)")
+    calibrate.add_argument("--max-evaluations", type=int, default=defaults.CALIBRATION_MAX_EVALUATIONS,
+                           help="budget of distinct simulated points (default %(default)s)")
+    calibrate.add_argument("--stock", type=int, metavar="N",
+                           help="simulate a world resized to N clients (faster, noisier; see load_scaled)")
+    _add_overrides(calibrate, "")
+    _experiment_options(calibrate)
+
     sensitivity = commands.add_parser("sensitivity", help="global sensitivity analysis: Sobol' or Morris indices "
                                       "with bootstrap CIs, replication noise separated (needs meedoen[sensitivity])")
     sensitivity.add_argument("scenario")
@@ -330,6 +350,12 @@ def _warmup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _calibrate(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from simulation.calibration import main as calibrate_main
+
+    return calibrate_main(args, argv)
+
+
 def _sensitivity(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from simulation.scenario import load_scenario
     from simulation.sensitivity import format_sensitivity, sensitivity
@@ -486,7 +512,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = {"validate": lambda: _validate(args), "run": lambda: _run(args, argv),
                 "compare": lambda: _compare(args, argv), "sweep": lambda: _sweep(args, argv),
                 "warmup": lambda: _warmup(args), "plot": lambda: _plot(args),
-                "sensitivity": lambda: _sensitivity(args, argv), "report": lambda: _report(args),
+                "sensitivity": lambda: _sensitivity(args, argv), "calibrate": lambda: _calibrate(args, argv), "report": lambda: _report(args),
                 "journeys": lambda: _journeys(args), "export-log": lambda: _export_log(args)}
     previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
     try:

@@ -18,3 +18,7 @@ SENSITIVITY_N = {"sobol": 64, "morris": 10}
 more; the interval says how far to trust them). Morris: 10 trajectories (Campolongo, Cariboni &
 Saltelli 2007 recommend 10-20)."""
 SENSITIVITY_REPS = 3  # assumption: enough to estimate the noise (2 df per point); the CRN keep it small
+CALIBRATION_REPS = 4  # assumption: an even number keeps two cores busy; CRN removes the noise *between* points
+CALIBRATION_CHECK_REPS = 10  # like COMPARE_REPS: a t-interval with 9 df at the fit
+CALIBRATION_MAX_EVALUATIONS = 40  # assumption: enough for Nelder-Mead to settle in 1-4 dimensions from a tuned start
+CALIBRATION_METHODS = ("nelder-mead", "powell", "differential-evolution")  # the first is the default (see calibration.py)
