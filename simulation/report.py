@@ -26,7 +26,7 @@ from simulation.outcomes import OUTCOMES
 from simulation.plots import equity_band, figure_bytes, figures, words
 from simulation.profiles import EQUITY_GROUPS
 from simulation.results import Results
-from simulation.tables import SHORT_UNITS, number, unit_text
+from simulation.tables import SHORT_UNITS, number, unit_text, variance_ratio_text
 
 #: The outcomes a reader meets first, in this order; the others follow in their own order.
 KEY_OUTCOMES = ("exits_to_work_pct_stock", "sustainable_exits_per_year", "recidivism_12m", "share_rung_3_plus",
@@ -194,7 +194,7 @@ def outcome_rows(results: Results, lang: str) -> list[dict[str, Any]]:
             row = summary.loc[(label, outcome)]
             diffs.append(_interval_text(row["diff"], row["diff_low"], row["diff_high"], unit, lang, signed=True))
             ratio = row["variance_ratio"]
-            ratios.append("" if math.isnan(ratio) else number(ratio, "%", lang))
+            ratios.append(variance_ratio_text(ratio, lang))
         shown_unit = unit_text(SHORT_UNITS.get(unit, ""), lang)  # rates say "per year" in their label
         rows.append({"label": _label(outcome, lang) + (f" ({shown_unit})" if shown_unit else ""),
                      "cells": cells, "diffs": diffs, "ratios": ratios})

@@ -51,6 +51,13 @@ def unit_text(unit: str, lang: str) -> str:
 SHORT_UNITS = {"%": "%", "days": "days", "€": "€", "€ per year": "€"}
 
 
+def variance_ratio_text(ratio: float, lang: str) -> str:
+    """VR for reading: beyond a million the paired variance is numerically zero; say so."""
+    if math.isnan(ratio):
+        return ""
+    return "> 10⁶" if ratio > 1e6 else number(ratio, "%", lang)
+
+
 def format_headline(headline: pd.DataFrame, lang: str = "en") -> str:
     label = "label_nl" if lang == "nl" else "label"
     width = max(len(text) for text in headline[label])
@@ -90,7 +97,7 @@ def format_comparison(summary: pd.DataFrame, lang: str = "en") -> str:
             cells.append(f"{diff} {_interval(row['diff_low'], row['diff_high'], unit, lang, signed=True)}".strip())
         for label in labels[1:]:
             ratio = rows.loc[label, "variance_ratio"]
-            cells.append("" if math.isnan(ratio) else number(ratio, "%", lang))
+            cells.append(variance_ratio_text(ratio, lang))
         body.append(cells)
     widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(widths[0]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row))
