@@ -136,7 +136,7 @@ class ServiceDesk:
             priority = self.spec.group_priority.get(client.group, UNLISTED_PRIORITY)
             with _request(self.resource, env, priority) as request:
                 outcome = yield request | stop
-                if request not in outcome:
+                if request not in outcome or stop.triggered:  # left at the very moment a place came free
                     world.recorder.waits.append((self.name, client.id, kind, requested, math.nan, False))
                     world.record(client, Activity.SERVICE_LEFT_QUEUE, self.code)
                     break
@@ -235,7 +235,7 @@ class Staff:
             priority = spec.group_priority.get(client.group, UNLISTED_PRIORITY)
             with _request(pool, env, priority) as request:
                 outcome = yield request | stop
-                if request not in outcome:
+                if request not in outcome or stop.triggered:  # left at the very moment a place came free
                     world.recorder.waits.append(("klantmanager", client.id, "caseload", requested, math.nan, False))
                     return
                 world.recorder.waits.append(("klantmanager", client.id, "caseload", requested, env.now, True))
