@@ -24,6 +24,11 @@ def publish(path: Path, folder: bool = False) -> None:
     os.chmod(path, (0o777 if folder else 0o666) & ~_umask())
 
 
+def save_figure(figure: Any, target: Path, fmt: str, **options: Any) -> None:
+    """A matplotlib figure written atomically: never half a picture under the name."""
+    atomic_write(target, lambda stream: figure.savefig(stream, format=fmt, **options), binary=True)
+
+
 def atomic_write(target: Path, write: Callable[[IO[Any]], None], binary: bool = False) -> None:
     """Call ``write(stream)`` on a temporary file beside ``target``, sync it, rename it into place.
 

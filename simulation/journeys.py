@@ -728,11 +728,11 @@ def plot_journeys(tables: dict[str, pd.DataFrame], n: int = 20, seed: int = 0, l
 
 def save_figure(figure: Figure, path: str | os.PathLike[str], dpi: int = 130) -> Path:
     """Write ``figure`` as PNG or SVG (by suffix) atomically: never half a picture under the name."""
-    from simulation.files import atomic_write
+    from simulation.files import save_figure as save_atomically
 
     target = Path(path)
     fmt = {".png": "png", ".svg": "svg", ".pdf": "pdf"}.get(target.suffix.lower())
     if fmt is None:
         raise ScenarioError("must end in .png, .svg or .pdf", file=str(target))
-    atomic_write(target, lambda stream: figure.savefig(stream, format=fmt, dpi=dpi), binary=True)
+    save_atomically(figure, target, fmt, dpi=dpi)
     return target

@@ -9,7 +9,7 @@ end are right-censored and handled by Kaplan–Meier (scipy.stats.ecdf), never c
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -84,14 +84,18 @@ def observation_months(monthly: pd.DataFrame) -> pd.DataFrame:
     return monthly[monthly["period"] == "observation"]
 
 
+def kaplan_meier(durations: np.ndarray, observed: np.ndarray) -> Any:
+    """The Kaplan–Meier survival function (scipy's ``EmpiricalDistributionFunction``) of right-censored durations."""
+    from scipy import stats  # imported here: scipy.stats costs a second at CLI start-up
+
+    return stats.ecdf(stats.CensoredData(uncensored=durations[observed], right=durations[~observed])).sf
+
+
 def kaplan_meier_failure(durations: np.ndarray, observed: np.ndarray, at: float) -> float:
     """1 − S(at) by Kaplan–Meier; NaN when nobody is still under observation at ``at``."""
     if len(durations) == 0 or np.max(durations) < at:
         return float("nan")
-    from scipy import stats  # imported here: scipy.stats costs a second at CLI start-up
-
-    data = stats.CensoredData(uncensored=durations[observed], right=durations[~observed])
-    return float(1.0 - stats.ecdf(data).sf.evaluate(at))
+    return float(1.0 - kaplan_meier(durations, observed).evaluate(at))
 
 
 def return_times(spells: pd.DataFrame, window: Window, reasons: tuple[str, ...],

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.defaults import CONFIDENCE
-from simulation.outcomes import Window, observation_months, return_times, window_of
+from simulation.outcomes import Window, kaplan_meier, observation_months, return_times, window_of
 from simulation.scenario.units import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
@@ -74,14 +74,12 @@ def _monthly(monthly: pd.DataFrame) -> dict[str, Any]:
 
 def _km(durations: np.ndarray, observed: np.ndarray, months: int, failure: bool) -> dict[str, list]:
     """Kaplan–Meier on a monthly grid with the Greenwood band; NaN past the last time at risk."""
-    from scipy import stats
-
     grid = np.arange(months + 1) * DAYS_PER_MONTH
     empty = {"day": grid.tolist(), "value": [None] * len(grid), "low": [None] * len(grid),
              "high": [None] * len(grid), "n": int(len(durations))}
     if len(durations) == 0:
         return empty
-    fitted = stats.ecdf(stats.CensoredData(uncensored=durations[observed], right=durations[~observed])).sf
+    fitted = kaplan_meier(durations, observed)
     value = fitted.evaluate(grid)
     with np.errstate(all="ignore"), warnings.catch_warnings():
         # Greenwood's interval is undefined where the curve reaches 0; scipy says so, and NaN is right

@@ -26,7 +26,7 @@ from simulation.outcomes import OUTCOMES
 from simulation.plots import equity_band, figure_bytes, figures, words
 from simulation.profiles import EQUITY_GROUPS
 from simulation.results import Results
-from simulation.tables import SHORT_UNITS, number, unit_text, variance_ratio_text
+from simulation.tables import SHORT_UNITS, estimate_text, number, unit_text, variance_ratio_text
 
 #: The outcomes a reader meets first, in this order; the others follow in their own order.
 KEY_OUTCOMES = ("exits_to_work_pct_stock", "sustainable_exits_per_year", "recidivism_12m", "share_rung_3_plus",
@@ -173,13 +173,6 @@ def summary_sentences(results: Results, lang: str = "en") -> list[Sentence]:
     return sentences
 
 
-def _interval_text(mean: float, low: float, high: float, unit: str, lang: str, signed: bool = False) -> str:
-    shown = number(mean, unit, lang, signed)
-    if math.isnan(low) or math.isnan(high):
-        return shown
-    return f"{shown} [{number(low, unit, lang, signed)} {TEXT[lang]['to']} {number(high, unit, lang, signed)}]"
-
-
 def outcome_rows(results: Results, lang: str) -> list[dict[str, Any]]:
     """The table of outcomes: per outcome, each scenario's mean [CI], differences [CI] and VR."""
     summary = results.summary.set_index(["scenario", "outcome"])
@@ -187,12 +180,12 @@ def outcome_rows(results: Results, lang: str) -> list[dict[str, Any]]:
     rows = []
     for outcome in _ordered_outcomes():
         unit = OUTCOMES[outcome].unit
-        cells = [_interval_text(*summary.loc[(label, outcome), ["mean", "ci_low", "ci_high"]], unit, lang)
+        cells = [estimate_text(*summary.loc[(label, outcome), ["mean", "ci_low", "ci_high"]], unit, lang)
                  for label in labels]
         diffs, ratios = [], []
         for label in labels[1:]:
             row = summary.loc[(label, outcome)]
-            diffs.append(_interval_text(row["diff"], row["diff_low"], row["diff_high"], unit, lang, signed=True))
+            diffs.append(estimate_text(row["diff"], row["diff_low"], row["diff_high"], unit, lang, signed=True))
             ratio = row["variance_ratio"]
             ratios.append(variance_ratio_text(ratio, lang))
         shown_unit = unit_text(SHORT_UNITS.get(unit, ""), lang)  # rates say "per year" in their label
@@ -214,7 +207,7 @@ def equity_rows(results: Results, lang: str) -> tuple[list[str], list[dict[str, 
                 key = (label, group, measure)
                 if key in band.index:
                     row = band.loc[key]
-                    cells.append(_interval_text(row["mean"], row["low"], row["high"], "%", lang))
+                    cells.append(estimate_text(row["mean"], row["low"], row["high"], "%", lang))
                 else:
                     cells.append(TEXT[lang]["none"])
             rows.append({"group": w["groups"][group], "scenario": label, "cells": cells})

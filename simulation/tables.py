@@ -68,10 +68,12 @@ def format_headline(headline: pd.DataFrame, lang: str = "en") -> str:
     return "\n".join(lines)
 
 
-def _interval(low: float, high: float, unit: str, lang: str, signed: bool = False) -> str:
+def estimate_text(mean: float, low: float, high: float, unit: str, lang: str, signed: bool = False) -> str:
+    """``mean [low to high]``, or the mean alone when there is no interval."""
+    shown = number(mean, unit, lang, signed)
     if math.isnan(low) or math.isnan(high):
-        return ""
-    return f"[{number(low, unit, lang, signed)} {WORDS[lang]['to']} {number(high, unit, lang, signed)}]"
+        return shown
+    return f"{shown} [{number(low, unit, lang, signed)} {WORDS[lang]['to']} {number(high, unit, lang, signed)}]"
 
 
 def format_comparison(summary: pd.DataFrame, lang: str = "en") -> str:
@@ -90,11 +92,10 @@ def format_comparison(summary: pd.DataFrame, lang: str = "en") -> str:
         cells = [f"{rows[label_column].iloc[0]}" + (f" ({unit_shown})" if unit_shown else "")]
         for label in labels:
             row = rows.loc[label]
-            cells.append(f"{number(row['mean'], unit, lang)} {_interval(row['ci_low'], row['ci_high'], unit, lang)}".strip())
+            cells.append(estimate_text(row["mean"], row["ci_low"], row["ci_high"], unit, lang))
         for label in labels[1:]:
             row = rows.loc[label]
-            diff = number(row["diff"], unit, lang, signed=True)
-            cells.append(f"{diff} {_interval(row['diff_low'], row['diff_high'], unit, lang, signed=True)}".strip())
+            cells.append(estimate_text(row["diff"], row["diff_low"], row["diff_high"], unit, lang, signed=True))
         for label in labels[1:]:
             ratio = rows.loc[label, "variance_ratio"]
             cells.append(variance_ratio_text(ratio, lang))

@@ -19,11 +19,10 @@ import numpy as np
 import pandas as pd
 
 from simulation.defaults import MSER_BATCH, WELCH_WINDOW
-from simulation.files import atomic_write
+from simulation.files import save_figure
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
 
 #: Months the statistics are allowed to see: follow-up only serves recidivism and is left out.
 ANALYSED_PERIODS = ("warmup", "observation")
@@ -241,7 +240,7 @@ def plot_warmup(suggestion: WarmupSuggestion, path: str | os.PathLike[str], wind
     axes[-1].set_xlabel(f"months since start ({means['month'].iloc[0]})")
     axes[-1].set_xlim(0, len(means))
     figure.suptitle(title or "Warm-up (MSER-5)")
-    _save_atomically(figure, target, fmt)
+    save_figure(figure, target, fmt)
     return target
 
 
@@ -260,6 +259,3 @@ def _mark(ax: Axes, suggestion: WarmupSuggestion) -> None:
         ax.text(suggestion.configured_months, 0.03, " scenario warm-up", color="0.3",
                 transform=ax.get_xaxis_transform(), fontsize="small")
 
-
-def _save_atomically(figure: Figure, target: Path, fmt: str) -> None:
-    atomic_write(target, lambda stream: figure.savefig(stream, format=fmt), binary=True)
