@@ -93,7 +93,7 @@ JOB_COLOURS = {"stable": "#006d2c", "flex": "#41ab5d", "subsidised": "#a1d99b", 
                "basisbaan": "#74c476"}
 PHASE_CMAP = "Blues"
 #: Rows one picture holds (about 85 inches tall); more are refused rather than drawn unreadably.
-MAX_ROWS = 200
+MAX_ROWS = 200  # assumption: beyond ~200 rows a timeline figure is no longer readable
 
 
 # --- reading a run folder ---------------------------------------------------------------------

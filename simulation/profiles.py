@@ -34,9 +34,11 @@ MONTHLY_COLUMNS = re.compile(r"stock|inflow_(new|reentry)|exits_\w+|rung_\d|\w+_
 
 #: Kaplan–Meier curves: what is followed, from which event, for how many months.
 CURVES = {
-    # every benefit spell that starts in the observation window, until it ends (any reason)
+    # every benefit spell that starts in the observation window, until it ends (any reason);
+    # assumption: 3 years shows where cal §A's 83% "over a year" comes from
     "time_to_exit": 36,
-    # every exit to work in the window, until the next benefit spell (a failure curve)
+    # every exit to work in the window, until the next benefit spell (a failure curve);
+    # 24 months: the longest recidivism the headline reports (recidivism_24m)
     "time_to_return": 24,
 }
 

@@ -29,6 +29,8 @@ from simulation.results import Results
 from simulation.tables import SHORT_UNITS, estimate_text, number, unit_text, variance_ratio_text
 
 #: The outcomes a reader meets first, in this order; the others follow in their own order.
+#: Assumption: the questions of domain.md's "What the users want to see" (outflow, sustainable
+#: outflow, recidivism, participation, sanctions, waiting, cost).
 KEY_OUTCOMES = ("exits_to_work_pct_stock", "sustainable_exits_per_year", "recidivism_12m", "share_rung_3_plus",
                 "reinflow_any_exit_12m", "sanctions_per_year", "wait_wijkteam_mean_days", "cost_per_sustainable_exit")
 

@@ -19,7 +19,7 @@ from conftest import SCENARIO_DIR, SCENARIO_FILES
 
 import simulation
 
-BRIEF_CLIENTS = 300
+BRIEF_CLIENTS = 300  # about a second per scenario: enough to run every mechanism the file switches on
 VALUE_LINE = re.compile(r"^\s*(- )?[\w.\-]+:\s+[^#\s|>]")  # "key: value" (not a block opener)
 
 
