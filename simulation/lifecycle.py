@@ -22,6 +22,7 @@ from simulation.scenario.units import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
     from simulation.model import World
+    from simulation.scenario.schema import Policy
 
 WORK, OTHER, PENSION, REVIEW, DRIFT, CHANGE = range(6)
 INF = math.inf
@@ -39,8 +40,8 @@ def current_motivation(world: World, client: Client, now: float) -> float:
     return client.motivation
 
 
-def strictest_mode(world: World, group: str) -> str:
-    obligations = world.scenario.policy.groups[group].obligations
+def strictest_mode(policy: Policy, group: str) -> str:
+    obligations = policy.groups[group].obligations
     return max(obligations.job_search, obligations.tegenprestatie, key=STRICTNESS.__getitem__)
 
 
@@ -150,7 +151,7 @@ def _fire(world: World, client: Client, version: int, _event: simpy.Event) -> No
         return
     if kind == REVIEW:
         world.policy.contact(client, "review")
-        group = world.scenario.policy.groups[client.group]
+        group = world.policy.spec.groups[client.group]
         client.next_review = now + group.review_interval if group.review_interval is not None else INF
     elif kind == DRIFT:
         world.ladder_drift(client, now)

@@ -27,7 +27,7 @@ from simulation.policy import PolicyRules
 from simulation.population import initial_rung, initial_stock
 from simulation.records import Recorder
 from simulation.rng import Streams
-from simulation.scenario.schema import Scenario, ThreatEffect
+from simulation.scenario.schema import Policy, Scenario, ThreatEffect
 from simulation.scenario.units import DAYS_PER_YEAR
 from simulation.staff import Staff
 from simulation.trajectories import Programme
@@ -117,9 +117,12 @@ class World:
         self.other_rates = tuple(getattr(rates, reason.name.lower()) for reason in OTHER_EXIT_REASONS)
         self.other_rate_adult = sum(self.other_rates)
         self.other_rate_young = self.other_rate_adult + rates.education * (spec.other_exits.education_multiplier_under_27 - 1.0)
-        self.threat: dict[str, ThreatEffect] = {
-            group: getattr(spec.sanctions.threat, lifecycle.strictest_mode(self, group)) for group in spec.policy.groups
-        }
+        self.threat = self._threat_table(spec.policy)
+
+    def _threat_table(self, policy: Policy) -> dict[str, ThreatEffect]:
+        """Each group's threat effect: that of its strictest obligation (calibration.md §B)."""
+        threat = self.scenario.sanctions.threat
+        return {group: getattr(threat, lifecycle.strictest_mode(policy, group)) for group in policy.groups}
 
     def pension_time(self, client: Client) -> float:
         return client.birth + self.scenario.other_exits.pension_age * DAYS_PER_YEAR
@@ -211,7 +214,7 @@ class World:
         self.policy.assess_and_route(client, now)
         if not reentry:
             self.set_rung(client, initial_rung(self, client.true_phase, client.luck))
-        if self.scenario.policy.intake_assessment:
+        if self.policy.spec.intake_assessment:
             self.note_contact(client, "review", now)
         lifecycle.reschedule(self, client)
 
@@ -227,11 +230,39 @@ class World:
         priority = self.scenario.klantmanagers.group_priority
         for client, _, since_contact in sorted(stock, key=lambda item: priority.get(item[0].group, 1_000)):
             self.policy.assign_handler(client, 0.0)
-            interval = self.scenario.policy.groups[client.group].review_interval
+            interval = self.policy.spec.groups[client.group].review_interval
             if interval is not None:
                 due = interval - since_contact
                 client.next_review = due if due > 0 else float(client.decisions.uniform(0.0, interval))
             lifecycle.reschedule(self, client)
+
+    def _policy_changes(self) -> Generator[simpy.Event, None, None]:
+        """Dated policy changes (``policy_changes``): from each date the new policy applies to all.
+
+        Everyone on benefit is regrouped and handed to the new group's handler (in group-priority
+        order, as at the start, so freed caseload places go to the best prospects); obligations and
+        their threat apply at once. A contact already planned keeps its date and the one after it
+        follows the new interval; a yearly review later than the new interval allows is moved
+        to a uniformly drawn time within it, so a whole group is not reviewed on one day.
+        """
+        priority = self.scenario.klantmanagers.group_priority
+        for change in self.scenario.policy_changes:
+            yield self.env.timeout(self.day_of(change.from_date) - self.env.now)
+            yield self.env.timeout(0)  # after what was already due then: the previous month's snapshot
+            now = self.env.now
+            self.policy.spec = change.policy
+            self.threat = self._threat_table(change.policy)
+            stock = [client for client in self.clients if client.on_benefit]
+            for client in stock:
+                self.set_group(client, change.policy.phase_to_group[client.phase])
+            for client in sorted(stock, key=lambda c: priority.get(c.group, 1_000)):
+                self.policy.assign_handler(client, now)
+                interval = change.policy.groups[client.group].review_interval
+                if interval is None:
+                    client.next_review = math.inf
+                elif client.next_review > now + interval:
+                    client.next_review = now + float(client.decisions.uniform(0.0, interval))
+                lifecycle.reschedule(self, client)
 
     # --- what services and sanctions do ------------------------------------------------------
 
@@ -334,6 +365,8 @@ class World:
         self._populate()
         self.env.process(arrivals(self))
         self.env.process(self._snapshots())
+        if self.scenario.policy_changes:
+            self.env.process(self._policy_changes())
         self.env.run(until=self.t_end + 1e-6)  # so the month-end snapshot at t_end is taken
         for client in self.clients:
             if client.on_benefit:

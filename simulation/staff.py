@@ -152,7 +152,7 @@ class ServiceDesk:
             yield env.timeout(self.spec.follow_up) | stop
             if stop.triggered:
                 break
-            engaged = world.policy.accepts(client, world.scenario.policy.groups[client.group].handler_uptake)
+            engaged = world.policy.accepts(client, world.policy.spec.groups[client.group].handler_uptake)
         if not assigned and client.in_service == self.name:
             client.in_service = None
 
@@ -260,7 +260,7 @@ class Staff:
 
     def _next_contact(self, client: Client, stop: simpy.Event) -> None:
         world = self.world
-        interval = world.scenario.policy.groups[client.group].contact_interval.sample(client.decisions)
+        interval = world.policy.spec.groups[client.group].contact_interval.sample(client.decisions)
         if world.env.now + interval < world.t_end:
             world.env.timeout(interval).callbacks.append(partial(self._contact_due, client, stop))
 

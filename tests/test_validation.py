@@ -130,6 +130,13 @@ CASES = [
          ("invalid YAML", "flow mapping started at line 5")),
     Case("unknown-group", bad("unknown_group.yaml"), (), bad("unknown_group.yaml"),
          "policy.phase_to_group.5", 10, ("unknown group 'groep4'", "group1")),
+    Case("policy-change-bad-handler", bad("policy_change_bad_handler.yaml"), (), bad("policy_change_bad_handler.yaml"),
+         "policy_changes.0.policy.groups.group3.handler", 9, ("'wijkteem' is not one of", "wijkteam")),
+    Case("policy-change-before-start", bad("policy_change_before_start.yaml"), (), bad("policy_change_before_start.yaml"),
+         "policy_changes.0.from", 5, ("2015-06-01 must be later than the clock's start (2016-01-01)",), cli=False),
+    # the policy's own key is reported first; its copy inside the change keeps the same line
+    Case("policy-change-inherited-bad", bad("policy_change_inherited_bad.yaml"), (), bad("policy_change_inherited_bad.yaml"),
+         "policy.groups.group2.handler", 8, ("'wijkteem' is not one of", "(and 1 more problems"), cli=False),
     Case("set-unknown-key", str(BASE), ("klantmanagers.casload=3",), OVERRIDE_FILE,
          "klantmanagers.casload", None, ("unknown key",), hint="did you mean 'caseload'?"),
     Case("set-unknown-section", str(BASE), ("kantmanagers.count=3",), OVERRIDE_FILE,

@@ -8,6 +8,7 @@ the data, and validation errors are translated back to file, key path and line.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import hashlib
 import json
@@ -221,7 +222,61 @@ def load_raw(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -> Raw
     if overrides:
         raw.chain.append(OVERRIDE_FILE)
         raw.overrides = list(overrides)
+    expand_policy_changes(raw)
     return raw
+
+
+def expand_policy_changes(raw: RawScenario) -> None:
+    """Make each ``policy_changes`` entry a whole policy: its keys over the policy in force before.
+
+    A change names only what changes (``groups.group3.handler: none``), but the run needs the
+    whole policy from that date. Keys the change does not name keep their file and line, so a
+    bad inherited value is still reported where it was written. Running it twice changes nothing.
+    """
+    changes, policy = raw.data.get("policy_changes"), raw.data.get("policy")
+    if not isinstance(changes, list) or not isinstance(policy, dict):
+        return  # validation reports the wrong shape
+    current = copy.deepcopy(policy)
+    current_src = {k[1:]: v for k, v in _subtree(raw.sources, ("policy",)).items()}
+    for i, change in enumerate(changes):
+        if not isinstance(change, dict) or not isinstance(change.get("policy"), dict):
+            continue
+        at: KeyPath = ("policy_changes", i, "policy")
+        new_groups = _new_groups(change["policy"], current)
+        if new_groups:
+            file, line = locate(raw, at + ("groups", new_groups[0]))
+            message = f"a policy change cannot add a group (groups: {sorted(current['groups'])})"
+            hint = "the run counts clients per group, so the groups stay those of the policy"
+            raise ScenarioError(message, file=file, key=key_str(at + ("groups", new_groups[0])), line=line, hint=hint)
+        partial_src = {k[len(at):]: v for k, v in _subtree(raw.sources, at).items()}
+        for path in _key_paths(change["policy"]):  # keys written by a --set flow mapping have none
+            partial_src.setdefault(path, locate(raw, at + path))
+        merged, merged_src = copy.deepcopy(current), dict(current_src)
+        _merge(merged, merged_src, change["policy"], partial_src)
+        if () in partial_src:
+            merged_src[()] = partial_src[()]
+        change["policy"] = merged
+        _drop_subtree(raw.sources, at)
+        raw.sources.update({at + k: v for k, v in merged_src.items()})
+        current, current_src = merged, merged_src
+
+
+def _key_paths(data: Mapping[Any, Any], prefix: KeyPath = ()) -> list[KeyPath]:
+    """Every key path in nested mappings (``()`` for the top), so each gets a source."""
+    paths = [prefix]
+    for key, value in data.items():
+        if isinstance(value, dict):
+            paths += _key_paths(value, prefix + (key,))
+        else:
+            paths.append(prefix + (key,))
+    return paths
+
+
+def _new_groups(change: Mapping[Any, Any], policy: Mapping[Any, Any]) -> list[Any]:
+    groups, known = change.get("groups"), policy.get("groups")
+    if not isinstance(groups, dict) or not isinstance(known, dict):
+        return []
+    return [name for name in groups if name not in known]
 
 
 # ---------------------------------------------------------------- hashing

@@ -494,6 +494,18 @@ class Policy(Strict):
     intake_assessment: bool
 
 
+class PolicyChange(Strict):
+    """The policy from a date on (an experiment ends, a new law starts).
+
+    In the file a change names only the keys that change; the loader fills in the rest from
+    the policy in force just before it (``expand_policy_changes``), so ``policy`` here is whole.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    from_date: dt.date = Field(alias="from")
+    policy: Policy
+
+
 # --- the whole scenario ---------------------------------------------------------------------
 
 
@@ -518,6 +530,7 @@ class Scenario(Strict):
     personal_budget: PersonalBudget
     benefits: Benefits
     policy: Policy
+    policy_changes: list[PolicyChange]
 
 
 def reference_problems(scenario: Scenario) -> list[tuple[tuple, str]]:
@@ -525,24 +538,16 @@ def reference_problems(scenario: Scenario) -> list[tuple[tuple, str]]:
 
     Returns (key path, message) pairs so the loader can point at the line that is wrong.
     """
-    problems: list[tuple[tuple, str]] = []
     policy = scenario.policy
-    if sorted(policy.phase_to_group) != list(PHASES):
-        problems.append((("policy", "phase_to_group"), "must map each of the phases 1-5 to a group"))
-    for phase, group in policy.phase_to_group.items():
-        if group not in policy.groups:
-            problems.append((("policy", "phase_to_group", phase), f"unknown group '{group}' (groups: {sorted(policy.groups)})"))
-    handlers = {KLANTMANAGER, NO_HANDLER, *scenario.services}
-    for name, group in policy.groups.items():
-        where = ("policy", "groups", name)
-        if group.handler not in handlers:
-            problems.append((where + ("handler",), f"'{group.handler}' is not one of {sorted(handlers)}"))
-        for service in group.service_referrals:
-            if service not in scenario.services:
-                problems.append((where + ("service_referrals", service), f"unknown service (services: {sorted(scenario.services)})"))
-        for trajectory in group.trajectories:
-            if trajectory not in scenario.trajectories:
-                problems.append((where + ("trajectories",), f"unknown trajectory '{trajectory}' (catalogue: {sorted(scenario.trajectories)})"))
+    problems = _policy_problems(scenario, policy, ("policy",))
+    previous = scenario.clock.start
+    for i, change in enumerate(scenario.policy_changes):
+        where = ("policy_changes", i)
+        if change.from_date <= previous:
+            after = "the clock's start" if i == 0 else "the change before it"
+            problems.append((where + ("from",), f"{change.from_date} must be later than {after} ({previous})"))
+        previous = change.from_date  # (that a change adds no group is checked when it is expanded)
+        problems += _policy_problems(scenario, change.policy, where + ("policy",))
     for name, trajectory in scenario.trajectories.items():
         if trajectory.budget not in scenario.budgets:
             problems.append((("trajectories", name, "budget"), f"unknown budget '{trajectory.budget}' (budgets: {sorted(scenario.budgets)})"))
@@ -559,4 +564,26 @@ def reference_problems(scenario: Scenario) -> list[tuple[tuple, str]]:
     km = scenario.klantmanagers
     if sum(km.ring_fenced.values()) > km.count * km.caseload:
         problems.append((("klantmanagers", "ring_fenced"), "reserves more slots than count × caseload"))
+    return problems
+
+
+def _policy_problems(scenario: Scenario, policy: Policy, at: tuple) -> list[tuple[tuple, str]]:
+    """Names in one policy that must resolve: phases to groups, groups to handlers and referrals."""
+    problems: list[tuple[tuple, str]] = []
+    if sorted(policy.phase_to_group) != list(PHASES):
+        problems.append((at + ("phase_to_group",), "must map each of the phases 1-5 to a group"))
+    for phase, group in policy.phase_to_group.items():
+        if group not in policy.groups:
+            problems.append((at + ("phase_to_group", phase), f"unknown group '{group}' (groups: {sorted(policy.groups)})"))
+    handlers = {KLANTMANAGER, NO_HANDLER, *scenario.services}
+    for name, group in policy.groups.items():
+        where = at + ("groups", name)
+        if group.handler not in handlers:
+            problems.append((where + ("handler",), f"'{group.handler}' is not one of {sorted(handlers)}"))
+        for service in group.service_referrals:
+            if service not in scenario.services:
+                problems.append((where + ("service_referrals", service), f"unknown service (services: {sorted(scenario.services)})"))
+        for trajectory in group.trajectories:
+            if trajectory not in scenario.trajectories:
+                problems.append((where + ("trajectories",), f"unknown trajectory '{trajectory}' (catalogue: {sorted(scenario.trajectories)})"))
     return problems
