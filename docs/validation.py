@@ -33,18 +33,10 @@ FACTS = {
     "F3": "Sanctions raise exits to work, but to worse jobs (more return) and to no benefit, no job",
     "F4": "A threat effect: an enforced regime that never sanctions still moves people",
     "F5": "Waiving obligations does not collapse exits to work",
+    "F6": "Intensive support helps a little while it lasts, and the gain does not grow after it stops",
+    "F7": "A weak labour market moves the stock more than any local policy in force as long",
     "F8": "Scarce caseloads favour the best prospects; ring-fencing raises contact for the hardest group",
-}
-#: Facts of §F no paired comparison shows yet, and why (listed in the document, not hidden).
-NOT_SHOWN = {
-    "F6": ("Intensive support effects are small and fade when support stops",
-           "not shown yet: the size of an intensive-support effect is in docs/scenarios.md (tilburg_experiment_intensive), "
-           "but a policy cannot yet end at a date, so the fading cannot be tested"),
-    "F7": ("The labour market moves the stock more than any local policy; comparisons hold the macro path fixed",
-           "not shown yet: every comparison holds the macro path fixed (labour_market_by_year is shared), but no paired "
-           "run sets a labour-market shock against the local policies"),
-    "F9": ("Ladder mobility for low-chance clients is slow and mostly on the lower rungs",
-           "not shown yet: the run records rung counts per month, not each client's rung path"),
+    "F9": "Ladder mobility of low-chance clients (phase 4-5) is slow and mostly on the unpaid rungs",
 }
 REPORTED = re.compile(r"^\[(F\d+)\] (.+): ([+-−]?[\d.e+-]+) \[([^,]+), ([^\]]+)\] \(n=(\d+)\)")
 QUEUEING = re.compile(r"^(Wq|utilisation) theory ([\d.]+)(?: d)?; simulated ([\d.]+)(?: d)?, 95% CI \[([\d.]+), ([\d.]+)\]")
@@ -93,8 +85,6 @@ def facts_section(lines: list[str], outcomes: dict[str, str]) -> list[str]:
         verdict = ", ".join(sorted({outcomes[t].lower() for t in tests})) or "not run"
         for what, mean, low, high, n in found.get(fact, []):
             section.append(f"| {fact}: {text} | {what} | {mean} | {low} to {high} | {n} | {verdict} |")
-    for fact, (text, why) in NOT_SHOWN.items():
-        section.append(f"| {fact}: {text} | {why} | — | — | — | — |")
     section.append("")
     return section
 

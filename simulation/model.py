@@ -171,10 +171,14 @@ class World:
                                      client.group, client.phase, sanctioned))
         self.record(client, Activity.EXIT)
 
-    def set_rung(self, client: Client, rung: int) -> None:
+    def set_rung(self, client: Client, rung: int, first: bool = False) -> None:
+        """Move the client on the ladder; ``first`` for the rung it starts with (from_rung 0)."""
         if client.on_benefit:
             self.rung_counts[client.rung] -= 1
             self.rung_counts[rung] += 1
+        if first or rung != client.rung:
+            self.recorder.rung_change(client.id, self.env.now, 0 if first else client.rung, rung, client.phase,
+                                      client.on_benefit)
         client.rung = rung
 
     def set_group(self, client: Client, group: str) -> None:
@@ -213,7 +217,7 @@ class World:
         self.record(client, Activity.BENEFIT_START)
         self.policy.assess_and_route(client, now)
         if not reentry:
-            self.set_rung(client, initial_rung(self, client.true_phase, client.luck))
+            self.set_rung(client, initial_rung(self, client.true_phase, client.luck), first=True)
         if self.policy.spec.intake_assessment:
             self.note_contact(client, "review", now)
         lifecycle.reschedule(self, client)
@@ -226,7 +230,7 @@ class World:
             lifecycle.start_spell(self, client, 0.0, elapsed, inflow=False)
             self.last_contact[client.id] = -since_contact
             self.policy.assess_and_route(client, 0.0, route=False)
-            self.set_rung(client, initial_rung(self, client.true_phase, client.luck))
+            self.set_rung(client, initial_rung(self, client.true_phase, client.luck), first=True)
         priority = self.scenario.klantmanagers.group_priority
         for client, _, since_contact in sorted(stock, key=lambda item: priority.get(item[0].group, 1_000)):
             self.policy.assign_handler(client, 0.0)

@@ -33,6 +33,7 @@ TABLE_FILES = {
     "sanctions": "sanctions.csv",
     "placements": "placements.csv",
     "budget": "budget.csv",
+    "rungs": "rungs.csv",
     "events": "events.csv",
 }
 

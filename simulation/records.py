@@ -19,6 +19,8 @@ WAIT_COLUMNS = ("resource", "client", "kind", "requested", "started", "served")
 SANCTION_COLUMNS = ("client", "time", "obligation", "cut_per_day", "cut_until")
 PLACEMENT_COLUMNS = ("client", "time", "kind", "by")
 BUDGET_COLUMNS = ("time", "budget", "amount", "kind", "client", "item", "level_after")
+#: from_rung 0 marks a client's first rung (at intake or in the initial stock)
+RUNG_COLUMNS = ("client", "time", "from_rung", "to_rung", "phase", "on_benefit")
 
 
 class Recorder:
@@ -40,6 +42,8 @@ class Recorder:
         self.placements: list[tuple] = []
         self.budget: list[tuple] = []
         self.monthly: list[dict] = []
+        # ladder moves in typed arrays: ~3 per client-year, kept compact for national runs
+        self.rung_columns = (array("l"), array("d"), array("b"), array("b"), array("b"), array("b"))
 
     def resource_code(self, name: str) -> int:
         return self._resource_code[name]
@@ -52,6 +56,11 @@ class Recorder:
             self.ev_activity.append(activity)
             self.ev_resource.append(resource)
             self.ev_phase.append(phase)
+
+    def rung_change(self, client: int, time: float, from_rung: int, to_rung: int, phase: int, on_benefit: bool) -> None:
+        """A move on the participation ladder (or a first rung), for each client's path (cal §F.9)."""
+        for column, value in zip(self.rung_columns, (client, time, from_rung, to_rung, phase, on_benefit)):
+            column.append(value)
 
     def tables(self, start_date: pd.Timestamp) -> dict[str, pd.DataFrame]:
         """All rows as DataFrames; times stay in days since the start (``time`` columns)."""
@@ -76,6 +85,9 @@ class Recorder:
             "sanctions": pd.DataFrame(self.sanctions, columns=SANCTION_COLUMNS),
             "placements": pd.DataFrame(self.placements, columns=PLACEMENT_COLUMNS),
             "budget": pd.DataFrame(self.budget, columns=BUDGET_COLUMNS),
+            "rungs": pd.DataFrame({
+                name: pd.Series(column, dtype=dtype) for name, column, dtype in
+                zip(RUNG_COLUMNS, self.rung_columns, ("int64", "float64", "int8", "int8", "int8", "bool"))}),
             "monthly": pd.DataFrame(self.monthly),
             "events": events,
         }

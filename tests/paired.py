@@ -65,21 +65,22 @@ SMALL = small_overrides()
 
 GROUPS = ("group1", "group2", "group3")
 
-_CACHE: dict[tuple[tuple[str, ...], int], RunResult] = {}
+_CACHE: dict[tuple[str, tuple[str, ...], int], RunResult] = {}
 
 
-def _run_one(job: tuple[tuple[str, ...], int]) -> RunResult:
-    overrides, replication = job
-    scenario = simulation.load_scenario(BASE, overrides=[*SMALL, *overrides])
+def _run_one(job: tuple[str, tuple[str, ...], int]) -> RunResult:
+    path, overrides, replication = job
+    shrink = SMALL if Path(path) == BASE else ()
+    scenario = simulation.load_scenario(path, overrides=[*shrink, *overrides])
     result = simulation.run(scenario, seed=SEED, replication=replication, event_log=False)
     result.tables.pop("events", None)  # empty without an event log; keeps the cache lean
     return result
 
 
-def runs(overrides: Sequence[str] = (), replications: int = REPLICATIONS) -> list[RunResult]:
-    """Replications 0..R-1 of the small base with ``overrides``, all on seed ``SEED``."""
-    key = tuple(overrides)
-    todo = [(key, i) for i in range(replications) if (key, i) not in _CACHE]
+def runs(overrides: Sequence[str] = (), replications: int = REPLICATIONS, scenario: Path = BASE) -> list[RunResult]:
+    """Replications 0..R-1 of the small base (or of ``scenario`` as it is) with ``overrides``, on seed ``SEED``."""
+    key = (str(scenario), tuple(overrides))
+    todo = [(*key, i) for i in range(replications) if (*key, i) not in _CACHE]
     if todo:
         workers = min(2, os.cpu_count() or 1, len(todo))
         if workers > 1:
@@ -88,7 +89,7 @@ def runs(overrides: Sequence[str] = (), replications: int = REPLICATIONS) -> lis
         else:
             done = [_run_one(job) for job in todo]
         _CACHE.update(zip(todo, done))
-    return [_CACHE[(key, i)] for i in range(replications)]
+    return [_CACHE[(*key, i)] for i in range(replications)]
 
 
 def all_groups(path: str, value: str) -> list[str]:

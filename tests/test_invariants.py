@@ -309,3 +309,27 @@ def test_invariants_hold_for_random_parameters(caseload: int, wijkteam_slots: in
     check_waits(tables["waits"])
     check_budgets(tables["monthly"], tables["budget"])
     check_one_place_at_a_time(tables["spells"], tables["jobs"], scenario.model.clock.horizon + scenario.model.clock.follow_up)
+
+
+def test_rung_paths_chain_and_add_up_to_the_monthly_counts(run: tuple[LoadedScenario, dict[str, pd.DataFrame]]) -> None:
+    """rungs.csv is each client's ladder path: it starts once (from_rung 0), every move starts
+    where the one before ended, and the rung it gives each client on benefit at a month's end
+    adds up to that month's rung counts (which the model keeps separately)."""
+    _, tables = run
+    rungs, spells, monthly = tables["rungs"], tables["spells"], tables["monthly"]
+    path = rungs.sort_values(["client", "time"], kind="stable")
+    first = ~path["client"].duplicated()
+    assert (path.loc[first, "from_rung"] == 0).all() and (path.loc[~first, "from_rung"] > 0).all()
+    previous = path["to_rung"].shift()
+    assert (path.loc[~first, "from_rung"] == previous[~first]).all(), "a move starts off the rung the last one ended on"
+    assert path["to_rung"].between(1, 6).all()
+    admitted = set(spells["client"])
+    assert set(path["client"]) == admitted, "every client with a spell, and only they, has a rung path"
+    end = spells["end"].fillna(np.inf)
+    for _, month in monthly.iloc[:: max(1, len(monthly) // 6)].iterrows():  # six month ends spread over the run
+        t = month["time"]
+        on = spells.loc[(spells["start"] <= t + TOL) & (end > t + TOL), "client"]
+        so_far = path[path["time"] <= t + TOL].drop_duplicates("client", keep="last").set_index("client")["to_rung"]
+        counts = so_far.reindex(on).value_counts()
+        for rung in range(1, 7):
+            assert counts.get(rung, 0) == month[f"rung_{rung}"], f"{month['month']}: rung {rung}"
