@@ -146,14 +146,17 @@ def read_csv(path: Path) -> pd.DataFrame:
 
 
 def flatten(data: Any, prefix: str = "") -> dict[str, str]:
-    """Nested scenario data as dotted keys → value text (lists as compact JSON)."""
+    """Nested scenario data as dotted keys → value text (lists of values as compact JSON; lists
+    of mappings, such as policy_changes, by index, so only the keys that differ show)."""
     if isinstance(data, dict):
         out: dict[str, str] = {}
         for key, value in data.items():
             out.update(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
         return out
+    if isinstance(data, list) and any(isinstance(item, dict) for item in data):
+        return {k: v for i, item in enumerate(data) for k, v in flatten(item, f"{prefix}.{i}").items()}
     if isinstance(data, list):
-        return {prefix: json.dumps(data, ensure_ascii=False, separators=(", ", ": "))}
+        return {prefix: json.dumps(data, ensure_ascii=False, separators=(", ", ": "), default=str)}
     if isinstance(data, bool):
         return {prefix: "true" if data else "false"}
     return {prefix: "null" if data is None else str(data)}

@@ -123,3 +123,16 @@ def test_regrouping_keeps_group_counts_and_threat_in_step() -> None:
     assert all(effect == waive for effect in world.threat.values())
     sanctions = tables["sanctions"]["time"].to_numpy()
     assert np.all(sanctions < world.day_of(scenario.model.policy_changes[0].from_date))  # nothing enforced after
+
+
+def test_what_differs_lists_changed_keys_of_a_policy_change_not_the_whole_list() -> None:
+    """The report's "what differs" table flattens ``policy_changes`` by index: the arms' dated
+    change shows as its own keys (the date kept as text), not one cell of JSON."""
+    from simulation.results import flatten
+
+    control, intensive = (flatten(load_raw(REPO / "scenarios" / f"tilburg_experiment_{name}.yaml").data)
+                          for name in ("control", "intensive"))
+    differs = {key for key in set(control) | set(intensive) if control.get(key) != intensive.get(key)}
+    assert "policy_changes.0.from" in differs and intensive["policy_changes.0.from"] == "2020-01-01"
+    assert "policy_changes.0.policy.groups.group3.handler" in differs
+    assert all(len(value) < 200 for value in intensive.values())
