@@ -18,8 +18,14 @@ import numpy as np
 
 import simulation
 from simulation import experiments
-from simulation.outcomes import (contacts_per_client_year, headline_values, kaplan_meier_failure,
-                                 observation_months, return_times, window_of)
+from simulation.outcomes import (
+    contacts_per_client_year,
+    headline_values,
+    kaplan_meier_failure,
+    observation_months,
+    return_times,
+    window_of,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -95,12 +101,17 @@ def tables(names: list[str], reps: int, workers: int, seed: int) -> list[str]:
     return lines
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reps", type=int, default=20)
+def arguments(doc: str, reps: int = 20, seed: int = 2017) -> argparse.Namespace:
+    """--reps, --workers and --seed of the scripts in docs/ (each document names its own defaults)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=reps)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--seed", type=int, default=2017)
-    args = parser.parse_args()
+    parser.add_argument("--seed", type=int, default=seed)
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = arguments(__doc__)
     started = time.perf_counter()
     body = tables(list(CHECKS), args.reps, args.workers, args.seed)
     lines = [

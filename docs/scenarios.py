@@ -16,7 +16,6 @@ reuses every replication it already made.
 
 from __future__ import annotations
 
-import argparse
 import math
 import re
 import time
@@ -100,11 +99,11 @@ def judge(figure: dict, values: np.ndarray, reference: np.ndarray | None) -> tup
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reps", type=int, default=10)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
+    from face_validity import (
+        arguments,  # docs/ is on the path: this script runs from it
+    )
+
+    args = arguments(__doc__, reps=10, seed=1)
     started = time.perf_counter()
     entries = figure_entries()
     files = sorted(SCENARIOS.glob("*.yaml"))

@@ -16,7 +16,6 @@ One script, four parts, each computed afresh:
 
 from __future__ import annotations
 
-import argparse
 import re
 import subprocess
 import sys
@@ -107,13 +106,10 @@ def queueing_section(lines: list[str], outcomes: dict[str, str]) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reps", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--seed", type=int, default=2017)
-    args = parser.parse_args()
-    started = time.perf_counter()
     import face_validity
+
+    args = face_validity.arguments(__doc__)
+    started = time.perf_counter()
 
     import simulation
 
