@@ -14,8 +14,8 @@ import json
 import time
 
 import simulation
-from simulation.outcomes import headline_values
-from simulation.profiles import replication_profile
+from simulation.outcomes.headline import headline_values
+from simulation.outcomes.profiles import replication_profile
 
 
 def main() -> None:

@@ -25,9 +25,9 @@ import numpy as np
 import yaml
 
 import simulation
-from simulation.experiments import mean_ci
-from simulation.outcomes import OUTCOMES
-from simulation.tables import number
+from simulation.outcomes.statistics import mean_ci
+from simulation.outcomes.headline import OUTCOMES
+from simulation.present.tables import number
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

@@ -1,3 +1,3 @@
-from simulation.cli import main
+from simulation.cli.main import main
 
 raise SystemExit(main())

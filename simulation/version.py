@@ -1,8 +1,23 @@
-"""The installed package version, without importing the model (the CLI needs it for --version)."""
+"""The package version and the model version, without importing the model.
+
+The CLI needs the package version for ``--version``; the result store keys stored replications
+by the model version, so an edited model never reuses numbers an older model produced.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+#: The layers whose code decides a stored number: what a scenario means, what happens per event,
+#: and how the outcomes and profiles are computed from the records. Experiment drivers, files,
+#: presentation and the CLI never change a replication's numbers (tests/test_experiments.py runs
+#: a replication and checks that none of their modules is imported), so editing them keeps the store.
+MODEL_LAYERS = ("scenario", "model", "outcomes")
+#: Modules at the package root that those layers import: their constants can change a number too.
+MODEL_FOUNDATION = ("defaults.py", "errors.py")
 
 
 def package_version() -> str:
@@ -10,3 +25,27 @@ def package_version() -> str:
         return version("meedoen")
     except PackageNotFoundError:  # running from a source tree that is not installed
         return "0+unknown"
+
+
+def model_sources() -> list[Path]:
+    """The source files the model version digests, in a fixed order."""
+    root = Path(__file__).resolve().parent
+    sources = [root / name for name in MODEL_FOUNDATION]
+    for layer in MODEL_LAYERS:
+        sources += sorted((root / layer).rglob("*.py"))
+    return sources
+
+
+@cache
+def model_version() -> str:
+    """The package version plus a digest of the model's source files (``MODEL_LAYERS``).
+
+    Stored replication results are keyed by this, so an edited model (even without a version
+    bump, as in an editable install) never reuses numbers an older model produced.
+    """
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for source in model_sources():
+        digest.update(source.relative_to(root).as_posix().encode())
+        digest.update(source.read_bytes())
+    return f"{package_version()}+{digest.hexdigest()[:12]}"

@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 
 import simulation
-from simulation import experiments
-from simulation.runner import RunResult
+from simulation.outcomes import statistics
+from simulation.model.run import RunResult
 
 BASE = Path(__file__).resolve().parents[1] / "scenarios" / "base.yaml"
 SEED = 20240601
@@ -115,7 +115,7 @@ def mean_ci(values: Sequence[float], confidence: float = CONFIDENCE) -> CI:
     x = np.asarray(values, dtype=float)
     if len(x) < 2 or np.isnan(x).any():
         raise ValueError(f"need at least two finite values, got {x}")
-    mean, low, high, _ = experiments.mean_ci(x, confidence)
+    mean, low, high, _ = statistics.mean_ci(x, confidence)
     return CI(mean, low, high, tuple(float(v) for v in x))
 
 

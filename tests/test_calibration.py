@@ -16,7 +16,7 @@ import pytest
 from conftest import SCENARIO_DIR, TEST_SCENARIO_DIR
 
 import simulation
-from simulation.calibration import (
+from simulation.experiments.calibration import (
     DERIVED,
     MEASURES,
     FreeParameter,
@@ -35,7 +35,7 @@ from simulation.calibration import (
     write_calibration,
 )
 from simulation.errors import ScenarioError
-from simulation.outcomes import OUTCOMES
+from simulation.outcomes.headline import OUTCOMES
 
 NL_TARGETS = SCENARIO_DIR / "targets" / "nl_national.yaml"
 BASE = SCENARIO_DIR / "base.yaml"
@@ -75,7 +75,7 @@ def test_nl_national_targets_load_and_every_outcome_exists():
     for p in parameters:
         assert p.lo <= p.start <= p.hi
         assert "assumption" in p.why, f"{p.key}: a free parameter should be one base.yaml calls an assumption"
-    from simulation.calibration import _check_corners
+    from simulation.experiments.calibration import _check_corners
 
     _check_corners(simulation.load_scenario(BASE), parameters)
 
@@ -339,8 +339,8 @@ def test_every_measure_is_a_headline_outcome_or_a_documented_derived_one():
 def test_target_table_reports_the_scenario_as_it_is():
     """The validation document's table: the shipped scenario against the targets, nothing fitted;
     each row's mean and CI are those of the replications, and 'within tolerance' is the band test."""
-    from simulation.calibration import load_targets, simulated_measures, target_table
-    from simulation.experiments import mean_ci
+    from simulation.experiments.calibration import load_targets, simulated_measures, target_table
+    from simulation.outcomes.statistics import mean_ci
     from simulation.scenario import load_scenario
 
     targets = load_targets(SCENARIO_DIR / "targets" / "nl_national.yaml")

@@ -21,7 +21,7 @@ import pytest
 from conftest import meedoen
 
 from simulation import load_scenario
-from simulation.runner import package_version
+from simulation.version import package_version
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((REPO / "scenarios").glob("*.yaml"))

@@ -11,7 +11,7 @@ import pytest
 from conftest import SCENARIO_DIR
 
 import simulation
-from simulation.design import (
+from simulation.experiments.design import (
     LHS_PURPOSE,
     Range,
     grid_points,
@@ -22,7 +22,7 @@ from simulation.design import (
     point_overrides,
 )
 from simulation.errors import ScenarioError
-from simulation.rng import Purpose
+from simulation.model.rng import Purpose
 from simulation.scenario.units import DAYS_PER_MONTH, parse_money
 
 TILBURG = SCENARIO_DIR / "tilburg.yaml"

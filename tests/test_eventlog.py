@@ -1,4 +1,4 @@
-"""Process-mining exports of the event log (simulation.eventlog): CSV, OCEL 2.0 JSON and XES.
+"""Process-mining exports of the event log (simulation.present.eventlog): CSV, OCEL 2.0 JSON and XES.
 
 Each export is read back with a plain parser (csv, json, ElementTree) and compared with the
 DataFrame it came from: events per activity and per case, timestamps, resources, phases. The
@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 
 from conftest import TEST_SCENARIO_DIR
-from simulation import eventlog
+from simulation.present import eventlog
 from simulation.errors import ScenarioError
-from simulation.eventlog import EXPORT_FORMATS, export_event_log
-from simulation.runner import run
+from simulation.present.eventlog import EXPORT_FORMATS, export_event_log
+from simulation.model.run import run
 
 XES = "{http://www.xes-standard.org/}"
 NASTY = 'Zorg & <werk> "2026" \'plan\', fase\n1 (één €)'

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,15 +20,9 @@ from scipy import stats
 import simulation
 from conftest import SCENARIO_DIR, TEST_SCENARIO_DIR, load_small
 from simulation.errors import ScenarioError
-from simulation.experiments import (
-    Precision,
-    imprecise,
-    mean_ci,
-    next_reps,
-    summarise,
-    variance_ratio,
-)
-from simulation.outcomes import OUTCOMES
+from simulation.experiments.comparison import Precision, imprecise, next_reps
+from simulation.outcomes.statistics import mean_ci, summarise, variance_ratio
+from simulation.outcomes.headline import OUTCOMES
 
 TILBURG = SCENARIO_DIR / "tilburg.yaml"
 LEEUWARDEN = SCENARIO_DIR / "leeuwarden.yaml"
@@ -185,9 +180,9 @@ def test_compare_reuses_what_it_has_already_run(tmp_path) -> None:
 
 def test_results_from_another_model_version_are_refused(tmp_path) -> None:
     """A Dask worker with another installation would compute other numbers under our key."""
-    from simulation.execution import Execution
-    from simulation.experiments import Replicator
-    from simulation.store import ResultStore
+    from simulation.experiments.execution import Execution
+    from simulation.experiments.replication import Replicator
+    from simulation.experiments.store import ResultStore
 
     scenario = load_small(TILBURG, stock=100)
     store = ResultStore(tmp_path, model_version="0.0.0+elsewhere")
@@ -201,7 +196,7 @@ def test_results_from_another_model_version_are_refused(tmp_path) -> None:
 
 
 def test_grid_sweep_gives_one_tidy_row_per_point_replication_and_outcome() -> None:
-    from simulation.design import grid_points, parse_grid
+    from simulation.experiments.design import grid_points, parse_grid
 
     scenario = load_small(TILBURG, stock=200)
     points = grid_points(parse_grid(["services.netwerkconsulent.staff=1,3", "sanctions.detection_probability=0.1,0.5"]))
@@ -216,7 +211,7 @@ def test_grid_sweep_gives_one_tidy_row_per_point_replication_and_outcome() -> No
 
 
 def test_lhs_sweep_with_units_gets_a_numeric_column() -> None:
-    from simulation.design import lhs_points, parse_ranges
+    from simulation.experiments.design import lhs_points, parse_ranges
 
     scenario = load_small(TILBURG, stock=200)
     ranges = parse_ranges(["services.netwerkconsulent.service_time.mean=1 months:3 months"])
@@ -237,18 +232,40 @@ def test_sweep_rejects_a_key_the_scenario_does_not_have() -> None:
 
 
 def test_modules_left_out_of_the_model_version_cannot_change_a_number():
-    """The model version skips modules outside the model (runner.OUTSIDE_THE_MODEL), so editing a
-    figure keeps stored replications; that is only safe if computing a replication never
-    imports them. Checked in a fresh interpreter, where nothing else has imported them."""
+    """The model version digests the layers in version.MODEL_LAYERS (and the root modules they
+    import), so editing a figure or an experiment driver keeps stored replications; that is only
+    safe if computing a replication, its headline values and its profile never imports a module
+    outside them. Checked in a fresh interpreter, where nothing else has imported anything."""
     code = (
         "import sys\n"
-        "from simulation.experiments import simulate_headline\n"
+        "from simulation.model.run import run\n"
+        "from simulation.outcomes.headline import headline_values\n"
+        "from simulation.outcomes.profiles import replication_profile\n"
         "from simulation.scenario import load_scenario\n"
-        f"simulate_headline(load_scenario({str(TEST_SCENARIO_DIR / 'tiny_tilburg.yaml')!r}), 1, 0)\n"
-        "from simulation.runner import OUTSIDE_THE_MODEL\n"
-        "loaded = [name for name in OUTSIDE_THE_MODEL if 'simulation.' + name.removesuffix('.py') in sys.modules]\n"
+        f"result = run(load_scenario({str(TEST_SCENARIO_DIR / 'tiny_tilburg.yaml')!r}), 1, 0, event_log=False)\n"
+        "headline_values(result), replication_profile(result)\n"
+        "from simulation.version import MODEL_FOUNDATION, MODEL_LAYERS\n"
+        "inside = {'simulation', 'simulation.version'} | {'simulation.' + n.removesuffix('.py') for n in MODEL_FOUNDATION}\n"
+        "loaded = [m for m in sys.modules if m.startswith('simulation.') and m not in inside\n"
+        "          and m.split('.')[1] not in MODEL_LAYERS]\n"
         "print(','.join(sorted(loaded)))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "", f"the model's run path imports {done.stdout.strip()}"
+
+
+def test_the_model_version_digests_exactly_the_model_layers():
+    """A rule by folder: every module of scenario/, model/ and outcomes/ is in the digest, and no
+    module of another layer is."""
+    from simulation.version import MODEL_LAYERS, model_sources
+
+    root = Path(simulation.__file__).parent
+    digested = {source.relative_to(root).as_posix() for source in model_sources()}
+    for source in root.rglob("*.py"):
+        relative = source.relative_to(root).as_posix()
+        layer = relative.split("/")[0]
+        if layer in MODEL_LAYERS:
+            assert relative in digested, relative
+        elif "/" in relative:
+            assert relative not in digested, relative

@@ -34,11 +34,12 @@ import pytest
 from conftest import ROOT, TEST_SCENARIO_DIR, meedoen
 
 from simulation import load_scenario
-from simulation.execution import Execution, run_tasks
-from simulation.experiments import Replicator, compare
-from simulation.outcomes import OUTCOMES
-from simulation.runner import model_version
-from simulation.store import ResultStore
+from simulation.experiments.execution import Execution, run_tasks
+from simulation.experiments.comparison import compare
+from simulation.experiments.replication import Replicator
+from simulation.outcomes.headline import OUTCOMES
+from simulation.version import model_version
+from simulation.experiments.store import ResultStore
 
 TINY_A = TEST_SCENARIO_DIR / "tiny_tilburg.yaml"
 TINY_B = TEST_SCENARIO_DIR / "tiny_leeuwarden.yaml"
@@ -574,7 +575,7 @@ def test_progress_bar_on_a_terminal(quiet: bool) -> None:
 
 def test_warmup_suggests_a_length_and_saves_the_plot(tmp_path: Path) -> None:
     """meedoen warmup prints the suggestion in months and days and writes the plot behind it."""
-    from simulation.cli import build_parser
+    from simulation.cli.main import build_parser
 
     commands = next(a for a in build_parser()._actions if a.dest == "command").choices
     if "warmup" not in commands:

@@ -1,4 +1,4 @@
-"""Client journeys (simulation.journeys): sampled timelines agree with the run's own tables.
+"""Client journeys (simulation.present.journeys): sampled timelines agree with the run's own tables.
 
 One tiny Tilburg run (200 clients, 15 months plus a year of follow-up, under a second) is
 shared by the module; its tables are checked in memory and after a round trip through a
@@ -19,7 +19,7 @@ import pytest
 from conftest import TEST_SCENARIO_DIR
 
 from simulation import ScenarioError, load_scenario, run
-from simulation.journeys import (
+from simulation.present.journeys import (
     SEGMENT_COLUMNS,
     client_strata,
     journey_segments,
@@ -29,7 +29,7 @@ from simulation.journeys import (
     sample_clients,
     save_figure,
 )
-from simulation.output import write_results
+from simulation.results.output import write_results
 
 TINY = TEST_SCENARIO_DIR / "tiny_tilburg.yaml"
 EPS = 1e-9

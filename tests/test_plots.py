@@ -1,4 +1,4 @@
-"""The figures (``simulation.plots``) and ``meedoen plot``.
+"""The figures (``simulation.present.plots``) and ``meedoen plot``.
 
 The statistics behind the figures are checked against scipy on synthetic data; what the
 figures draw is read back from the matplotlib artists and compared with means computed here
@@ -27,10 +27,10 @@ from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 from scipy import stats
 
-from simulation import plots
-from simulation.cli import main
-from simulation.experiments import compare
-from simulation.plots import (
+from simulation.present import plots
+from simulation.cli.main import main
+from simulation.experiments.comparison import compare
+from simulation.present.plots import (
     FIGURES,
     TEXT,
     exits_per_year,
@@ -45,9 +45,9 @@ from simulation.plots import (
     plot_time_to_exit,
     save_plots,
 )
-from simulation.profiles import DAYS_PER_MONTH
-from simulation.results import Results, write_comparison
-from simulation.runner import run
+from simulation.outcomes.profiles import DAYS_PER_MONTH
+from simulation.results.collection import Results, write_comparison
+from simulation.model.run import run
 
 TINY = TEST_SCENARIO_DIR / "tiny_tilburg.yaml"
 TINY_B = TEST_SCENARIO_DIR / "tiny_leeuwarden.yaml"
@@ -377,7 +377,7 @@ def test_plot_counts_figures_not_files(plotted):
 
 
 def test_plot_of_a_run_folder(run_result, tmp_path, fast_images, capsys):
-    from simulation.output import write_results
+    from simulation.results.output import write_results
 
     folder = write_results(run_result, tmp_path / "run")
     assert main(["plot", str(folder), "--format", "png", "--lang", "nl"]) == 0

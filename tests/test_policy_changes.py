@@ -13,7 +13,7 @@ import pytest
 from conftest import load_small
 
 from simulation import load_scenario
-from simulation.model import World
+from simulation.model.world import World
 from simulation.scenario.loader import expand_policy_changes, load_raw, locate
 from simulation.scenario.yamlio import display_path
 
@@ -128,7 +128,7 @@ def test_regrouping_keeps_group_counts_and_threat_in_step() -> None:
 def test_what_differs_lists_changed_keys_of_a_policy_change_not_the_whole_list() -> None:
     """The report's "what differs" table flattens ``policy_changes`` by index: the arms' dated
     change shows as its own keys (the date kept as text), not one cell of JSON."""
-    from simulation.results import flatten
+    from simulation.results.collection import flatten
 
     control, intensive = (flatten(load_raw(REPO / "scenarios" / f"tilburg_experiment_{name}.yaml").data)
                           for name in ("control", "intensive"))

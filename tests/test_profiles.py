@@ -1,8 +1,8 @@
-"""Replication profiles (``simulation.profiles``) and the results they make (``simulation.results``).
+"""Replication profiles (``simulation.outcomes.profiles``) and the results they make (``simulation.results.collection``).
 
 A profile is what plots and reports read instead of the full tables, so every number in it is
 held to a computation that does not use it: the headline outcomes of the same run
-(``simulation.outcomes``), a hand-written Kaplan–Meier estimator with Greenwood's variance,
+(``simulation.outcomes.headline``), a hand-written Kaplan–Meier estimator with Greenwood's variance,
 group memberships recomputed from the client and spell tables, and utilisation recomputed from
 the monthly table. Profiles must also survive the trip through a results folder unchanged.
 
@@ -20,10 +20,10 @@ import pandas as pd
 import pytest
 from conftest import TEST_SCENARIO_DIR, load_small, small_overrides
 
-from simulation.experiments import compare
-from simulation.outcomes import headline_values
-from simulation.plots import exits_per_year
-from simulation.profiles import (
+from simulation.experiments.comparison import compare
+from simulation.outcomes.headline import headline_values
+from simulation.present.plots import exits_per_year
+from simulation.outcomes.profiles import (
     CURVES,
     DAYS_PER_MONTH,
     EQUITY_GROUPS,
@@ -31,8 +31,8 @@ from simulation.profiles import (
     profile_tables,
     replication_profile,
 )
-from simulation.results import Results, write_comparison
-from simulation.runner import run
+from simulation.results.collection import Results, write_comparison
+from simulation.model.run import run
 
 TINY = TEST_SCENARIO_DIR / "tiny_tilburg.yaml"
 TINY_B = TEST_SCENARIO_DIR / "tiny_leeuwarden.yaml"
@@ -384,7 +384,7 @@ def assert_same_results(loaded: Results, memory: Results) -> None:
 
 def test_run_folder_loads_back_to_the_same_results(result, tmp_path, capsys):
     """``meedoen run --out`` then ``Results.load``: the numbers ``Results.from_run`` gives in memory."""
-    from simulation.cli import main
+    from simulation.cli.main import main
 
     overrides = [arg for o in small_overrides(TINY, STOCK) for arg in ("--set", o)]
     folder = tmp_path / "run"
@@ -403,7 +403,7 @@ def test_run_folder_loads_back_to_the_same_results(result, tmp_path, capsys):
 
 
 def test_run_folder_remembers_its_overrides(result, tmp_path):
-    from simulation.output import write_results
+    from simulation.results.output import write_results
 
     assert result.scenario.raw.overrides  # load_small's overrides
     loaded = Results.load(write_results(result, tmp_path / "run"))

@@ -22,7 +22,7 @@ from scipy import stats
 
 import simulation
 from conftest import TEST_SCENARIO_DIR
-from simulation.client import Activity
+from simulation.model.client import Activity
 from simulation.scenario import LoadedScenario
 
 SCENARIO = TEST_SCENARIO_DIR / "mmc_wijkteam.yaml"

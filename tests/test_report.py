@@ -1,4 +1,4 @@
-"""The HTML report (``simulation.report``), ``meedoen report`` and ``meedoen compare --report``.
+"""The HTML report (``simulation.present.report``), ``meedoen report`` and ``meedoen compare --report``.
 
 The page is parsed (it must be well-formed), its images decoded, its links checked for
 anything fetched from the network, and its text held to the numbers it reports: each plain
@@ -25,16 +25,16 @@ import pytest
 from conftest import TEST_SCENARIO_DIR, load_small, meedoen
 from scipy import stats
 
-from simulation import report
-from simulation.cli import main
-from simulation.experiments import compare
-from simulation.outcomes import OUTCOMES
-from simulation.plots import FIGURES
-from simulation.profiles import EQUITY_GROUPS
-from simulation.report import render_report, summary_sentences, write_report
-from simulation.results import Results, write_comparison
-from simulation.runner import run
-from simulation.tables import number
+from simulation.present import report
+from simulation.cli.main import main
+from simulation.experiments.comparison import compare
+from simulation.outcomes.headline import OUTCOMES
+from simulation.present.plots import FIGURES
+from simulation.outcomes.profiles import EQUITY_GROUPS
+from simulation.present.report import render_report, summary_sentences, write_report
+from simulation.results.collection import Results, write_comparison
+from simulation.model.run import run
+from simulation.present.tables import number
 
 TINY = TEST_SCENARIO_DIR / "tiny_tilburg.yaml"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -436,7 +436,7 @@ def test_a_single_run_says_it_has_no_confidence_interval(single_run, render):
 
 
 def test_meedoen_report_of_a_run_folder(single_result, tmp_path, fast_images, capsys):
-    from simulation.output import write_results
+    from simulation.results.output import write_results
 
     folder = write_results(single_result, tmp_path / "run")
     assert main(["report", str(folder), "-o", str(tmp_path / "run.html")]) == 0
@@ -518,10 +518,10 @@ def test_a_report_that_fails_while_written_leaves_the_old_one(results_folder, tm
 
 @pytest.mark.parametrize("case", ["suffix", "no_suffix", "parent_is_a_file", "no_parent", "a_folder"])
 def test_compare_with_a_bad_report_path_fails_before_running(case, tmp_path, monkeypatch, capsys):
-    import simulation.experiments
+    import simulation.experiments.comparison
 
     calls = []
-    monkeypatch.setattr(simulation.experiments, "compare", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr(simulation.experiments.comparison, "compare", lambda *a, **k: calls.append(a))
     (tmp_path / "file.txt").write_text("x")
     (tmp_path / "folder.html").mkdir()
     path = {"suffix": tmp_path / "report.pdf", "no_suffix": tmp_path / "report",

@@ -16,9 +16,9 @@ from browser import open_page, require_browser
 from conftest import SCENARIO_DIR, load_small
 
 import simulation
-from simulation.plots import FIGURES
-from simulation.report import write_report
-from simulation.results import Results
+from simulation.present.plots import FIGURES
+from simulation.present.report import write_report
+from simulation.results.collection import Results
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -16,7 +16,7 @@ import pytest
 from conftest import TEST_SCENARIO_DIR, meedoen
 
 import simulation
-from simulation.outcomes import headline_values
+from simulation.outcomes.headline import headline_values
 
 TILBURG = str(TEST_SCENARIO_DIR / "tiny_tilburg.yaml")
 LEEUWARDEN = str(TEST_SCENARIO_DIR / "tiny_leeuwarden.yaml")

@@ -33,7 +33,7 @@ def test_scenario_loads_and_runs_briefly(path: Path):
     clients = min(BRIEF_CLIENTS, scenario.model.population.initial_stock) or BRIEF_CLIENTS
     small = simulation.load_scaled(path, clients) if scenario.model.population.initial_stock else scenario
     result = simulation.run(small, seed=1)
-    headline = result.headline().set_index("outcome")["value"]
+    headline = simulation.headline(result).set_index("outcome")["value"]
     assert headline["average_stock"] > 0, "nobody on benefit in the observation window"
     assert not math.isnan(headline["exits_to_work_per_year"])
     assert (result.tables["monthly"]["period"] == "observation").any()

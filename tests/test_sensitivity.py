@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 
 from conftest import TEST_SCENARIO_DIR
-from simulation.design import Range
+from simulation.experiments.design import Range
 from simulation.errors import ScenarioError
-from simulation.sensitivity import (
+from simulation.experiments.sensitivity import (
     analyse,
     format_sensitivity,
     parse_params,

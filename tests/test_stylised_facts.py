@@ -23,7 +23,7 @@ from paired import BASE, CI, SCALE, SMALL, all_groups, mean_ci, paired, paired_r
 
 import simulation
 
-from simulation.outcomes import (
+from simulation.outcomes.headline import (
     DAYS_PER_YEAR,
     contacts_per_client_year,
     headline_values,
@@ -31,7 +31,7 @@ from simulation.outcomes import (
     return_times,
     window_of,
 )
-from simulation.runner import RunResult
+from simulation.model.run import RunResult
 
 pytestmark = pytest.mark.slow
 YEAR = DAYS_PER_YEAR

@@ -25,7 +25,7 @@ import simulation
 from conftest import meedoen
 
 from simulation import ScenarioError, load_scenario
-from simulation.output import check_output_dir
+from simulation.results.output import check_output_dir
 from simulation.scenario.yamlio import display_path
 
 REPO = Path(__file__).resolve().parent.parent

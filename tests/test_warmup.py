@@ -16,7 +16,7 @@ from scipy.signal import lfilter
 
 import simulation
 from conftest import load_small
-from simulation.warmup import (
+from simulation.experiments.warmup import (
     WarmupSuggestion,
     mser,
     mser_details,

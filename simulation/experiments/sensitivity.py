@@ -1,7 +1,7 @@
 """Global sensitivity analysis: which parameters move an outcome, and by how much (SALib).
 
 ``sensitivity(scenario, params, method, n, reps)`` samples the ranges given as ``key=lo:hi``
-(``simulation.design.parse_ranges``, so units work: ``"1 months:3 months"``), runs every design
+(``simulation.experiments.design.parse_ranges``, so units work: ``"1 months:3 months"``), runs every design
 point ``reps`` times through ``simulation.experiments.sweep`` (workers, Dask, the result store
 and resuming all apply; every point uses the same replication seeds, i.e. common random
 numbers), and analyses the replication mean per point with
@@ -73,9 +73,9 @@ import numpy as np
 import pandas as pd
 
 from simulation.defaults import CONFIDENCE, SENSITIVITY_N, SENSITIVITY_REPS
-from simulation.design import Range, parse_ranges, point_overrides
+from simulation.experiments.design import Range, parse_ranges, point_overrides
 from simulation.errors import ScenarioError
-from simulation.outcomes import OUTCOMES
+from simulation.outcomes.headline import OUTCOMES
 
 __all__ = [
     "DEFAULT_N",
@@ -501,7 +501,7 @@ class SensitivityResult:
 
     def design_table(self) -> pd.DataFrame:
         """One row per design point: the parameter values as numbers (a unit in the column name)."""
-        from simulation.experiments import parameter_columns
+        from simulation.experiments.parameter_sweep import parameter_columns
 
         return pd.DataFrame({"point": range(len(self.design.values)), **parameter_columns(self.design.points)})
 
@@ -509,8 +509,8 @@ class SensitivityResult:
               command: list[str] | None = None) -> Path:
         """indices.csv, noise.csv, design.csv, runs.csv, plots/OUTCOME.png|svg and manifest.json,
         written into a staging folder that is renamed into place only when all succeeded."""
-        from simulation.output import MANIFEST, provenance, staged_folder
-        from simulation.plots import figure_bytes
+        from simulation.results.output import MANIFEST, provenance, staged_folder
+        from simulation.present.plots import figure_bytes
 
         _words(lang)
         files = ["indices.csv", "noise.csv", "design.csv", "runs.csv"]
@@ -543,7 +543,7 @@ def plot_indices(result: SensitivityResult, outcome: str, lang: str = "en"):
     (σ as a hollow marker). A black tick marks each parameter's noise floor."""
     from matplotlib.figure import Figure
 
-    from simulation.plots import COLOURS, plain
+    from simulation.present.plots import COLOURS, plain
 
     w = _words(lang)
     rows = result.indices[result.indices["outcome"] == outcome]
@@ -668,8 +668,9 @@ def sensitivity(scenario: Any, params: str | Sequence[str] | Mapping[str, Range]
     ``on_design(design, distinct_points)`` is called once the design is known, before the runs
     (the CLI can print how many runs are coming).
     """
-    from simulation.experiments import scenario_record, sweep
-    from simulation.output import check_output_dir
+    from simulation.experiments.parameter_sweep import sweep
+    from simulation.experiments.replication import scenario_record
+    from simulation.results.output import check_output_dir
     from simulation.scenario import LoadedScenario, load_scenario
 
     started = time.perf_counter()

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Generator
 
 import simpy
 
-from simulation.client import Client
+from simulation.model.client import Client
 from simulation.scenario.schema import Budget
 from simulation.scenario.units import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
-    from simulation.model import World
+    from simulation.model.world import World
 
 
 class BudgetLine:

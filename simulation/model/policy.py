@@ -11,13 +11,13 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from simulation.client import Activity, Client
-from simulation.lifecycle import current_motivation, reschedule
-from simulation.phases import maybe_remove_barrier
+from simulation.model.client import Activity, Client
+from simulation.model.lifecycle import current_motivation, reschedule
+from simulation.model.phases import maybe_remove_barrier
 from simulation.scenario.schema import KLANTMANAGER, NO_HANDLER, Group
 
 if TYPE_CHECKING:
-    from simulation.model import World
+    from simulation.model.world import World
 
 OBLIGATIONS = ("job_search", "tegenprestatie")
 

@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Generator
 
 import simpy
 
-from simulation.client import Activity, Client
-from simulation.lifecycle import reschedule
-from simulation.phases import maybe_remove_barrier
+from simulation.model.client import Activity, Client
+from simulation.model.lifecycle import reschedule
+from simulation.model.phases import maybe_remove_barrier
 from simulation.scenario.schema import Service
 
 if TYPE_CHECKING:
-    from simulation.model import World
+    from simulation.model.world import World
 
 URGENT_PRIORITY = -1
 UNLISTED_PRIORITY = 1_000  # groups a team's group_priority does not list queue last

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simulation.client import BARRIER_BIT, EDUCATION, HOUSEHOLDS, Client
+from simulation.model.client import BARRIER_BIT, EDUCATION, HOUSEHOLDS, Client
 from simulation.scenario.schema import BARRIERS
 from simulation.scenario.units import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
-    from simulation.model import World
+    from simulation.model.world import World
 
 MIN_AGE = 18.0
 

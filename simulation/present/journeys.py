@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.errors import ScenarioError
-from simulation.output import MANIFEST, TABLE_FILES, read_table
+from simulation.results.output import MANIFEST, TABLE_FILES, read_table
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

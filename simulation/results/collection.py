@@ -2,7 +2,7 @@
 
 ``meedoen run --out`` and ``meedoen compare --out`` write folders with the same profile tables
 (``series.csv``, ``curves.csv``, ``resources.csv``, ``equity.csv``, see
-``simulation.profiles``) beside their own tables and a manifest that keeps each scenario's
+``simulation.outcomes.profiles``) beside their own tables and a manifest that keeps each scenario's
 resolved data; ``Results.load`` reads either kind back, and ``Results.from_comparison`` /
 ``Results.from_run`` make the same object without touching disk.
 """
@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from simulation.errors import ScenarioError
-from simulation.output import MANIFEST, provenance, write_tables
-from simulation.profiles import PROFILE_FILES, profile_tables, replication_profile
+from simulation.results.output import MANIFEST, provenance, write_tables
+from simulation.outcomes.profiles import PROFILE_FILES, profile_tables, replication_profile
 
 if TYPE_CHECKING:
-    from simulation.runner import RunResult
+    from simulation.model.run import RunResult
 
 
 @dataclass
@@ -66,11 +66,13 @@ class Results:
     @classmethod
     def from_run(cls, result: RunResult) -> Results:
         """From one replication (``simulation.run``)."""
-        from simulation.experiments import scenario_record, summarise
-        from simulation.output import manifest as run_manifest
+        from simulation.experiments.replication import scenario_record
+        from simulation.outcomes.headline import headline as headline_table
+        from simulation.outcomes.statistics import summarise
+        from simulation.results.output import manifest as run_manifest
 
         record = scenario_record(result.scenario.name, result.scenario)
-        headline = result.headline()
+        headline = headline_table(result)
         replications = pd.DataFrame({"scenario": record["label"], "scenario_hash": record["hash"],
                                      "replication": result.replication, "outcome": headline["outcome"],
                                      "value": headline["value"].astype(float)})
@@ -82,7 +84,7 @@ class Results:
     @classmethod
     def load(cls, folder: str | os.PathLike[str]) -> Results:
         """Read a folder written by ``meedoen run --out`` or ``meedoen compare --out``."""
-        from simulation.experiments import summarise
+        from simulation.outcomes.statistics import summarise
 
         path = Path(folder)
         if not path.is_dir():

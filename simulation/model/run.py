@@ -6,45 +6,17 @@ The result is plain, picklable data, so serial and parallel runs take the same p
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 
 import pandas as pd
 
-from simulation.model import World
+from simulation.model.world import World
 from simulation.version import package_version
 from simulation.scenario import LoadedScenario, load_scenario
-
-
-#: Modules outside the model: they drive experiments or read and show results, and computing a
-#: replication never imports them (tests/test_experiments.py checks), so editing them cannot
-#: change a stored number; they stay out of the model version (a new figure, or a change to the
-#: calibration driver, does not throw away stored replications).
-OUTSIDE_THE_MODEL = frozenset({"cli.py", "tables.py", "plots.py", "report.py", "journeys.py", "eventlog.py",
-                               "results.py", "sensitivity.py", "calibration.py"})
-
-
-@cache
-def model_version() -> str:
-    """The package version plus a digest of the model's source files.
-
-    Stored replication results are keyed by this, so an edited model (even without a version
-    bump, as in an editable install) never reuses numbers an older model produced.
-    """
-    digest = hashlib.sha256()
-    root = Path(__file__).resolve().parent
-    for source in sorted(root.rglob("*.py")):
-        if source.relative_to(root).as_posix() in OUTSIDE_THE_MODEL:
-            continue
-        digest.update(source.relative_to(root).as_posix().encode())
-        digest.update(source.read_bytes())
-    return f"{package_version()}+{digest.hexdigest()[:12]}"
 
 
 @dataclass
@@ -64,13 +36,9 @@ class RunResult:
         tables = self.__dict__.get("tables", {})
         if name in tables:
             return tables[name]
+        if name == "headline":  # before the layered package this was a method; outcomes sit above the model
+            raise AttributeError("RunResult has no 'headline': use simulation.headline(result)")
         raise AttributeError(name)
-
-    def headline(self) -> pd.DataFrame:
-        """The headline outcomes (see ``simulation.outcomes``)."""
-        from simulation.outcomes import headline
-
-        return headline(self)
 
 
 @contextmanager

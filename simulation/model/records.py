@@ -2,7 +2,7 @@
 
 Rows are plain tuples in lists (and the event log in typed arrays) because they are written
 on the hot path; ``tables()`` turns them into pandas DataFrames after the run. Outcomes are
-computed from these tables only (``simulation.outcomes``), never from model internals.
+computed from these tables only (``simulation.outcomes.headline``), never from model internals.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from array import array
 
 import pandas as pd
 
-from simulation.client import Activity, ExitReason
+from simulation.model.client import Activity, ExitReason
 
 SPELL_COLUMNS = ("client", "spell_no", "start", "end", "reason", "group_at_exit", "phase_at_exit", "sanctioned")
 JOB_COLUMNS = ("client", "job_no", "start", "end", "job_type", "returned", "via")

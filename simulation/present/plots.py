@@ -19,10 +19,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from simulation.defaults import CONFIDENCE
-from simulation.outcomes import OUTCOMES
-from simulation.profiles import DAYS_PER_MONTH
+from simulation.outcomes.headline import OUTCOMES
+from simulation.outcomes.profiles import DAYS_PER_MONTH
 from simulation.scenario.units import DAYS_PER_YEAR
-from simulation.results import Results
+from simulation.results.collection import Results
 
 COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
 PHASE_COLOURS = ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f", "#2d004b"]
@@ -405,7 +405,7 @@ def save_plots(results: Results, folder: str | os.PathLike[str], lang: str = "en
     import json
 
     from simulation.errors import ScenarioError
-    from simulation.output import MANIFEST, provenance, staged_folder
+    from simulation.results.output import MANIFEST, provenance, staged_folder
 
     target = Path(folder)
     if (target / MANIFEST).is_file():

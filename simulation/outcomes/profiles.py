@@ -20,11 +20,11 @@ import numpy as np
 import pandas as pd
 
 from simulation.defaults import CONFIDENCE
-from simulation.outcomes import Window, kaplan_meier, observation_months, return_times, window_of
+from simulation.outcomes.headline import Window, kaplan_meier, observation_months, return_times, window_of
 from simulation.scenario.units import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
-    from simulation.runner import RunResult
+    from simulation.model.run import RunResult
 
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12
 
@@ -148,7 +148,7 @@ def spell_groups(result: RunResult, window: Window) -> pd.DataFrame:
 
 def _equity(result: RunResult, window: Window) -> list[dict[str, Any]]:
     """Exposure, exits to work, recidivism and sanctions by group, all within the window."""
-    from simulation.outcomes import kaplan_meier_failure
+    from simulation.outcomes.headline import kaplan_meier_failure
 
     spells = result.tables["spells"]
     groups = spell_groups(result, window)

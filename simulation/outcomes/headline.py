@@ -17,7 +17,7 @@ import pandas as pd
 from simulation.scenario.units import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
-    from simulation.runner import RunResult
+    from simulation.model.run import RunResult
 
 
 

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simulation.client import BARRIER_BIT, Activity, Client
+from simulation.model.client import BARRIER_BIT, Activity, Client
 from simulation.scenario.schema import BARRIERS, Assessment
 from simulation.scenario.units import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
-    from simulation.model import World
+    from simulation.model.world import World
 
 
 class Assessor:

@@ -20,8 +20,10 @@ import pandas as pd
 
 from simulation.errors import ScenarioError
 from simulation.files import publish
-from simulation.profiles import PROFILE_FILES, profile_tables, replication_profile
-from simulation.runner import RunResult, model_version, package_version
+from simulation.outcomes.profiles import PROFILE_FILES, profile_tables, replication_profile
+from simulation.model.run import RunResult
+from simulation.outcomes.headline import headline
+from simulation.version import model_version, package_version
 
 MANIFEST = "manifest.json"
 TABLE_FILES = {
@@ -139,7 +141,7 @@ def write_results(result: RunResult, path: str | os.PathLike[str], overwrite: bo
             table = result.tables.get(name)
             if table is not None:
                 table.to_csv(staging / filename, index=False, date_format="%Y-%m-%dT%H:%M:%S")
-        result.headline().to_csv(staging / "headline.csv", index=False)
+        headline(result).to_csv(staging / "headline.csv", index=False)
         profile = profile_tables([(result.scenario.name, result.replication, replication_profile(result))])
         for name, filename in PROFILE_FILES.items():
             profile[name].to_csv(staging / filename, index=False)

@@ -57,11 +57,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from simulation.defaults import (CALIBRATION_CHECK_REPS, CALIBRATION_MAX_EVALUATIONS, CALIBRATION_METHODS,
                                  CALIBRATION_REPS, CONFIDENCE)
-from simulation.design import _BOUND_RE, _NOT_A_UNIT_RE, Range, parse_ranges
+from simulation.experiments.design import _BOUND_RE, _NOT_A_UNIT_RE, Range, parse_ranges
 from simulation.errors import ScenarioError
-from simulation.execution import Execution
-from simulation.experiments import Replicator, _progress_bar, mean_ci, open_store
-from simulation.outcomes import OUTCOMES, Outcome
+from simulation.experiments.execution import Execution
+from simulation.experiments.replication import Replicator, open_store, progress_bar
+from simulation.outcomes.statistics import mean_ci
+from simulation.outcomes.headline import OUTCOMES, Outcome
 from simulation.scenario import LoadedScenario, load_scenario
 from simulation.scenario.loader import (
     _MISSING_HINT,
@@ -73,7 +74,7 @@ from simulation.scenario.loader import (
 from simulation.scenario.scaling import load_scaled, scale_overrides
 from simulation.scenario.units import UnitError, parse_duration, parse_money, parse_rate
 from simulation.scenario.yamlio import KeyPath, display_path, key_str, load_yaml
-from simulation.store import ResultStore
+from simulation.experiments.store import ResultStore
 
 # the reasons for these are in simulation/defaults.py, where the CLI reads them too
 DEFAULT_REPS = CALIBRATION_REPS
@@ -713,7 +714,7 @@ def calibrate(scenario: LoadedScenario | str | os.PathLike[str], targets: Target
     simulated = original if stock is None else load_scaled(original.path, int(stock), original.raw.overrides)
     parameters = resolve_parameters(simulated, targets, params, scaled=stock is not None)
     _check_corners(simulated, parameters)
-    bar = _progress_bar(max_evaluations, 0, "calibration points", progress)
+    bar = progress_bar(max_evaluations, 0, "calibration points", progress)
     objective = Objective(simulated, targets.targets, parameters, reps, seed,
                           Execution(workers=workers, executor=executor, scheduler=scheduler), store,
                           max_evaluations, lambda _: bar.update())
@@ -920,7 +921,7 @@ def write_calibrated_scenario(result: CalibrationResult, path: str | os.PathLike
 
 
 def manifest(result: CalibrationResult, command: Sequence[str] | None = None) -> dict[str, Any]:
-    from simulation.output import provenance
+    from simulation.results.output import provenance
 
     scenario = result.scenario
     return {
@@ -943,7 +944,7 @@ def write_calibration(result: CalibrationResult, out: str | os.PathLike[str], ov
                       command: Sequence[str] | None = None) -> Path:
     """Write fit.csv, parameters.csv, evaluations.csv, replications.csv, fit.md, manifest.json and
     ``<name>_calibrated.yaml`` into ``out``; atomic at the folder level (a new or empty folder)."""
-    from simulation.output import MANIFEST, staged_folder
+    from simulation.results.output import MANIFEST, staged_folder
 
     target = Path(out)
     with staged_folder(target, overwrite) as staging:
@@ -970,7 +971,7 @@ def run_calibration(scenario: str | os.PathLike[str], targets: str | os.PathLike
                     command: Sequence[str] | None = None) -> tuple[CalibrationResult, str]:
     """Everything ``meedoen calibrate`` does: check all input (files, keys, bounds, --out) before
     running, calibrate, write the folder; returns the result and the text to print."""
-    from simulation.output import check_output_dir
+    from simulation.results.output import check_output_dir
 
     loaded = load_scenario(scenario, overrides)
     target_spec = load_targets(targets)

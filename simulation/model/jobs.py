@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 
 import simpy
 
-from simulation.client import Activity, Client, ExitReason
-from simulation.lifecycle import current_motivation, end_spell, start_spell
+from simulation.model.client import Activity, Client, ExitReason
+from simulation.model.lifecycle import current_motivation, end_spell, start_spell
 from simulation.scenario.schema import Return
 
 if TYPE_CHECKING:
-    from simulation.model import World
+    from simulation.model.world import World
 
 
 def _draw_return(client: Client, back: Return) -> tuple[bool, float]:

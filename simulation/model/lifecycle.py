@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING
 
 import simpy
 
-from simulation.client import OTHER_EXIT_REASONS, Client, ExitReason
+from simulation.model.client import OTHER_EXIT_REASONS, Client, ExitReason
 from simulation.scenario.units import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
-    from simulation.model import World
+    from simulation.model.world import World
     from simulation.scenario.schema import Policy
 
 WORK, OTHER, PENSION, REVIEW, DRIFT, CHANGE = range(6)

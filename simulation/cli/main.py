@@ -22,7 +22,7 @@ from simulation.errors import Interrupted, ScenarioError
 if TYPE_CHECKING:  # imported lazily at run time: `meedoen --help` should not load pandas
     import pandas as pd
 
-    from simulation.warmup import WarmupSuggestion
+    from simulation.experiments.warmup import WarmupSuggestion
 
 EXIT_BAD_INPUT = 2
 
@@ -216,10 +216,11 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
-    from simulation.output import check_output_dir, write_results
-    from simulation.runner import run
+    from simulation.results.output import check_output_dir, write_results
+    from simulation.model.run import run
     from simulation.scenario import load_scenario
-    from simulation.tables import format_headline
+    from simulation.outcomes.headline import headline
+    from simulation.present.tables import format_headline
 
     scenario = load_scenario(args.scenario, args.overrides)
     if args.out:
@@ -228,7 +229,7 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     window = f"{scenario.model.clock.start} + {scenario.model.clock.warmup:.0f} days warm-up"
     print(f"meedoen run: {scenario.name} (seed {args.seed}, replication {args.replication}, hash {scenario.hash})")
     print(f"observation window after {window}; {result.simpy_events:,} SimPy events in {result.runtime_s:.1f} s\n")
-    print(format_headline(result.headline(), args.lang))
+    print(format_headline(headline(result), args.lang))
     if args.out:
         target = write_results(result, args.out, overwrite=args.overwrite, command=["meedoen", *argv])
         print(f"\nresults written to {target}/ (monthly.csv, clients.csv, events.csv, manifest.json, ...)")
@@ -251,10 +252,10 @@ def _execution_options(args: argparse.Namespace) -> dict:
 
 
 def _compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
-    from simulation.experiments import Precision, compare, imprecise
-    from simulation.output import check_file_target, check_output_dir
+    from simulation.experiments.comparison import Precision, compare, imprecise
+    from simulation.results.output import check_file_target, check_output_dir
     from simulation.scenario import load_scenario
-    from simulation.tables import COMPARE_TEXT, format_comparison
+    from simulation.present.tables import COMPARE_TEXT, format_comparison
 
     precision = None
     if args.reps == "auto":
@@ -284,8 +285,8 @@ def _compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
         print(f"\nresults written to {target}/ (summary.csv, replications.csv, series.csv, curves.csv, "
               "resources.csv, equity.csv, manifest.json)")
     if args.report:
-        from simulation.report import write_report
-        from simulation.results import Results
+        from simulation.present.report import write_report
+        from simulation.results.collection import Results
 
         summary.attrs["command"] = ["meedoen", *argv]
         results = Results.load(target) if target else Results.from_comparison(summary)
@@ -294,11 +295,11 @@ def _compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 
 def _sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
-    from simulation.design import grid_points, lhs_points, parse_grid, parse_ranges
-    from simulation.experiments import sweep
-    from simulation.output import check_output_dir
+    from simulation.experiments.design import grid_points, lhs_points, parse_grid, parse_ranges
+    from simulation.experiments.parameter_sweep import sweep
+    from simulation.results.output import check_output_dir
     from simulation.scenario import load_scenario
-    from simulation.tables import format_sweep
+    from simulation.present.tables import format_sweep
 
     if bool(args.grid) == (args.lhs is not None):
         raise ScenarioError("give either --grid (full factorial) or --lhs N with --range", file="sweep")
@@ -327,11 +328,11 @@ def _sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 
 def _warmup(args: argparse.Namespace) -> int:
-    from simulation.execution import Execution
-    from simulation.experiments import monthly_series
-    from simulation.output import check_file_target
+    from simulation.experiments.execution import Execution
+    from simulation.experiments.replication import monthly_series
+    from simulation.results.output import check_file_target
     from simulation.scenario import load_scenario
-    from simulation.warmup import plot_warmup, suggest_warmup
+    from simulation.experiments.warmup import plot_warmup, suggest_warmup
 
     scenario = load_scenario(args.scenario, args.overrides)
     if args.reps < 1:
@@ -351,14 +352,14 @@ def _warmup(args: argparse.Namespace) -> int:
 
 
 def _calibrate(args: argparse.Namespace, argv: Sequence[str]) -> int:
-    from simulation.calibration import main as calibrate_main
+    from simulation.experiments.calibration import main as calibrate_main
 
     return calibrate_main(args, argv)
 
 
 def _sensitivity(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from simulation.scenario import load_scenario
-    from simulation.sensitivity import format_sensitivity, sensitivity
+    from simulation.experiments.sensitivity import format_sensitivity, sensitivity
 
     scenario = load_scenario(args.scenario, args.overrides)
 
@@ -376,8 +377,8 @@ def _sensitivity(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 
 def _plot(args: argparse.Namespace) -> int:
-    from simulation.plots import save_plots
-    from simulation.results import Results
+    from simulation.present.plots import save_plots
+    from simulation.results.collection import Results
 
     formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
     unknown = [f for f in formats if f not in ("png", "svg", "pdf")]
@@ -393,9 +394,9 @@ def _plot(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from simulation.output import check_file_target
-    from simulation.report import write_report
-    from simulation.results import Results
+    from simulation.results.output import check_file_target
+    from simulation.present.report import write_report
+    from simulation.results.collection import Results
 
     check_file_target(args.output, (".html", ".htm"))
     target = write_report(Results.load(args.results), args.output, args.lang)
@@ -408,7 +409,7 @@ def _run_tables(folder: str, scenario: str | None) -> tuple[dict[str, pd.DataFra
     replication 0 of one scenario rerun with the same seed (results are reproducible)."""
     import json
 
-    from simulation.output import MANIFEST
+    from simulation.results.output import MANIFEST
 
     path = Path(folder)
     try:
@@ -418,10 +419,11 @@ def _run_tables(folder: str, scenario: str | None) -> tuple[dict[str, pd.DataFra
     if manifest.get("kind") != "comparison":
         if scenario:
             raise ScenarioError("--scenario is for compare folders; a run folder holds one scenario", file=folder)
-        from simulation.journeys import load_run_tables
+        from simulation.present.journeys import load_run_tables
 
         return load_run_tables(folder), str(manifest.get("scenario", path.name))
-    from simulation.runner import model_version, run
+    from simulation.model.run import run
+    from simulation.version import model_version
     from simulation.scenario import scenario_from_resolved
 
     records = {record["label"]: record for record in manifest["scenarios"]}
@@ -438,8 +440,8 @@ def _run_tables(folder: str, scenario: str | None) -> tuple[dict[str, pd.DataFra
 
 
 def _journeys(args: argparse.Namespace) -> int:
-    from simulation.journeys import MAX_ROWS, plot_journeys, save_figure
-    from simulation.output import check_file_target
+    from simulation.present.journeys import MAX_ROWS, plot_journeys, save_figure
+    from simulation.results.output import check_file_target
 
     target = check_file_target(args.output, (".png", ".svg", ".pdf"))
     if not 1 <= args.n <= MAX_ROWS:
@@ -451,8 +453,8 @@ def _journeys(args: argparse.Namespace) -> int:
 
 
 def _export_log(args: argparse.Namespace) -> int:
-    from simulation.eventlog import export_event_log
-    from simulation.output import check_file_target
+    from simulation.present.eventlog import export_event_log
+    from simulation.results.output import check_file_target
 
     suffixes = {"csv": (".csv",), "ocel": (".json", ".jsonocel"), "xes": (".xes",)}[args.format]
     check_file_target(args.output, suffixes)
@@ -466,8 +468,8 @@ def _export_log(args: argparse.Namespace) -> int:
 def write_experiment(summary: pd.DataFrame | None, table: pd.DataFrame, args: argparse.Namespace,
                      argv: Sequence[str], kind: str) -> Path:
     """The tidy tables of a compare or sweep plus a manifest of where they came from."""
-    from simulation.output import provenance, write_tables
-    from simulation.results import write_comparison
+    from simulation.results.output import provenance, write_tables
+    from simulation.results.collection import write_comparison
 
     meta = table.attrs if summary is None else summary.attrs
     manifest = {"kind": kind, **provenance(["meedoen", *argv]), "seed": meta["seed"], "reps": meta["reps"],

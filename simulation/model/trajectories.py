@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Generator
 
 import simpy
 
-from simulation.client import Activity, Client, ExitReason
-from simulation.lifecycle import reschedule
-from simulation.phases import maybe_remove_barrier
+from simulation.model.client import Activity, Client, ExitReason
+from simulation.model.lifecycle import reschedule
+from simulation.model.phases import maybe_remove_barrier
 from simulation.scenario.schema import Trajectory
-from simulation.staff import _request, make_resource
+from simulation.model.staff import _request, make_resource
 
 if TYPE_CHECKING:
-    from simulation.model import World
+    from simulation.model.world import World
 
 
 class Programme:

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Generator
 import numpy as np
 import simpy
 
-from simulation.client import Activity
-from simulation.population import applicant
+from simulation.model.client import Activity
+from simulation.model.population import applicant
 
 if TYPE_CHECKING:
-    from simulation.model import World
+    from simulation.model.world import World
 
 
 def arrival_times(world: World) -> np.ndarray:

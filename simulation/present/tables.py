@@ -109,7 +109,7 @@ def format_comparison(summary: pd.DataFrame, lang: str = "en") -> str:
 
 def format_sweep(tidy: pd.DataFrame, outcomes: list[str], lang: str = "en") -> str:
     """Per design point: its parameters and the mean of a few outcomes over replications."""
-    from simulation.outcomes import OUTCOMES
+    from simulation.outcomes.headline import OUTCOMES
 
     parameters = list(tidy.attrs.get("parameters", []))
     chosen = tidy[tidy["outcome"].isin(outcomes)]

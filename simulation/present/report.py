@@ -22,11 +22,11 @@ from typing import Any
 from markupsafe import Markup
 
 from simulation.files import atomic_write
-from simulation.outcomes import OUTCOMES
-from simulation.plots import equity_band, figure_bytes, figures, words
-from simulation.profiles import EQUITY_GROUPS
-from simulation.results import Results
-from simulation.tables import SHORT_UNITS, estimate_text, number, unit_text, variance_ratio_text
+from simulation.outcomes.headline import OUTCOMES
+from simulation.present.plots import equity_band, figure_bytes, figures, words
+from simulation.outcomes.profiles import EQUITY_GROUPS
+from simulation.results.collection import Results
+from simulation.present.tables import SHORT_UNITS, estimate_text, number, unit_text, variance_ratio_text
 
 #: The outcomes a reader meets first, in this order; the others follow in their own order.
 #: Assumption: the questions of domain.md's "What the users want to see" (outflow, sustainable
@@ -228,7 +228,7 @@ def render_report(results: Results, lang: str = "en") -> str:
     t = TEXT[lang]
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
                                      lstrip_blocks=True)
-    template = environment.from_string(resources.files("simulation").joinpath("templates/report.html.j2").read_text(encoding="utf-8"))
+    template = environment.from_string(resources.files("simulation.present").joinpath("templates/report.html.j2").read_text(encoding="utf-8"))
     images = []
     for name, figure in figures(results, lang):
         images.append({"name": name, "src": _data_uri(figure_bytes(figure, "png", dpi=100)),

@@ -17,20 +17,20 @@ import numpy as np
 import pandas as pd
 import simpy
 
-from simulation import lifecycle
-from simulation.budgets import BudgetLine
-from simulation.client import BARRIER_BIT, OTHER_EXIT_REASONS, Activity, Client, ExitReason
-from simulation.inflow import arrivals
-from simulation.jobs import JobMarket
-from simulation.phases import Assessor
-from simulation.policy import PolicyRules
-from simulation.population import initial_rung, initial_stock
-from simulation.records import Recorder
-from simulation.rng import Streams
+from simulation.model import lifecycle
+from simulation.model.budgets import BudgetLine
+from simulation.model.client import BARRIER_BIT, OTHER_EXIT_REASONS, Activity, Client, ExitReason
+from simulation.model.inflow import arrivals
+from simulation.model.jobs import JobMarket
+from simulation.model.phases import Assessor
+from simulation.model.policy import PolicyRules
+from simulation.model.population import initial_rung, initial_stock
+from simulation.model.records import Recorder
+from simulation.model.rng import Streams
 from simulation.scenario.schema import Policy, Scenario, ThreatEffect
 from simulation.scenario.units import DAYS_PER_YEAR
-from simulation.staff import Staff
-from simulation.trajectories import Programme
+from simulation.model.staff import Staff
+from simulation.model.trajectories import Programme
 
 CONTACT_ACTIVITY = {"klantmanager": Activity.CONTACT, "review": Activity.REVIEW}
 

@@ -1,0 +1,68 @@
+"""Statistics shared by experiments and reports: t-intervals, paired differences, variance reduction."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from simulation.defaults import CONFIDENCE
+from simulation.outcomes.headline import OUTCOMES
+
+
+def mean_ci(values: np.ndarray, confidence: float = CONFIDENCE) -> tuple[float, float, float, int]:
+    """Mean, t-interval lower and upper bound, and n, over the finite values."""
+    values = values[np.isfinite(values)]
+    n = len(values)
+    if n == 0:
+        return math.nan, math.nan, math.nan, 0
+    mean = float(values.mean())
+    if n == 1:
+        return mean, math.nan, math.nan, 1
+    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * values.std(ddof=1) / math.sqrt(n))
+    return mean, mean - half, mean + half, n
+
+
+def variance_ratio(first: np.ndarray, other: np.ndarray) -> float:
+    """Var of the unpaired difference ÷ var of the paired one: how much common random numbers gained.
+
+    Var(mean B − mean A) is (s²_A + s²_B)/n for independent runs and s²_(B−A)/n for paired
+    runs; the ratio is how many times more replications independent runs would need.
+    """
+    both = np.isfinite(first) & np.isfinite(other)
+    if both.sum() < 2:
+        return math.nan
+    a, b = first[both], other[both]
+    paired = float(np.var(b - a, ddof=1))
+    unpaired = float(np.var(a, ddof=1) + np.var(b, ddof=1))
+    if paired == 0.0:
+        return math.inf if unpaired > 0 else math.nan
+    return unpaired / paired
+
+
+def summarise(replications: pd.DataFrame, confidence: float = CONFIDENCE) -> pd.DataFrame:
+    """One row per scenario and outcome: mean and CI, and the paired difference from the first scenario."""
+    labels = list(dict.fromkeys(replications["scenario"]))
+    wide = replications.pivot_table(index=["outcome", "replication"], columns="scenario", values="value",
+                                    dropna=False, sort=False)
+    rows = []
+    for outcome in OUTCOMES:
+        block = wide.loc[outcome]
+        first = block[labels[0]].to_numpy(float)
+        for label in labels:
+            values = block[label].to_numpy(float)
+            mean, low, high, n = mean_ci(values, confidence)
+            row = {"scenario": label, "outcome": outcome, "label": OUTCOMES[outcome].label,
+                   "label_nl": OUTCOMES[outcome].label_nl, "unit": OUTCOMES[outcome].unit,
+                   "n": n, "mean": mean, "ci_low": low, "ci_high": high}
+            if label == labels[0]:
+                row.update(diff=math.nan, diff_low=math.nan, diff_high=math.nan, variance_ratio=math.nan)
+            else:
+                both = np.isfinite(first) & np.isfinite(values)
+                diff, diff_low, diff_high, _ = mean_ci(values[both] - first[both], confidence)
+                row.update(diff=diff, diff_low=diff_low, diff_high=diff_high,
+                           variance_ratio=variance_ratio(first, values))
+            rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,2 @@
+"""Presentation: terminal tables, figures, the HTML report, client journeys, event-log export,
+and the text of sensitivity, calibration and warm-up results."""
