@@ -25,8 +25,8 @@ import numpy as np
 import yaml
 
 import simulation
-from simulation.outcomes.statistics import mean_ci
 from simulation.outcomes.headline import OUTCOMES
+from simulation.outcomes.statistics import mean_ci
 from simulation.present.tables import number
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,7 +11,10 @@ from pathlib import Path
 class ScenarioError(Exception):
     """Bad input found before (or instead of) running.
 
-    The CLI prints ``str(error)`` and exits with code 2, never a traceback.
+    The CLI prints ``str(error)`` and exits with code 2, never a traceback. Library code names
+    what is wrong in its own terms: a scenario file, key and line, or ``argument``, the Python API
+    argument at fault (``reps``, ``precision``); only the CLI turns an argument into its
+    ``--flag`` (``simulation.cli``).
     """
 
     message: str
@@ -19,9 +22,10 @@ class ScenarioError(Exception):
     key: str | None = None
     line: int | None = None
     hint: str | None = None
+    argument: str | None = None
 
     def __str__(self) -> str:
-        where = self.file or "<input>"
+        where = self.file or (f"argument '{self.argument}'" if self.argument else "<input>")
         if self.line is not None:
             where += f":{self.line}"
         text = f"{where}: "

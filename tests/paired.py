@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 
 import simulation
-from simulation.outcomes import statistics
 from simulation.model.run import RunResult
+from simulation.outcomes import statistics
 
 BASE = Path(__file__).resolve().parents[1] / "scenarios" / "base.yaml"
 SEED = 20240601

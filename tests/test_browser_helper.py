@@ -14,9 +14,8 @@ from pathlib import Path
 
 import matplotlib.image as mpimg
 import pytest
-from matplotlib.figure import Figure
-
 from browser import BrowserTimeout, open_page, require_browser
+from matplotlib.figure import Figure
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,7 @@ import pytest
 from conftest import SCENARIO_DIR, TEST_SCENARIO_DIR
 
 import simulation
+from simulation.errors import ScenarioError
 from simulation.experiments.calibration import (
     DERIVED,
     MEASURES,
@@ -34,7 +35,6 @@ from simulation.experiments.calibration import (
     write_calibrated_scenario,
     write_calibration,
 )
-from simulation.errors import ScenarioError
 from simulation.outcomes.headline import OUTCOMES
 
 NL_TARGETS = SCENARIO_DIR / "targets" / "nl_national.yaml"

@@ -11,6 +11,7 @@ import pytest
 from conftest import SCENARIO_DIR
 
 import simulation
+from simulation.errors import ScenarioError
 from simulation.experiments.design import (
     LHS_PURPOSE,
     Range,
@@ -21,7 +22,6 @@ from simulation.experiments.design import (
     point_label,
     point_overrides,
 )
-from simulation.errors import ScenarioError
 from simulation.model.rng import Purpose
 from simulation.scenario.units import DAYS_PER_MONTH, parse_money
 

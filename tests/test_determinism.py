@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import ROOT, SCENARIO_DIR, SCENARIO_FILES, assert_tables_equal, load_small, small_overrides
 
 import simulation
-from conftest import ROOT, SCENARIO_DIR, SCENARIO_FILES, assert_tables_equal, load_small, small_overrides
 from simulation.scenario import LoadedScenario
 
 SEED = 5

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import TEST_SCENARIO_DIR
-from simulation.present import eventlog
+
 from simulation.errors import ScenarioError
-from simulation.present.eventlog import EXPORT_FORMATS, export_event_log
 from simulation.model.run import run
+from simulation.present import eventlog
+from simulation.present.eventlog import EXPORT_FORMATS, export_event_log
 
 XES = "{http://www.xes-standard.org/}"
 NASTY = 'Zorg & <werk> "2026" \'plan\', fase\n1 (één €)'

@@ -15,14 +15,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import SCENARIO_DIR, TEST_SCENARIO_DIR, load_small
 from scipy import stats
 
 import simulation
-from conftest import SCENARIO_DIR, TEST_SCENARIO_DIR, load_small
 from simulation.errors import ScenarioError
 from simulation.experiments.comparison import Precision, imprecise, next_reps
-from simulation.outcomes.statistics import mean_ci, summarise, variance_ratio
 from simulation.outcomes.headline import OUTCOMES
+from simulation.outcomes.statistics import mean_ci, summarise, variance_ratio
 
 TILBURG = SCENARIO_DIR / "tilburg.yaml"
 LEEUWARDEN = SCENARIO_DIR / "leeuwarden.yaml"

@@ -34,12 +34,12 @@ import pytest
 from conftest import ROOT, TEST_SCENARIO_DIR, meedoen
 
 from simulation import load_scenario
-from simulation.experiments.execution import Execution, run_tasks
 from simulation.experiments.comparison import compare
+from simulation.experiments.execution import Execution, run_tasks
 from simulation.experiments.replication import Replicator
+from simulation.experiments.store import ResultStore
 from simulation.outcomes.headline import OUTCOMES
 from simulation.version import model_version
-from simulation.experiments.store import ResultStore
 
 TINY_A = TEST_SCENARIO_DIR / "tiny_tilburg.yaml"
 TINY_B = TEST_SCENARIO_DIR / "tiny_leeuwarden.yaml"

@@ -15,11 +15,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import SCENARIO_DIR, SCENARIO_FILES, load_small
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import simulation
-from conftest import SCENARIO_DIR, SCENARIO_FILES, load_small
 from simulation.scenario import LoadedScenario
 
 SEED = 3

@@ -27,9 +27,11 @@ from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 from scipy import stats
 
-from simulation.present import plots
 from simulation.cli.main import main
 from simulation.experiments.comparison import compare
+from simulation.model.run import run
+from simulation.outcomes.profiles import DAYS_PER_MONTH
+from simulation.present import plots
 from simulation.present.plots import (
     FIGURES,
     TEXT,
@@ -45,9 +47,7 @@ from simulation.present.plots import (
     plot_time_to_exit,
     save_plots,
 )
-from simulation.outcomes.profiles import DAYS_PER_MONTH
 from simulation.results.collection import Results, write_comparison
-from simulation.model.run import run
 
 TINY = TEST_SCENARIO_DIR / "tiny_tilburg.yaml"
 TINY_B = TEST_SCENARIO_DIR / "tiny_leeuwarden.yaml"

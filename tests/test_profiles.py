@@ -21,8 +21,8 @@ import pytest
 from conftest import TEST_SCENARIO_DIR, load_small, small_overrides
 
 from simulation.experiments.comparison import compare
+from simulation.model.run import run
 from simulation.outcomes.headline import headline_values
-from simulation.present.plots import exits_per_year
 from simulation.outcomes.profiles import (
     CURVES,
     DAYS_PER_MONTH,
@@ -31,8 +31,8 @@ from simulation.outcomes.profiles import (
     profile_tables,
     replication_profile,
 )
+from simulation.present.plots import exits_per_year
 from simulation.results.collection import Results, write_comparison
-from simulation.model.run import run
 
 TINY = TEST_SCENARIO_DIR / "tiny_tilburg.yaml"
 TINY_B = TEST_SCENARIO_DIR / "tiny_leeuwarden.yaml"

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from conftest import TEST_SCENARIO_DIR
 from scipy import stats
 
 import simulation
-from conftest import TEST_SCENARIO_DIR
 from simulation.model.client import Activity
 from simulation.scenario import LoadedScenario
 

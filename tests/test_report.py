@@ -25,16 +25,16 @@ import pytest
 from conftest import TEST_SCENARIO_DIR, load_small, meedoen
 from scipy import stats
 
-from simulation.present import report
 from simulation.cli.main import main
 from simulation.experiments.comparison import compare
-from simulation.outcomes.headline import OUTCOMES
-from simulation.present.plots import FIGURES
-from simulation.outcomes.profiles import EQUITY_GROUPS
-from simulation.present.report import render_report, summary_sentences, write_report
-from simulation.results.collection import Results, write_comparison
 from simulation.model.run import run
+from simulation.outcomes.headline import OUTCOMES
+from simulation.outcomes.profiles import EQUITY_GROUPS
+from simulation.present import report
+from simulation.present.plots import FIGURES
+from simulation.present.report import render_report, summary_sentences, write_report
 from simulation.present.tables import number
+from simulation.results.collection import Results, write_comparison
 
 TINY = TEST_SCENARIO_DIR / "tiny_tilburg.yaml"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -15,10 +15,10 @@ import sys
 
 import numpy as np
 import pytest
-
 from conftest import TEST_SCENARIO_DIR
-from simulation.experiments.design import Range
+
 from simulation.errors import ScenarioError
+from simulation.experiments.design import Range
 from simulation.experiments.sensitivity import (
     analyse,
     format_sensitivity,

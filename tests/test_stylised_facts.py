@@ -22,7 +22,7 @@ import pytest
 from paired import BASE, CI, SCALE, SMALL, all_groups, mean_ci, paired, paired_relative, runs
 
 import simulation
-
+from simulation.model.run import RunResult
 from simulation.outcomes.headline import (
     DAYS_PER_YEAR,
     contacts_per_client_year,
@@ -31,7 +31,6 @@ from simulation.outcomes.headline import (
     return_times,
     window_of,
 )
-from simulation.model.run import RunResult
 
 pytestmark = pytest.mark.slow
 YEAR = DAYS_PER_YEAR

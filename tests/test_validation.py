@@ -20,10 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-import simulation
 from conftest import meedoen
 
+import simulation
 from simulation import ScenarioError, load_scenario
 from simulation.results.output import check_output_dir
 from simulation.scenario.yamlio import display_path

@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import load_small
 from scipy.signal import lfilter
 
 import simulation
-from conftest import load_small
 from simulation.experiments.warmup import (
     WarmupSuggestion,
     mser,

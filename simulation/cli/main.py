@@ -216,11 +216,11 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
-    from simulation.results.output import check_output_dir, write_results
     from simulation.model.run import run
-    from simulation.scenario import load_scenario
     from simulation.outcomes.headline import headline
     from simulation.present.tables import format_headline
+    from simulation.results.output import check_output_dir, write_results
+    from simulation.scenario import load_scenario
 
     scenario = load_scenario(args.scenario, args.overrides)
     if args.out:
@@ -253,9 +253,9 @@ def _execution_options(args: argparse.Namespace) -> dict:
 
 def _compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from simulation.experiments.comparison import Precision, compare, imprecise
+    from simulation.present.tables import COMPARE_TEXT, format_comparison
     from simulation.results.output import check_file_target, check_output_dir
     from simulation.scenario import load_scenario
-    from simulation.present.tables import COMPARE_TEXT, format_comparison
 
     precision = None
     if args.reps == "auto":
@@ -297,9 +297,9 @@ def _compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
 def _sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from simulation.experiments.design import grid_points, lhs_points, parse_grid, parse_ranges
     from simulation.experiments.parameter_sweep import sweep
+    from simulation.present.tables import format_sweep
     from simulation.results.output import check_output_dir
     from simulation.scenario import load_scenario
-    from simulation.present.tables import format_sweep
 
     if bool(args.grid) == (args.lhs is not None):
         raise ScenarioError("give either --grid (full factorial) or --lhs N with --range", file="sweep")
@@ -330,9 +330,9 @@ def _sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
 def _warmup(args: argparse.Namespace) -> int:
     from simulation.experiments.execution import Execution
     from simulation.experiments.replication import monthly_series
+    from simulation.experiments.warmup import plot_warmup, suggest_warmup
     from simulation.results.output import check_file_target
     from simulation.scenario import load_scenario
-    from simulation.experiments.warmup import plot_warmup, suggest_warmup
 
     scenario = load_scenario(args.scenario, args.overrides)
     if args.reps < 1:
@@ -358,8 +358,8 @@ def _calibrate(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 
 def _sensitivity(args: argparse.Namespace, argv: Sequence[str]) -> int:
-    from simulation.scenario import load_scenario
     from simulation.experiments.sensitivity import format_sensitivity, sensitivity
+    from simulation.scenario import load_scenario
 
     scenario = load_scenario(args.scenario, args.overrides)
 
@@ -394,9 +394,9 @@ def _plot(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from simulation.results.output import check_file_target
     from simulation.present.report import write_report
     from simulation.results.collection import Results
+    from simulation.results.output import check_file_target
 
     check_file_target(args.output, (".html", ".htm"))
     target = write_report(Results.load(args.results), args.output, args.lang)
@@ -423,8 +423,8 @@ def _run_tables(folder: str, scenario: str | None) -> tuple[dict[str, pd.DataFra
 
         return load_run_tables(folder), str(manifest.get("scenario", path.name))
     from simulation.model.run import run
-    from simulation.version import model_version
     from simulation.scenario import scenario_from_resolved
+    from simulation.version import model_version
 
     records = {record["label"]: record for record in manifest["scenarios"]}
     label = scenario or next(iter(records))
@@ -468,8 +468,8 @@ def _export_log(args: argparse.Namespace) -> int:
 def write_experiment(summary: pd.DataFrame | None, table: pd.DataFrame, args: argparse.Namespace,
                      argv: Sequence[str], kind: str) -> Path:
     """The tidy tables of a compare or sweep plus a manifest of where they came from."""
-    from simulation.results.output import provenance, write_tables
     from simulation.results.collection import write_comparison
+    from simulation.results.output import provenance, write_tables
 
     meta = table.attrs if summary is None else summary.attrs
     manifest = {"kind": kind, **provenance(["meedoen", *argv]), "seed": meta["seed"], "reps": meta["reps"],

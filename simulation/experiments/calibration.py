@@ -55,14 +55,20 @@ import pandas as pd
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from simulation.defaults import (CALIBRATION_CHECK_REPS, CALIBRATION_MAX_EVALUATIONS, CALIBRATION_METHODS,
-                                 CALIBRATION_REPS, CONFIDENCE)
-from simulation.experiments.design import _BOUND_RE, _NOT_A_UNIT_RE, Range, parse_ranges
+from simulation.defaults import (
+    CALIBRATION_CHECK_REPS,
+    CALIBRATION_MAX_EVALUATIONS,
+    CALIBRATION_METHODS,
+    CALIBRATION_REPS,
+    CONFIDENCE,
+)
 from simulation.errors import ScenarioError
+from simulation.experiments.design import _BOUND_RE, _NOT_A_UNIT_RE, Range, parse_ranges
 from simulation.experiments.execution import Execution
 from simulation.experiments.replication import Replicator, open_store, progress_bar
-from simulation.outcomes.statistics import mean_ci
+from simulation.experiments.store import ResultStore
 from simulation.outcomes.headline import OUTCOMES, Outcome
+from simulation.outcomes.statistics import mean_ci
 from simulation.scenario import LoadedScenario, load_scenario
 from simulation.scenario.loader import (
     _MISSING_HINT,
@@ -74,7 +80,6 @@ from simulation.scenario.loader import (
 from simulation.scenario.scaling import load_scaled, scale_overrides
 from simulation.scenario.units import UnitError, parse_duration, parse_money, parse_rate
 from simulation.scenario.yamlio import KeyPath, display_path, key_str, load_yaml
-from simulation.experiments.store import ResultStore
 
 # the reasons for these are in simulation/defaults.py, where the CLI reads them too
 DEFAULT_REPS = CALIBRATION_REPS

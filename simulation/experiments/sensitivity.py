@@ -73,8 +73,8 @@ import numpy as np
 import pandas as pd
 
 from simulation.defaults import CONFIDENCE, SENSITIVITY_N, SENSITIVITY_REPS
-from simulation.experiments.design import Range, parse_ranges, point_overrides
 from simulation.errors import ScenarioError
+from simulation.experiments.design import Range, parse_ranges, point_overrides
 from simulation.outcomes.headline import OUTCOMES
 
 __all__ = [
@@ -509,8 +509,8 @@ class SensitivityResult:
               command: list[str] | None = None) -> Path:
         """indices.csv, noise.csv, design.csv, runs.csv, plots/OUTCOME.png|svg and manifest.json,
         written into a staging folder that is renamed into place only when all succeeded."""
-        from simulation.results.output import MANIFEST, provenance, staged_folder
         from simulation.present.plots import figure_bytes
+        from simulation.results.output import MANIFEST, provenance, staged_folder
 
         _words(lang)
         files = ["indices.csv", "noise.csv", "design.csv", "runs.csv"]

@@ -8,7 +8,8 @@ says whether clients wait for the next replenishment (FIFO) or are refused; both
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Generator
+from collections.abc import Generator
+from typing import TYPE_CHECKING
 
 import simpy
 

@@ -8,7 +8,8 @@ uses the applicant's own stream, so the same applicants are deterred in comparab
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Generator
+from collections.abc import Generator
+from typing import TYPE_CHECKING
 
 import numpy as np
 import simpy

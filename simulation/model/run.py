@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from simulation.model.world import World
-from simulation.version import package_version
 from simulation.scenario import LoadedScenario, load_scenario
+from simulation.version import package_version
 
 
 @dataclass

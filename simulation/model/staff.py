@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import math
 from bisect import insort_right
+from collections.abc import Generator
 from functools import partial
-from typing import TYPE_CHECKING, Generator
+from typing import TYPE_CHECKING
 
 import simpy
 

@@ -9,15 +9,16 @@ hazard is multiplied by ``lock_in_multiplier``; completion applies ``on_completi
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Generator
+from collections.abc import Generator
+from typing import TYPE_CHECKING
 
 import simpy
 
 from simulation.model.client import Activity, Client, ExitReason
 from simulation.model.lifecycle import reschedule
 from simulation.model.phases import maybe_remove_barrier
-from simulation.scenario.schema import Trajectory
 from simulation.model.staff import _request, make_resource
+from simulation.scenario.schema import Trajectory
 
 if TYPE_CHECKING:
     from simulation.model.world import World

@@ -11,7 +11,7 @@ import datetime as dt
 import math
 from bisect import bisect_right
 from collections import Counter
-from typing import Generator
+from collections.abc import Generator
 
 import numpy as np
 import pandas as pd
@@ -27,10 +27,10 @@ from simulation.model.policy import PolicyRules
 from simulation.model.population import initial_rung, initial_stock
 from simulation.model.records import Recorder
 from simulation.model.rng import Streams
-from simulation.scenario.schema import Policy, Scenario, ThreatEffect
-from simulation.scenario.units import DAYS_PER_YEAR
 from simulation.model.staff import Staff
 from simulation.model.trajectories import Programme
+from simulation.scenario.schema import Policy, Scenario, ThreatEffect
+from simulation.scenario.units import DAYS_PER_YEAR
 
 CONTACT_ACTIVITY = {"klantmanager": Activity.CONTACT, "review": Activity.REVIEW}
 

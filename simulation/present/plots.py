@@ -21,8 +21,8 @@ from matplotlib.figure import Figure
 from simulation.defaults import CONFIDENCE
 from simulation.outcomes.headline import OUTCOMES
 from simulation.outcomes.profiles import DAYS_PER_MONTH
-from simulation.scenario.units import DAYS_PER_YEAR
 from simulation.results.collection import Results
+from simulation.scenario.units import DAYS_PER_YEAR
 
 COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
 PHASE_COLOURS = ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f", "#2d004b"]

@@ -23,10 +23,10 @@ from markupsafe import Markup
 
 from simulation.files import atomic_write
 from simulation.outcomes.headline import OUTCOMES
-from simulation.present.plots import equity_band, figure_bytes, figures, words
 from simulation.outcomes.profiles import EQUITY_GROUPS
-from simulation.results.collection import Results
+from simulation.present.plots import equity_band, figure_bytes, figures, words
 from simulation.present.tables import SHORT_UNITS, estimate_text, number, unit_text, variance_ratio_text
+from simulation.results.collection import Results
 
 #: The outcomes a reader meets first, in this order; the others follow in their own order.
 #: Assumption: the questions of domain.md's "What the users want to see" (outflow, sustainable
@@ -252,7 +252,7 @@ def render_report(results: Results, lang: str = "en") -> str:
                   (t["seed"], manifest.get("seed")), (t["reps"], results.reps),
                   (t["command"], " ".join(manifest.get("command") or []) or "—"),
                   (t["results_folder"], str(results.folder) if results.folder else "—"),
-                  (t["made"], dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))]
+                  (t["made"], dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"))]
     return template.render(
         t=t, w=w, lang=lang, title=t["title"].format(names=" – ".join(labels)), subtitle=subtitle,
         intro=intro, sentences=summary_sentences(results, lang), labels=labels,
