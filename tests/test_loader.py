@@ -241,13 +241,13 @@ def test_overrides_applied_with_types_and_sources() -> None:
     assert raw.sources[("arms", "treat", "probability")] == (OVERRIDE_FILE, None)
     assert raw.sources[("policy", "phase_to_group", 9)] == (OVERRIDE_FILE, None)
     assert ("horizons", 0) not in raw.sources
-    assert raw.chain[-1] == "--set"
+    assert raw.chain[-1] == OVERRIDE_FILE == "overrides"
     validate(raw, Toy)
 
 
 def test_override_creates_missing_parent_then_schema_rejects_it() -> None:
     err = error_of(FIX / "child.yaml", ("polcy.waiting_weeks=3",))
-    assert err.file == "--set" and err.line is None
+    assert err.argument == "overrides" and err.file is None and err.line is None
     assert err.key == "polcy" and err.message == "unknown key"
     assert err.hint == "did you mean 'policy'?"
 
@@ -255,12 +255,12 @@ def test_override_creates_missing_parent_then_schema_rejects_it() -> None:
 @pytest.mark.parametrize("text", ["seed", "=3", ".seed=3", "a..b=1"])
 def test_malformed_override(text: str) -> None:
     err = error_of(FIX / "child.yaml", (text,))
-    assert err.file == "--set" and "malformed override" in err.message
+    assert err.argument == "overrides" and err.file is None and "malformed override" in err.message
 
 
 def test_override_below_scalar_is_an_error() -> None:
     err = error_of(FIX / "child.yaml", ("seed.x=1",))
-    assert err.file == "--set" and err.key == "seed.x"
+    assert err.argument == "overrides" and err.file is None and err.key == "seed.x"
 
 
 # ------------------------------------------------------------------ validation
@@ -318,10 +318,11 @@ def test_missing_top_level_key_points_at_leaf_file(tmp_path: Path) -> None:
 
 
 def test_value_from_set_reported_as_set() -> None:
+    """The library names the ``overrides`` argument; the command line shows it as --set."""
     err = error_of(FIX / "child.yaml", ("arms.control.probability=2",))
-    assert err.file == "--set" and err.line is None
+    assert err.argument == "overrides" and err.file is None and err.line is None
     assert err.key == "arms.control.probability"
-    assert str(err).startswith("--set: key 'arms.control.probability': ")
+    assert str(err).startswith("argument 'overrides': key 'arms.control.probability': ")
 
 
 def test_context_passed_to_model() -> None:

@@ -81,7 +81,7 @@ def test_a_change_cannot_add_a_group() -> None:
     with pytest.raises(ScenarioError, match="cannot add a group") as info:
         load_scenario(BASE, ["policy_changes=[{from: 2016-07-01, policy: {groups: {group4: {handler: none}}}}]"])
     assert info.value.key == "policy_changes.0.policy.groups.group4"
-    assert info.value.file == "--set"
+    assert info.value.argument == "overrides" and info.value.file is None
 
 
 def test_run_is_identical_until_the_change_and_follows_it_after() -> None:

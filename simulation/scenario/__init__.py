@@ -1,4 +1,4 @@
-"""Scenario files: YAML with ``extends:``, ``--set`` overrides, and strict validation."""
+"""Scenario files: YAML with ``extends:``, overrides (``a.b=3``), and strict validation."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from simulation.errors import ScenarioError
-from simulation.scenario.loader import RawScenario, canonical_json, load_raw, locate, scenario_hash, validate
+from simulation.scenario.loader import RawScenario, canonical_json, error_at, load_raw, locate, scenario_hash, validate
 from simulation.scenario.schema import Scenario, reference_problems
 from simulation.scenario.yamlio import key_str
 
@@ -36,15 +36,15 @@ class LoadedScenario:
 
 
 def load_scenario(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -> LoadedScenario:
-    """Read, merge, override and validate a scenario; raises ScenarioError naming file, key and line."""
+    """Read, merge, override and validate a scenario; raises ScenarioError naming file, key and line
+    (or ``argument="overrides"`` when the bad value came from ``overrides``)."""
     raw = load_raw(path, overrides)
     model = validate(raw, Scenario)
     problems = reference_problems(model)
     if problems:
         key_path, message = problems[0]
-        file, line = locate(raw, key_path)
         more = f" (and {len(problems) - 1} more problems; fix this one first)" if len(problems) > 1 else ""
-        raise ScenarioError(message + more, file=file, key=key_str(key_path), line=line)
+        raise error_at(message + more, locate(raw, key_path), key=key_str(key_path))
     return LoadedScenario(model=model, raw=raw, path=str(path))
 
 

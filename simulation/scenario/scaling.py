@@ -3,8 +3,8 @@
 A municipality of 7,000 clients takes seconds per replication; a student changing a policy, or
 a test checking an invariant, wants the same world at a few hundred clients. Scaling only the
 initial stock would leave staff and budgets idle; here inflow, staff, slots, urgent care and
-budgets (and staff, which is what teams cost) are scaled by the same factor (read from the file's own values), so queues and budgets
-stay about as tight as in the full scenario.
+budgets (and staff, which is what teams cost) are scaled by the same factor (read from the
+file's own values), so queues and budgets stay about as tight as in the full scenario.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from simulation.scenario.units import DAYS_PER_YEAR
 
 
 def scale_overrides(path: str | os.PathLike[str], initial_stock: int) -> list[str]:
-    """``--set`` overrides that resize the scenario at ``path`` to ``initial_stock`` clients."""
+    """Overrides (for ``load_scenario``) that resize the scenario at ``path`` to ``initial_stock`` clients."""
     from simulation.scenario import load_scenario
 
     model = load_scenario(path).model

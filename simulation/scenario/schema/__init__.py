@@ -1,0 +1,92 @@
+"""The scenario schema: every key a scenario may hold, with its type and range.
+
+There are no defaults here on purpose: ``scenarios/base.yaml`` sets every key with a comment
+naming its source, and other scenarios ``extends:`` it. A key the model reads that is not in
+this schema cannot exist, and a key in a file that is not in this schema is an error.
+
+One module per part of the file: ``common`` (the strict base and fixed names), ``people``
+(population, inflow, assessment), ``services`` (klantmanagers, services, trajectories, budgets),
+``policy`` (groups, obligations, sanctions, attention, ladder, policy changes), ``clock_jobs``
+(clock, exits, jobs, returns), ``root`` (the whole scenario) and ``references`` (names that
+must resolve across sections). Every name is re-exported here.
+"""
+
+from __future__ import annotations
+
+from simulation.scenario.schema.clock_jobs import (
+    Clock,
+    DurationBand,
+    JobMix,
+    Jobs,
+    JobType,
+    OtherExitRates,
+    OtherExits,
+    Return,
+    ReturnAfterExit,
+    WorkExit,
+)
+from simulation.scenario.schema.common import (
+    BARRIERS,
+    KLANTMANAGER,
+    NO_HANDLER,
+    PHASES,
+    JobKind,
+    ObligationMode,
+    Strict,
+    TrajectoryKind,
+    UptakeKind,
+)
+from simulation.scenario.schema.people import (
+    Assessment,
+    BarrierShares,
+    BarrierWeights,
+    Deterrence,
+    Education,
+    Household,
+    Inflow,
+    Population,
+    YouthRule,
+)
+from simulation.scenario.schema.policy import (
+    Attention,
+    Group,
+    Ladder,
+    Obligations,
+    Policy,
+    PolicyChange,
+    Referral,
+    Sanctions,
+    TegenprestatieStart,
+    Threat,
+    ThreatEffect,
+    Uptake,
+)
+from simulation.scenario.schema.references import reference_problems
+from simulation.scenario.schema.root import Scenario
+from simulation.scenario.schema.services import (
+    Benefits,
+    Budget,
+    BudgetCut,
+    Klantmanagers,
+    PersonalBudget,
+    Service,
+    ServiceOutcomes,
+    ServiceTarget,
+    Trajectory,
+    TrajectoryEffects,
+    UrgentCare,
+)
+
+__all__ = [
+    "BARRIERS", "KLANTMANAGER", "NO_HANDLER", "PHASES",
+    "JobKind", "ObligationMode", "TrajectoryKind", "UptakeKind", "Strict",
+    "Assessment", "BarrierShares", "BarrierWeights", "Deterrence", "Education", "Household", "Inflow", "Population",
+    "YouthRule",
+    "Benefits", "Budget", "BudgetCut", "Klantmanagers", "PersonalBudget", "Service", "ServiceOutcomes", "ServiceTarget",
+    "Trajectory", "TrajectoryEffects", "UrgentCare",
+    "Attention", "Group", "Ladder", "Obligations", "Policy", "PolicyChange", "Referral", "Sanctions",
+    "TegenprestatieStart", "Threat", "ThreatEffect", "Uptake",
+    "Clock", "DurationBand", "JobMix", "JobType", "Jobs", "OtherExitRates", "OtherExits", "Return", "ReturnAfterExit",
+    "WorkExit",
+    "Scenario", "reference_problems",
+]

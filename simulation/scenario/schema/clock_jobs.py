@@ -1,0 +1,114 @@
+"""Time and the ways off the benefit: the clock, the work-exit hazard, other exits, jobs, and
+returns to the benefit after an exit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import Field, field_validator, model_validator
+
+from simulation.scenario.distributions import DurationDistribution
+from simulation.scenario.schema.common import PHASES, JobKind, Strict, check_shares
+from simulation.scenario.units import Duration, NonNegativeFloat, PositiveFloat, Probability, Rate
+
+# --- clock ------------------------------------------------------------------------------
+
+
+class Clock(Strict):
+    start: dt.date
+    warmup: Duration
+    horizon: Duration
+    follow_up: Duration
+
+    @model_validator(mode="after")
+    def _warmup_inside_horizon(self) -> Clock:
+        if self.warmup >= self.horizon:
+            raise ValueError("warmup must be shorter than horizon")
+        return self
+
+
+# --- exits --------------------------------------------------------------------------------
+
+
+class DurationBand(Strict):
+    after: Duration
+    multiplier: NonNegativeFloat
+
+
+class WorkExit(Strict):
+    base_rate_by_phase: dict[int, Rate]
+    duration_bands: list[DurationBand] = Field(min_length=1)
+    motivation_effect: float
+    labour_market_by_year: dict[int, PositiveFloat]
+
+    @field_validator("base_rate_by_phase")
+    @classmethod
+    def _all_phases(cls, table: dict[int, float]) -> dict[int, float]:
+        if sorted(table) != list(PHASES):
+            raise ValueError("base_rate_by_phase needs exactly the phases 1, 2, 3, 4, 5")
+        return table
+
+    @field_validator("duration_bands")
+    @classmethod
+    def _bands_start_at_zero(cls, bands: list[DurationBand]) -> list[DurationBand]:
+        if bands[0].after != 0 or any(b.after <= a.after for a, b in zip(bands, bands[1:])):
+            raise ValueError("duration_bands must start at '0 days' and increase")
+        return bands
+
+
+class OtherExitRates(Strict):
+    moving: Rate
+    partner_income: Rate
+    education: Rate
+    death: Rate
+
+
+class OtherExits(Strict):
+    pension_age: PositiveFloat
+    rates: OtherExitRates
+    education_multiplier_under_27: NonNegativeFloat
+
+
+# --- returns and jobs ---------------------------------------------------------------------
+
+
+class Return(Strict):
+    probability: Probability
+    delay: DurationDistribution
+
+
+class ReturnAfterExit(Strict):
+    moving: Return
+    partner_income: Return
+    education: Return
+    enforcement: Return
+
+
+class JobType(Strict):
+    duration: DurationDistribution
+    return_to_benefit: Return
+    ladder_rung: int = Field(ge=5, le=6)
+
+
+class JobMix(Strict):
+    stable: Probability
+    flex: Probability
+
+    @model_validator(mode="after")
+    def _sum_to_one(self) -> JobMix:
+        check_shares(self.model_dump(), "job mix shares")
+        return self
+
+
+class Jobs(Strict):
+    types: dict[JobKind, JobType]
+    base_mix: JobMix
+    motivation_stable_odds: PositiveFloat
+
+    @field_validator("types")
+    @classmethod
+    def _all_types(cls, types: dict[str, JobType]) -> dict[str, JobType]:
+        missing = {"stable", "flex", "subsidised", "secondment", "basisbaan"} - set(types)
+        if missing:
+            raise ValueError(f"jobs.types misses {sorted(missing)}")
+        return types

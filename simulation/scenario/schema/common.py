@@ -1,0 +1,49 @@
+"""What every schema section shares: the strict base class, the domain's fixed names, share checks."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+PHASES = (1, 2, 3, 4, 5)
+BARRIERS = (
+    "medical",
+    "psychological",
+    "debts",
+    "addiction",
+    "criminal_record",
+    "care_duties",
+    "language",
+    "no_work_experience",
+)
+ObligationMode = Literal["enforce", "ask", "waive"]
+UptakeKind = Literal["voluntary", "obligatory"]
+JobKind = Literal["stable", "flex", "subsidised", "secondment", "basisbaan"]
+TrajectoryKind = Literal[
+    "rust",
+    "zorg",
+    "participatie",
+    "toeleiding",
+    "scholing",
+    "werkervaringsplaats",
+    "detachering",
+    "work_first",
+    "basisbaan",
+    "coaching",
+]
+KLANTMANAGER = "klantmanager"
+NO_HANDLER = "none"
+
+
+class Strict(BaseModel):
+    """Base for every section: unknown keys are errors, values are immutable after loading."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def check_shares(values: dict[str, float], what: str) -> None:
+    """Shares of one whole (household types, education levels) must add up to 1."""
+    total = sum(values.values())
+    if abs(total - 1.0) > 1e-6:
+        raise ValueError(f"{what} must add up to 1, they add up to {total:g}")

@@ -1,0 +1,119 @@
+"""Who is on the benefit: the starting population, the inflow of applicants, and the assessment
+that places each client in a phase."""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator, model_validator
+
+from simulation.scenario.distributions import DurationDistribution, ValueDistribution
+from simulation.scenario.schema.common import Strict, check_shares
+from simulation.scenario.units import NonNegativeFloat, NonNegativeInt, PositiveFloat, Probability, Rate
+
+# --- population ---------------------------------------------------------------------------
+
+
+class Household(Strict):
+    single: Probability
+    single_parent: Probability
+    couple: Probability
+
+    @model_validator(mode="after")
+    def _sum_to_one(self) -> Household:
+        check_shares(self.model_dump(), "household shares")
+        return self
+
+
+class Education(Strict):
+    low: Probability
+    middle: Probability
+    high: Probability
+
+    @model_validator(mode="after")
+    def _sum_to_one(self) -> Education:
+        check_shares(self.model_dump(), "education shares")
+        return self
+
+
+class BarrierShares(Strict):
+    medical: Probability
+    psychological: Probability
+    debts: Probability
+    addiction: Probability
+    criminal_record: Probability
+    care_duties: Probability
+    language: Probability
+    no_work_experience: Probability
+
+
+class BarrierWeights(Strict):
+    medical: NonNegativeFloat
+    psychological: NonNegativeFloat
+    debts: NonNegativeFloat
+    addiction: NonNegativeFloat
+    criminal_record: NonNegativeFloat
+    care_duties: NonNegativeFloat
+    language: NonNegativeFloat
+    no_work_experience: NonNegativeFloat
+
+
+class Population(Strict):
+    initial_stock: NonNegativeInt
+    age: ValueDistribution
+    share_male: Probability
+    household: Household
+    migrant_background: Probability
+    statushouder_share_of_migrants: Probability
+    education: Education
+    barriers: BarrierShares
+    language_barrier_statushouder: Probability
+    motivation: ValueDistribution
+    trust: ValueDistribution
+    initial_duration: DurationDistribution
+    time_since_last_contact: DurationDistribution
+
+
+# --- inflow -------------------------------------------------------------------------------
+
+
+class Deterrence(Strict):
+    enabled: bool
+    deterred: Probability
+
+
+class YouthRule(Strict):
+    enabled: bool
+    age_limit: PositiveFloat
+    redirected: Probability
+
+
+class Inflow(Strict):
+    applications: Rate
+    multiplier_by_year: dict[int, NonNegativeFloat]
+    age: ValueDistribution
+    barrier_probability_multiplier: NonNegativeFloat
+    motivation_shift: float = Field(ge=-1, le=1)
+    work_first: Deterrence
+    home_visit: Deterrence
+    youth_rule: YouthRule
+
+
+# --- assessment ---------------------------------------------------------------------------
+
+
+class Assessment(Strict):
+    barrier_weights: BarrierWeights
+    age_45_plus_weight: NonNegativeFloat
+    low_education_weight: NonNegativeFloat
+    low_motivation_weight: NonNegativeFloat
+    years_on_benefit_weight: NonNegativeFloat
+    years_on_benefit_cap: PositiveFloat
+    noise_sd: NonNegativeFloat
+    phase_cutoffs: list[float] = Field(min_length=4, max_length=4)
+    reassess_on_contact: bool
+
+    @field_validator("phase_cutoffs")
+    @classmethod
+    def _increasing(cls, cutoffs: list[float]) -> list[float]:
+        if any(b <= a for a, b in zip(cutoffs, cutoffs[1:])):
+            raise ValueError("phase_cutoffs must increase strictly (4 cut-offs for 5 phases)")
+        return cutoffs

@@ -1,0 +1,128 @@
+"""What the policy asks of clients and how it treats them: groups and their handlers, obligations,
+sanctions and the threat of them, attention, the participation ladder, and changes of policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import ConfigDict, Field, field_validator
+
+from simulation.scenario.distributions import DurationDistribution
+from simulation.scenario.schema.common import PHASES, ObligationMode, Strict, UptakeKind
+from simulation.scenario.units import Duration, NonNegativeFloat, PositiveFloat, Probability, Rate
+
+# --- groups and obligations -------------------------------------------------------------------
+
+
+class Obligations(Strict):
+    job_search: ObligationMode
+    tegenprestatie: ObligationMode
+
+
+class Referral(Strict):
+    probability: Probability
+    uptake: UptakeKind
+
+
+class Group(Strict):
+    handler: str
+    handler_uptake: UptakeKind
+    contact_interval: DurationDistribution
+    review_interval: Duration | None
+    obligations: Obligations
+    service_referrals: dict[str, Referral]
+    trajectory_referral: Referral
+    trajectories: list[str]
+    personal_budget: bool
+
+
+class Uptake(Strict):
+    """Voluntary uptake: logistic in motivation and trust; obligatory: all but refusers."""
+
+    voluntary_intercept: float
+    voluntary_motivation_effect: float
+    voluntary_trust_effect: float
+    obligatory_refusal: Probability
+
+
+class Policy(Strict):
+    name: str
+    phase_to_group: dict[int, str]
+    groups: dict[str, Group]
+    uptake: Uptake
+    intake_assessment: bool
+
+
+class PolicyChange(Strict):
+    """The policy from a date on (an experiment ends, a new law starts).
+
+    In the file a change names only the keys that change; the loader fills in the rest from
+    the policy in force just before it (``expand_policy_changes``), so ``policy`` here is whole.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    from_date: dt.date = Field(alias="from")
+    policy: Policy
+
+
+# --- sanctions ----------------------------------------------------------------------------
+
+
+class ThreatEffect(Strict):
+    work_hazard_multiplier: PositiveFloat
+    enforcement_exit_rate: Rate
+
+
+class Threat(Strict):
+    enforce: ThreatEffect
+    ask: ThreatEffect
+    waive: ThreatEffect
+
+
+class TegenprestatieStart(Strict):
+    enforce: Probability
+    ask: Probability
+    waive: Probability
+
+
+class Sanctions(Strict):
+    noncompliance_probability: Probability
+    noncompliance_motivation_slope: NonNegativeFloat
+    detection_probability: Probability
+    benefit_cut_share: Probability
+    cut_duration: Duration
+    effect_duration: Duration
+    work_hazard_multiplier: PositiveFloat
+    enforcement_exit_rate: Rate
+    flex_job_odds: PositiveFloat
+    trust_loss: Probability
+    repeat_noncompliance_factor: Probability
+    threat: Threat
+    tegenprestatie_start: TegenprestatieStart
+
+
+# --- attention and the ladder -----------------------------------------------------------------
+
+
+class Attention(Strict):
+    motivation_gain_per_contact: Probability
+    trust_gain_per_contact: Probability
+    decay_half_life: Duration
+
+
+class Ladder(Strict):
+    initial_rung_by_phase: dict[int, list[NonNegativeFloat]]
+    drift_after_no_contact: Duration
+    drift_down_probability: Probability
+    volunteer_work_duration: DurationDistribution
+    social_activity_duration: DurationDistribution
+
+    @field_validator("initial_rung_by_phase")
+    @classmethod
+    def _rungs(cls, table: dict[int, list[float]]) -> dict[int, list[float]]:
+        if sorted(table) != list(PHASES):
+            raise ValueError("initial_rung_by_phase needs exactly the phases 1, 2, 3, 4, 5")
+        for phase, weights in table.items():
+            if len(weights) != 6 or sum(weights) <= 0:
+                raise ValueError(f"phase {phase}: give 6 non-negative weights (rungs 1-6), not all 0")
+        return table

@@ -1,0 +1,93 @@
+"""Names in a scenario that must resolve to something it defines (group → handler, referral →
+service, trajectory → budget). Pydantic checks each section alone; these checks span sections."""
+
+from __future__ import annotations
+
+from simulation.scenario.schema.common import KLANTMANAGER, NO_HANDLER, PHASES
+from simulation.scenario.schema.policy import Group, Policy
+from simulation.scenario.schema.root import Scenario
+
+Problem = tuple[tuple, str]
+"""(key path, message): the loader turns the key path into the file and line that is wrong."""
+
+
+def reference_problems(scenario: Scenario) -> list[Problem]:
+    """Every name that does not resolve, in file order, so the loader can point at the first."""
+    problems = _policy_problems(scenario, scenario.policy, ("policy",))
+    problems += _policy_change_problems(scenario)
+    problems += _budget_problems(scenario)
+    problems += _group_priority_problems(scenario)
+    km = scenario.klantmanagers
+    if sum(km.ring_fenced.values()) > km.count * km.caseload:
+        problems.append((("klantmanagers", "ring_fenced"), "reserves more slots than count × caseload"))
+    return problems
+
+
+def _policy_change_problems(scenario: Scenario) -> list[Problem]:
+    """Each change must come after the one before it (the first after the start), and resolve."""
+    problems: list[Problem] = []
+    previous = scenario.clock.start
+    for i, change in enumerate(scenario.policy_changes):
+        where = ("policy_changes", i)
+        if change.from_date <= previous:
+            after = "the clock's start" if i == 0 else "the change before it"
+            problems.append((where + ("from",), f"{change.from_date} must be later than {after} ({previous})"))
+        previous = change.from_date  # (that a change adds no group is checked when it is expanded)
+        problems += _policy_problems(scenario, change.policy, where + ("policy",))
+    return problems
+
+
+def _budget_problems(scenario: Scenario) -> list[Problem]:
+    """Trajectories and the personal budget are paid from a named budget."""
+    problems: list[Problem] = []
+    for name, trajectory in scenario.trajectories.items():
+        if trajectory.budget not in scenario.budgets:
+            message = f"unknown budget '{trajectory.budget}' (budgets: {sorted(scenario.budgets)})"
+            problems.append((("trajectories", name, "budget"), message))
+    if scenario.personal_budget.budget not in scenario.budgets:
+        problems.append((("personal_budget", "budget"), f"unknown budget '{scenario.personal_budget.budget}'"))
+    return problems
+
+
+def _group_priority_problems(scenario: Scenario) -> list[Problem]:
+    """Klantmanagers and services rank and reserve slots for groups the policy defines."""
+    groups = scenario.policy.groups
+    problems: list[Problem] = []
+    for section in ("group_priority", "ring_fenced"):
+        for group in getattr(scenario.klantmanagers, section):
+            if group not in groups:
+                problems.append((("klantmanagers", section, group), f"unknown group (groups: {sorted(groups)})"))
+    for name, service in scenario.services.items():
+        for group in service.group_priority:
+            if group not in groups:
+                problems.append((("services", name, "group_priority", group), f"unknown group (groups: {sorted(groups)})"))
+    return problems
+
+
+def _policy_problems(scenario: Scenario, policy: Policy, at: tuple) -> list[Problem]:
+    """Names in one policy that must resolve: phases to groups, groups to handlers and referrals."""
+    problems: list[Problem] = []
+    if sorted(policy.phase_to_group) != list(PHASES):
+        problems.append((at + ("phase_to_group",), "must map each of the phases 1-5 to a group"))
+    for phase, group in policy.phase_to_group.items():
+        if group not in policy.groups:
+            problems.append((at + ("phase_to_group", phase), f"unknown group '{group}' (groups: {sorted(policy.groups)})"))
+    for name, group_spec in policy.groups.items():
+        problems += _group_problems(scenario, group_spec, at + ("groups", name))
+    return problems
+
+
+def _group_problems(scenario: Scenario, group: Group, where: tuple) -> list[Problem]:
+    """One group's handler, service referrals and trajectories must exist."""
+    problems: list[Problem] = []
+    handlers = {KLANTMANAGER, NO_HANDLER, *scenario.services}
+    if group.handler not in handlers:
+        problems.append((where + ("handler",), f"'{group.handler}' is not one of {sorted(handlers)}"))
+    for service in group.service_referrals:
+        if service not in scenario.services:
+            problems.append((where + ("service_referrals", service), f"unknown service (services: {sorted(scenario.services)})"))
+    for trajectory in group.trajectories:
+        if trajectory not in scenario.trajectories:
+            message = f"unknown trajectory '{trajectory}' (catalogue: {sorted(scenario.trajectories)})"
+            problems.append((where + ("trajectories",), message))
+    return problems

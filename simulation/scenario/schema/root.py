@@ -1,0 +1,33 @@
+"""The whole scenario: one key per section, each section defined in its own module."""
+
+from __future__ import annotations
+
+from simulation.scenario.schema.clock_jobs import Clock, Jobs, OtherExits, ReturnAfterExit, WorkExit
+from simulation.scenario.schema.common import Strict
+from simulation.scenario.schema.people import Assessment, Inflow, Population
+from simulation.scenario.schema.policy import Attention, Ladder, Policy, PolicyChange, Sanctions
+from simulation.scenario.schema.services import Benefits, Budget, Klantmanagers, PersonalBudget, Service, Trajectory
+
+
+class Scenario(Strict):
+    name: str
+    description: str
+    clock: Clock
+    population: Population
+    inflow: Inflow
+    assessment: Assessment
+    ladder: Ladder
+    attention: Attention
+    work_exit: WorkExit
+    other_exits: OtherExits
+    return_after_exit: ReturnAfterExit
+    jobs: Jobs
+    sanctions: Sanctions
+    klantmanagers: Klantmanagers
+    services: dict[str, Service]
+    trajectories: dict[str, Trajectory]
+    budgets: dict[str, Budget]
+    personal_budget: PersonalBudget
+    benefits: Benefits
+    policy: Policy
+    policy_changes: list[PolicyChange]

@@ -1,0 +1,143 @@
+"""What the municipality can offer: klantmanagers, services with limited slots (wijkteam,
+netwerkconsulenten), the trajectory catalogue, and the budgets that pay for them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import ConfigDict, Field, field_validator, model_validator
+
+from simulation.scenario.distributions import DurationDistribution
+from simulation.scenario.schema.common import PHASES, JobKind, Strict, TrajectoryKind
+from simulation.scenario.units import (
+    Duration,
+    MoneyAmount,
+    MoneyPerDay,
+    NonNegativeFloat,
+    NonNegativeInt,
+    PositiveFloat,
+    Probability,
+    Rate,
+)
+
+# --- staff and services -------------------------------------------------------------------
+
+
+class Klantmanagers(Strict):
+    count: NonNegativeInt
+    caseload: NonNegativeInt
+    caseload_review: Duration
+    cost_per_year: MoneyPerDay
+    group_priority: dict[str, int]
+    ring_fenced: dict[str, NonNegativeInt]
+
+
+class UrgentCare(Strict):
+    arrivals: Rate
+    service_time: DurationDistribution
+
+
+class ServiceOutcomes(Strict):
+    volunteer_work: Probability
+    social_activity: Probability
+    back_to_social_services: Probability
+    barrier_removal: Probability
+    ladder_step_up: Probability
+
+    @model_validator(mode="after")
+    def _placements_exclusive(self) -> ServiceOutcomes:
+        if self.volunteer_work + self.social_activity > 1 + 1e-9:
+            raise ValueError("volunteer_work + social_activity is one placement: at most 1 together")
+        return self
+
+
+class ServiceTarget(Strict):
+    back_to_social_services_per_year: NonNegativeInt
+    volunteer_placements_per_year: NonNegativeInt
+    pressure: NonNegativeFloat
+
+
+class Service(Strict):
+    """A team with limited case slots: wijkteam, netwerkconsulenten, homecoaches."""
+
+    slots: NonNegativeInt
+    staff: NonNegativeFloat
+    cost_per_year_per_staff: MoneyPerDay
+    service_time: DurationDistribution
+    contact_interval: DurationDistribution
+    attention_multiplier: NonNegativeFloat
+    group_priority: dict[str, int]
+    outcomes: ServiceOutcomes
+    follow_up: Duration | None
+    urgent_care: UrgentCare
+    target: ServiceTarget
+
+
+# --- trajectories ---------------------------------------------------------------------------
+
+
+class TrajectoryEffects(Strict):
+    work_hazard_multiplier: PositiveFloat
+    effect_duration: Duration
+    phase_change: int = Field(ge=-4, le=4)
+    ladder_rung_min: int = Field(ge=1, le=6)
+    motivation_gain: Probability
+    barrier_removal: Probability
+    exit_to_work_probability: Probability
+    job_type: JobKind
+
+
+class Trajectory(Strict):
+    kind: TrajectoryKind
+    enabled: bool
+    eligible_phases: list[int]
+    slots: NonNegativeInt
+    queue: Literal["fifo", "lowest_phase_first", "highest_phase_first"]
+    duration: DurationDistribution
+    cost_start: MoneyAmount
+    cost_per_month: MoneyPerDay
+    contract: Literal["fixed_price", "no_cure_no_pay", "bonus_malus"]
+    contract_bonus: MoneyAmount
+    contract_window: Duration
+    budget: str
+    dropout_probability: Probability
+    lock_in_multiplier: PositiveFloat
+    offer_self_exit_probability: Probability
+    on_completion: TrajectoryEffects
+
+    @field_validator("eligible_phases")
+    @classmethod
+    def _phases(cls, phases: list[int]) -> list[int]:
+        if not phases or any(p not in PHASES for p in phases):
+            raise ValueError("eligible_phases must list phases from 1 to 5")
+        return phases
+
+
+# --- budgets --------------------------------------------------------------------------------
+
+
+class BudgetCut(Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    from_date: dt.date = Field(alias="from")
+    annual_amount: MoneyPerDay
+
+
+class Budget(Strict):
+    annual_amount: MoneyPerDay
+    replenish_on: str = Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+    carry_over: bool
+    cuts: list[BudgetCut]
+    when_spent: Literal["wait", "refuse"]
+
+
+class PersonalBudget(Strict):
+    amount: MoneyAmount
+    period: Duration
+    budget: str
+    motivation_gain: Probability
+    barrier_removal: Probability
+
+
+class Benefits(Strict):
+    monthly_norm: dict[Literal["single", "single_parent", "couple"], MoneyPerDay]
