@@ -1,4 +1,4 @@
-"""Sweep designs: parsing --grid/--range, the factorial and Latin-hypercube points, and that
+"""Sweep designs: parsing grids and ranges, the factorial and Latin-hypercube points, and that
 every point goes through the real loader unchanged."""
 
 from __future__ import annotations
@@ -68,21 +68,21 @@ def test_grid_of_no_keys_is_one_empty_point() -> None:
     ],
 )
 def test_grid_rejects_bad_text_naming_the_key(text: str, key: str | None, words: str) -> None:
-    assert_rejected(parse_grid, text, "--grid", key, words)
+    assert_rejected(parse_grid, text, "grid", key, words)
 
 
-def assert_rejected(parse, text: str, file: str, key: str | None, words: str) -> None:  # noqa: ANN001
-    """One ScenarioError naming the option (file), the key and what is wrong."""
+def assert_rejected(parse, text: str, argument: str, key: str | None, words: str) -> None:  # noqa: ANN001
+    """One ScenarioError naming the API argument, the key and what is wrong."""
     with pytest.raises(ScenarioError) as info:
         parse([text])
-    assert (info.value.file, info.value.key) == (file, key)
+    assert (info.value.argument, info.value.key) == (argument, key)
     assert words in info.value.message
 
 
 def test_grid_rejects_a_key_given_twice() -> None:
     with pytest.raises(ScenarioError) as info:
         parse_grid(["a.b=1,2", "c=3", "a . b=4"])
-    assert (info.value.file, info.value.key) == ("--grid", "a.b")
+    assert (info.value.argument, info.value.key) == ("grid", "a.b")
     assert "twice" in str(info.value)
 
 
@@ -144,13 +144,13 @@ def test_range_formats_values_with_its_unit() -> None:
     ],
 )
 def test_range_rejects_bad_text_naming_the_key(text: str, key: str | None, words: str) -> None:
-    assert_rejected(parse_ranges, text, "--range", key, words)
+    assert_rejected(parse_ranges, text, "ranges", key, words)
 
 
 def test_range_rejects_a_key_given_twice() -> None:
     with pytest.raises(ScenarioError) as info:
         parse_ranges(["a=1:2", "a=3:4"])
-    assert (info.value.file, info.value.key) == ("--range", "a")
+    assert (info.value.argument, info.value.key) == ("ranges", "a")
 
 
 # ---------------------------------------------------------------- Latin hypercube
@@ -216,15 +216,16 @@ def test_lhs_integer_bounds_are_not_half_as_likely() -> None:
 def test_lhs_rejects_fewer_than_one_point(n: object) -> None:
     with pytest.raises(ScenarioError) as info:
         lhs_points(FLOATS, n, seed=1)  # type: ignore[arg-type]
-    assert info.value.file == "--lhs"
+    assert info.value.argument == "n"
 
 
 def test_lhs_rejects_no_ranges_and_a_bad_seed() -> None:
-    with pytest.raises(ScenarioError, match="at least one --range"):
+    with pytest.raises(ScenarioError, match="at least one range") as info:
         lhs_points({}, 3, seed=1)
+    assert info.value.argument == "ranges"
     with pytest.raises(ScenarioError) as info:
         lhs_points(FLOATS, 3, seed=-1)
-    assert info.value.file == "--seed"
+    assert info.value.argument == "seed"
 
 
 # ---------------------------------------------------------------- points as overrides
@@ -281,7 +282,7 @@ def test_a_misspelt_key_is_caught_by_the_loader() -> None:
     (point,) = grid_points(parse_grid(["services.netwerkconsulent.stafff=5"]))
     with pytest.raises(ScenarioError) as info:
         simulation.load_scenario(TILBURG, point_overrides(point))
-    assert info.value.file == "--set"
+    assert info.value.argument == "overrides" and info.value.file is None
     assert info.value.key == "services.netwerkconsulent.stafff"
     assert info.value.hint == "did you mean 'staff'?"
 

@@ -21,7 +21,7 @@ from simulation.defaults import COMPARE_REPS, CONFIDENCE, MAX_REPS, MIN_AUTO_REP
 from simulation.errors import ScenarioError
 from simulation.experiments.execution import Execution
 from simulation.experiments.replication import Replicator, as_scenarios, open_store, scenario_labels, scenario_record
-from simulation.outcomes.headline import OUTCOMES
+from simulation.outcomes.definitions import OUTCOMES
 from simulation.outcomes.statistics import summarise
 from simulation.scenario import LoadedScenario
 
@@ -51,7 +51,7 @@ def next_reps(summary: pd.DataFrame, precision: float, current: int, cap: int, w
 
 @dataclass(frozen=True)
 class Precision:
-    """``--reps auto``: grow until every CI half-width is within ``target`` × |mean|, or ``max_reps``."""
+    """``reps="auto"``: grow until every CI half-width is within ``target`` × |mean|, or ``max_reps``."""
 
     target: float = PRECISION
     max_reps: int = MAX_REPS
@@ -60,12 +60,12 @@ class Precision:
     def __post_init__(self) -> None:
         if not 0 < self.target < 1:
             raise ScenarioError(f"must be between 0 and 1 (a fraction of the mean), got {self.target}",
-                                file="--precision", hint="e.g. --precision 0.05 for ±5%")
+                                argument="precision", hint="e.g. precision=0.05 for ±5%")
         if self.max_reps < 2:
-            raise ScenarioError(f"must be at least 2, got {self.max_reps}", file="--max-reps")
+            raise ScenarioError(f"must be at least 2, got {self.max_reps}", argument="max_reps")
         unknown = [o for o in self.outcomes or () if o not in OUTCOMES]
         if unknown:
-            raise ScenarioError(f"unknown outcome '{unknown[0]}'", file="--precision-on",
+            raise ScenarioError(f"unknown outcome '{unknown[0]}'", argument="outcomes",
                                 hint="one of: " + ", ".join(OUTCOMES))
 
 
@@ -82,35 +82,45 @@ def compare(scenarios: Sequence[LoadedScenario | str | os.PathLike[str]], reps: 
     """
     loaded = as_scenarios(scenarios)
     if not loaded:
-        raise ScenarioError("give at least one scenario file", file="compare")
+        raise ScenarioError("give at least one scenario file", argument="scenarios")
     execution = Execution(workers=workers, executor=executor, scheduler=scheduler)
-    auto = reps == "auto"
-    if auto:
-        precision = precision if isinstance(precision, Precision) else Precision(PRECISION if precision is None else precision)
-    elif not isinstance(reps, int) or isinstance(reps, bool) or reps < 2:
-        raise ScenarioError(f"must be a whole number of at least 2 (for a confidence interval) or 'auto', got {reps!r}",
-                            file="--reps")
+    target = _auto_precision(reps, precision)
     replicator = Replicator(loaded, scenario_labels(loaded), seed, execution, open_store(store), progress)
     converged = None
-    if auto:
-        assert isinstance(precision, Precision)
-        n = min(precision.max_reps, max(MIN_AUTO_REPS, workers))
-        while True:
-            replicator.ensure(n)
-            summary = summarise(replicator.table(n), confidence)
-            converged = imprecise(summary, precision.target, precision.outcomes).empty
-            if converged or n >= precision.max_reps:
-                break
-            n = next_reps(summary, precision.target, n, precision.max_reps, workers, precision.outcomes)
+    if target is not None:
+        n, summary, converged = _until_precise(replicator, target, workers, confidence)
     else:
         n = int(reps)
         replicator.ensure(n)
         summary = summarise(replicator.table(n), confidence)
     summary.attrs.update(replications=replicator.table(n), profiles=replicator.profiles(n), reps=n, seed=seed,
-                         converged=converged, precision=precision if auto else None, computed=replicator.computed,
+                         converged=converged, precision=target, computed=replicator.computed,
                          reused=replicator.reused, store=replicator.store.root,
                          scenarios=[scenario_record(label, s) for label, s in zip(replicator.labels, loaded, strict=True)])
     return summary
+
+
+def _auto_precision(reps: int | str, precision: Precision | float | None) -> Precision | None:
+    """The precision to reach with ``reps="auto"``; None for a fixed number, checked here."""
+    if reps == "auto":
+        return precision if isinstance(precision, Precision) else Precision(PRECISION if precision is None else precision)
+    if not isinstance(reps, int) or isinstance(reps, bool) or reps < 2:
+        raise ScenarioError(f"must be a whole number of at least 2 (for a confidence interval) or 'auto', got {reps!r}",
+                            argument="reps")
+    return None
+
+
+def _until_precise(replicator: Replicator, precision: Precision, workers: int, confidence: float
+                   ) -> tuple[int, pd.DataFrame, bool]:
+    """Add rounds of replications until ``precision`` is met or ``max_reps`` reached: (reps, summary, converged)."""
+    n = min(precision.max_reps, max(MIN_AUTO_REPS, workers))
+    while True:
+        replicator.ensure(n)
+        summary = summarise(replicator.table(n), confidence)
+        converged = imprecise(summary, precision.target, precision.outcomes).empty
+        if converged or n >= precision.max_reps:
+            return n, summary, converged
+        n = next_reps(summary, precision.target, n, precision.max_reps, workers, precision.outcomes)
 
 
 def replicate(scenarios: Sequence[LoadedScenario | str | os.PathLike[str]], reps: int, seed: int = 1,

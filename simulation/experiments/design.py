@@ -1,17 +1,19 @@
 """Experimental designs for sweeps: a full factorial grid or a Latin hypercube over ranges.
 
 A design point is a plain ``{dotted.key: value text}`` dict. The values stay *override text*
-(``"30 days"``, ``"€250000 per year"``), so every point is applied with the same ``--set``
+(``"30 days"``, ``"€250000 per year"``), so every point is applied with the same override
 machinery and validated by the same loader as a hand-written run; this module never needs
 to know which keys carry units.
 
-Command-line forms (parsed here, wired up by ``meedoen sweep``)::
+Text forms (parsed here; ``meedoen sweep`` passes its options to these parsers)::
 
-    --grid key=v1,v2,...          values are separated by commas, so a value cannot contain one
+    parse_grid: key=v1,v2,...     values are separated by commas, so a value cannot contain one
                                   (write "€100000 per year", not "€100,000 per year")
-    --range key=lo:hi             lo and hi are numbers with the same unit text around them:
+    parse_ranges: key=lo:hi       lo and hi are numbers with the same unit text around them:
                                   "20:60", "0.1:0.6", "3 months:12 months",
                                   "€100000 per year:€400000 per year"
+
+Errors name the API argument at fault (``grid``, ``ranges``, ``n``, ``seed``), never a flag.
 """
 
 from __future__ import annotations
@@ -40,11 +42,6 @@ __all__ = [
     "point_overrides",
 ]
 
-GRID_FILE = "--grid"
-RANGE_FILE = "--range"
-LHS_FILE = "--lhs"
-SEED_FILE = "--seed"
-
 LHS_PURPOSE = 200
 """Spawn-key component of the design's Generator; the model's streams use 1-3 and 100-101."""
 
@@ -59,65 +56,65 @@ _BOUND_RE = re.compile(
 _NOT_A_UNIT_RE = re.compile(r"^(?:[eE][-+]?\d|[\d.,])")
 
 
-def _normal_key(text: str, raw: str, file: str) -> str:
-    """The dotted key with blanks around segments removed, as ``--set`` reads it."""
+def _normal_key(text: str, raw: str, argument: str) -> str:
+    """The dotted key with blanks around segments removed, as an override reads it."""
     key = text.strip()
     if not key:
-        raise ScenarioError(f"malformed '{raw}': the key before '=' is empty", file=file, key=None)
+        raise ScenarioError(f"malformed '{raw}': the key before '=' is empty", argument=argument, key=None)
     segments = [s.strip() for s in key.split(".")]
     if any(not s for s in segments):
-        raise ScenarioError(f"malformed '{raw}': empty key segment", file=file, key=key)
+        raise ScenarioError(f"malformed '{raw}': empty key segment", argument=argument, key=key)
     return ".".join(segments)
 
 
-def _split_assignment(raw: str, file: str, form: str) -> tuple[str, str]:
+def _split_assignment(raw: str, argument: str, form: str) -> tuple[str, str]:
     """``key=rest`` -> (normalised key, rest); the first '=' separates them."""
     key, sep, rest = raw.partition("=")
     if not sep:
         hint = f"expected {form}"
-        raise ScenarioError(f"malformed '{raw}': no '='", file=file, key=key.strip() or None, hint=hint)
-    return _normal_key(key, raw, file), rest
+        raise ScenarioError(f"malformed '{raw}': no '='", argument=argument, key=key.strip() or None, hint=hint)
+    return _normal_key(key, raw, argument), rest
 
 
-def _check_unique(key: str, seen: Mapping[str, object], file: str) -> None:
+def _check_unique(key: str, seen: Mapping[str, object], argument: str) -> None:
     if key in seen:
-        raise ScenarioError(f"key given twice in {file}", file=file, key=key, hint="give each key once")
+        raise ScenarioError("key given twice", argument=argument, key=key, hint="give each key once")
 
 
 # ---------------------------------------------------------------- full factorial grid
 
 
 def _grid_value(value: str, key: str, raw: str) -> str:
-    """One stripped value text; it must not be empty and must parse as YAML like ``--set``."""
+    """One stripped value text; it must not be empty and must parse as YAML like an override."""
     text = value.strip()
     if not text:
         message = f"malformed '{raw}': empty value (values are separated by commas)"
-        raise ScenarioError(message, file=GRID_FILE, key=key)
+        raise ScenarioError(message, argument="grid", key=key)
     try:
         yaml.safe_load(text)
     except yaml.YAMLError as exc:
         message = f"cannot parse value {text!r}: {getattr(exc, 'problem', None) or exc}"
-        raise ScenarioError(message, file=GRID_FILE, key=key) from None
+        raise ScenarioError(message, argument="grid", key=key) from None
     return text
 
 
 def parse_grid(texts: Sequence[str]) -> dict[str, list[str]]:
-    """Parse ``--grid key=v1,v2,...`` options into key -> value texts, in the order given.
+    """Parse ``key=v1,v2,...`` texts into key -> value texts, in the order given.
 
     Commas separate values, so a value cannot contain a comma; blanks inside a value are
     kept (``"30 days"``). A repeated value would repeat design points, so it is rejected.
     """
     grid: dict[str, list[str]] = {}
     for raw in texts:
-        key, rest = _split_assignment(raw, GRID_FILE, "key=v1,v2,...")
-        _check_unique(key, grid, GRID_FILE)
+        key, rest = _split_assignment(raw, "grid", "key=v1,v2,...")
+        _check_unique(key, grid, "grid")
         if not rest.strip():
-            raise ScenarioError(f"malformed '{raw}': no values after '='", file=GRID_FILE, key=key)
+            raise ScenarioError(f"malformed '{raw}': no values after '='", argument="grid", key=key)
         values = [_grid_value(v, key, raw) for v in rest.split(",")]
         repeated = sorted({v for v in values if values.count(v) > 1})
         if repeated:
             message = f"value given twice: {', '.join(repeated)}"
-            raise ScenarioError(message, file=GRID_FILE, key=key)
+            raise ScenarioError(message, argument="grid", key=key)
         grid[key] = values
     return grid
 
@@ -151,7 +148,7 @@ class Range:
 
     @property
     def text(self) -> str:
-        """The range as it could be written on the command line, e.g. ``3 months:12 months``."""
+        """The range as ``parse_ranges`` reads it, e.g. ``3 months:12 months``."""
         return f"{self.format(self.lo)}:{self.format(self.hi)}"
 
 
@@ -168,29 +165,30 @@ def _parse_bound(text: str, key: str, raw: str) -> tuple[str, float, str, bool]:
     if not match or _NOT_A_UNIT_RE.match(match["suffix"]):
         hint = "a number with '.' as decimal point and no exponent, e.g. 20:60, 0.1:0.6, 3 months:12 months"
         message = f"malformed '{raw}': {text.strip()!r} is not a number"
-        raise ScenarioError(message, file=RANGE_FILE, key=key, hint=hint)
+        raise ScenarioError(message, argument="ranges", key=key, hint=hint)
     number = match["num"]
     return match["prefix"], float(number.replace(",", "")), match["suffix"], "." not in number
 
 
 def parse_ranges(texts: Sequence[str]) -> dict[str, Range]:
-    """Parse ``--range key=lo:hi`` options into key -> Range, in the order given."""
+    """Parse ``key=lo:hi`` texts into key -> Range, in the order given."""
     ranges: dict[str, Range] = {}
     for raw in texts:
-        key, rest = _split_assignment(raw, RANGE_FILE, "key=lo:hi")
-        _check_unique(key, ranges, RANGE_FILE)
+        key, rest = _split_assignment(raw, "ranges", "key=lo:hi")
+        _check_unique(key, ranges, "ranges")
         parts = rest.split(":")
         if len(parts) != 2 or not all(p.strip() for p in parts):
             hint = "expected key=lo:hi, e.g. services.wijkteam.slots=20:60"
-            raise ScenarioError(f"malformed '{raw}': expected one ':' between two bounds", file=RANGE_FILE, key=key, hint=hint)
+            raise ScenarioError(f"malformed '{raw}': expected one ':' between two bounds", argument="ranges", key=key,
+                                hint=hint)
         pre_lo, lo, suf_lo, int_lo = _parse_bound(parts[0].strip(), key, raw)
         pre_hi, hi, suf_hi, int_hi = _parse_bound(parts[1].strip(), key, raw)
         if (pre_lo.strip(), suf_lo.strip()) != (pre_hi.strip(), suf_hi.strip()):
             message = f"the bounds have different units: {parts[0].strip()!r} and {parts[1].strip()!r}"
-            raise ScenarioError(message, file=RANGE_FILE, key=key, hint="write the same unit on both sides")
+            raise ScenarioError(message, argument="ranges", key=key, hint="write the same unit on both sides")
         if not lo < hi:
             message = f"the lower bound must be below the upper bound, got {rest.strip()!r}"
-            raise ScenarioError(message, file=RANGE_FILE, key=key)
+            raise ScenarioError(message, argument="ranges", key=key)
         ranges[key] = Range(lo, hi, pre_lo, suf_lo, integer=int_lo and int_hi)
     return ranges
 
@@ -201,7 +199,7 @@ def parse_ranges(texts: Sequence[str]) -> dict[str, Range]:
 def _design_generator(seed: int) -> np.random.Generator:
     """The design's own stream, so drawing points never shifts any model stream."""
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ScenarioError(f"the seed must be a whole number ≥ 0, got {seed!r}", file=SEED_FILE)
+        raise ScenarioError(f"the seed must be a whole number ≥ 0, got {seed!r}", argument="seed")
     sequence = np.random.SeedSequence(int(seed), spawn_key=(LHS_PURPOSE,))
     return np.random.Generator(np.random.PCG64(sequence))
 
@@ -225,30 +223,34 @@ def lhs_points(ranges: Mapping[str, Range], n: int, seed: int) -> list[dict[str,
     bounds half a share); strata then hold one point each but can map to the same integer,
     and when ``n`` equals the number of integers each appears exactly once.
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ScenarioError(f"the number of points must be a whole number ≥ 1, got {n!r}", file=LHS_FILE)
-    if not ranges:
-        raise ScenarioError("a Latin hypercube needs at least one --range key=lo:hi", file=RANGE_FILE)
+    _check_lhs(ranges, n)
     keys = list(ranges)
     spans = [ranges[k] for k in keys]
     lows = [r.lo - 0.5 if r.integer else r.lo for r in spans]
     highs = [r.hi + 0.5 if r.integer else r.hi for r in spans]
     sample = _scaled_sample(lows, highs, int(n), _design_generator(seed))
-    points: list[dict[str, str]] = []
-    for row in sample:
-        point: dict[str, str] = {}
-        for key, span, value in zip(keys, spans, row):
-            number = math.floor(value + 0.5) if span.integer else float(value)
-            point[key] = span.format(min(max(number, span.lo), span.hi))  # float noise at the edges
-        points.append(point)
-    return points
+    return [{key: _snapped(span, value) for key, span, value in zip(keys, spans, row)} for row in sample]
+
+
+def _check_lhs(ranges: Mapping[str, Range], n: int) -> None:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ScenarioError(f"the number of points must be a whole number ≥ 1, got {n!r}", argument="n")
+    if not ranges:
+        raise ScenarioError("a Latin hypercube needs at least one range", argument="ranges",
+                            hint="e.g. parse_ranges(['services.wijkteam.slots=20:60'])")
+
+
+def _snapped(span: Range, value: float) -> str:
+    """A sampled value as override text: rounded for an integer range, clipped to the bounds."""
+    number = math.floor(value + 0.5) if span.integer else float(value)
+    return span.format(min(max(number, span.lo), span.hi))  # float noise at the edges
 
 
 # ---------------------------------------------------------------- using a point
 
 
 def point_overrides(point: Mapping[str, str]) -> list[str]:
-    """The point as ``--set`` texts for ``load_scenario(path, overrides)``."""
+    """The point as override texts for ``load_scenario(path, overrides)``."""
     return [f"{key}={value}" for key, value in point.items()]
 
 

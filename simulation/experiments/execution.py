@@ -1,7 +1,7 @@
 """Where replications run: in this process, in worker processes, or on a Dask cluster.
 
 Every backend calls the same picklable function with the same (scenario, seed, replication)
-arguments, and a replication's numbers depend on nothing else (``simulation/rng.py``), so the
+arguments, and a replication's numbers depend on nothing else (``simulation/model/rng.py``), so the
 results are identical to the bit whichever backend ran them; only the order in which they
 finish differs, and callers sort by (scenario, replication).
 """
@@ -31,12 +31,12 @@ class Execution:
 
     def __post_init__(self) -> None:
         if self.executor not in EXECUTORS:
-            raise ScenarioError(f"unknown executor '{self.executor}'", file="--executor", hint="processes or dask")
+            raise ScenarioError(f"unknown executor '{self.executor}'", argument="executor", hint="processes or dask")
         if self.executor == "dask" and not self.scheduler:
-            raise ScenarioError("the dask executor needs the address of a running scheduler", file="--scheduler",
-                                hint="e.g. --scheduler tcp://10.0.0.5:8786")
+            raise ScenarioError("the dask executor needs the address of a running scheduler", argument="scheduler",
+                                hint="e.g. scheduler='tcp://10.0.0.5:8786'")
         if self.workers < 1:
-            raise ScenarioError(f"must be at least 1, got {self.workers}", file="--workers")
+            raise ScenarioError(f"must be at least 1, got {self.workers}", argument="workers")
 
 
 def _worker_setup() -> None:
@@ -96,11 +96,11 @@ def connect_dask(scheduler: str) -> Any:
         from dask.distributed import Client
     except ImportError:
         raise ScenarioError("the dask executor needs the optional extra: pip install 'meedoen[dask]'",
-                            file="--executor") from None
+                            argument="executor") from None
     try:
         return Client(scheduler, timeout="10s", set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
-        raise ScenarioError(f"cannot reach the Dask scheduler ({exc})", file="--scheduler", key=scheduler,
+        raise ScenarioError(f"cannot reach the Dask scheduler ({exc})", argument="scheduler", key=scheduler,
                             hint="start one with `dask scheduler` and `dask worker ADDRESS`, or check the address") from None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -22,19 +23,14 @@ from simulation.scenario.loader import check_existing_key
 def sweep(scenario: LoadedScenario | str | os.PathLike[str], points: Sequence[dict[str, str]], reps: int = SWEEP_REPS,
           seed: int = 1, *, workers: int = 1, executor: str = "processes", scheduler: str | None = None,
           store: bool | str | os.PathLike[str] | None = True, progress: bool | None = False) -> pd.DataFrame:
-    """Run every design point (a dict of ``--set`` key → value text) ``reps`` times.
+    """Run every design point (a dict of override key → value text, ``design.py``) ``reps`` times.
 
     Returns one tidy row per point, replication and outcome: scenario, point, one column per
     parameter, replication, outcome, value. Every point is validated before anything runs.
     All points share replication seeds, so differences between points are paired too.
     """
     base = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
-    if not points:
-        raise ScenarioError("the design has no points", file="sweep", hint="give --grid or --lhs with --range")
-    if isinstance(reps, bool) or not isinstance(reps, int) or reps < 1:
-        raise ScenarioError(f"must be a whole number of at least 1, got {reps!r}", file="--reps")
-    for key in points[0]:
-        check_existing_key(base.raw, key, "sweep")
+    _check_design(base, points, reps)
     loaded = [load_scenario(base.path, [*base.raw.overrides, *point_overrides(point)]) for point in points]
     execution = Execution(workers=workers, executor=executor, scheduler=scheduler)
     labels = [f"point {i}" for i in range(len(points))]
@@ -52,23 +48,44 @@ def sweep(scenario: LoadedScenario | str | os.PathLike[str], points: Sequence[di
     return tidy
 
 
+def _check_design(base: LoadedScenario, points: Sequence[dict[str, str]], reps: int) -> None:
+    """Bad input before any run: no points, a bad number of replications, a key the scenario lacks."""
+    if not points:
+        raise ScenarioError("the design has no points", argument="points",
+                            hint="e.g. grid_points(parse_grid([...])) or lhs_points(parse_ranges([...]), n, seed)")
+    if isinstance(reps, bool) or not isinstance(reps, int) or reps < 1:
+        raise ScenarioError(f"must be a whole number of at least 1, got {reps!r}", argument="reps")
+    for key in points[0]:
+        try:
+            check_existing_key(base.raw, key, "points")
+        except ScenarioError as error:
+            raise replace(error, file=None, argument="points") from None
+
+
 def parameter_columns(points: Sequence[dict[str, str]]) -> dict[str, list[Any]]:
     """Sweep parameters as table columns: numbers as numbers; ``30 days`` style values as numbers
     in a column named ``key [days]`` when every point uses the same unit; other text as text."""
     columns: dict[str, list[Any]] = {}
     for key in points[0]:
-        texts = [point[key] for point in points]
-        parsed = [yaml.safe_load(text) for text in texts]
-        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in parsed):
-            columns[key] = parsed
-            continue
-        split = [_number_and_unit(text) for text in texts]
-        units = {unit for _, unit in split}
-        if all(number is not None for number, _ in split) and len(units) == 1:
-            columns[f"{key} [{units.pop()}]"] = [number for number, _ in split]
-        else:
-            columns[key] = texts
+        name, values = _column(key, [point[key] for point in points])
+        columns[name] = values
     return columns
+
+
+def _column(key: str, texts: list[str]) -> tuple[str, list[Any]]:
+    """One parameter's column name and values (see ``parameter_columns``)."""
+    parsed = [yaml.safe_load(text) for text in texts]
+    if all(_is_number(value) for value in parsed):
+        return key, parsed
+    split = [_number_and_unit(text) for text in texts]
+    units = {unit for _, unit in split}
+    if all(number is not None for number, _ in split) and len(units) == 1:
+        return f"{key} [{units.pop()}]", [number for number, _ in split]
+    return key, texts
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _number_and_unit(text: str) -> tuple[float | None, str]:

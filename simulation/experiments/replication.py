@@ -21,7 +21,8 @@ from simulation.errors import Interrupted, ScenarioError
 from simulation.experiments.execution import Execution, run_tasks
 from simulation.experiments.store import ResultStore, default_root
 from simulation.model.run import run
-from simulation.outcomes.headline import OUTCOMES, headline_values
+from simulation.outcomes.definitions import OUTCOMES
+from simulation.outcomes.headline import headline_values
 from simulation.outcomes.profiles import Profiles, replication_profile
 from simulation.scenario import LoadedScenario, load_scenario
 from simulation.version import model_version
@@ -64,7 +65,7 @@ def scenario_record(label: str, scenario: LoadedScenario) -> dict[str, Any]:
 
 def open_store(store: bool | str | os.PathLike[str] | None) -> ResultStore:
     """``True``: the default store; a path: that folder; ``False``/``None``: keep nothing on disk."""
-    root = default_root() if store is True else (None if store in (False, None) else Path(store))
+    root = default_root() if store is True else (None if store is None or isinstance(store, bool) else Path(store))
     result_store = ResultStore(root, model_version())
     result_store.check_writable()
     return result_store
@@ -102,7 +103,7 @@ class Replicator:
                     simulate_headline, missing, self.execution):
                 if version != self.store.model_version:
                     raise ScenarioError(f"a worker runs meedoen {version}, this machine {self.store.model_version}; "
-                                        "results would not be comparable", file="--scheduler",
+                                        "results would not be comparable", argument="scheduler",
                                         hint="install the same meedoen source on every Dask worker")
                 self.records[index, replication] = self.store.put(self.scenarios[index].hash, self.seed,
                                                                   replication, values, runtime_s, events, profile)

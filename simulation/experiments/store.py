@@ -24,7 +24,7 @@ from typing import Any
 from simulation.errors import ScenarioError
 from simulation.files import atomic_write
 
-FORMAT = 2  # 2: a record also holds the replication's profile (simulation/profiles.py)
+FORMAT = 2  # 2: a record also holds the replication's profile (simulation/outcomes/profiles.py)
 
 
 def default_root() -> Path:
@@ -41,7 +41,7 @@ def _checksum(record: dict[str, Any]) -> str:
 
 
 class ResultStore:
-    """Per-replication records under ``root``; ``root=None`` keeps nothing (``--no-store``)."""
+    """Per-replication records under ``root``; ``root=None`` keeps nothing (``store=False``)."""
 
     def __init__(self, root: str | os.PathLike[str] | None, model_version: str) -> None:
         self.root = None if root is None else Path(root)
@@ -57,7 +57,8 @@ class ResultStore:
                 pass
         except OSError as exc:
             raise ScenarioError(f"cannot write replication results here ({exc.strerror or exc})",
-                                file=str(self.root), hint="choose another --store, or add --no-store") from None
+                                file=str(self.root), argument="store",
+                                hint="choose another folder, or store=False to keep nothing on disk") from None
 
     def path(self, scenario_hash: str, seed: int, replication: int) -> Path:
         assert self.root is not None

@@ -1,117 +1,47 @@
-"""Outcome definitions: pure functions from a run's tables to numbers. Defined here and nowhere else.
+"""Headline outcomes: pure functions from a run's tables to numbers.
 
-Statistics cover the observation window (after warm-up, up to the horizon). Recidivism and
-re-inflow follow exits from that window into the follow-up period; spells still open at the
-end are right-censored and handled by Kaplan–Meier (scipy.stats.ecdf), never counted as
-"did not return".
+Statistics cover the observation window (after warm-up, up to the horizon); the outcomes are
+defined in ``definitions.py`` and the survival estimates (recidivism, re-inflow) come from
+``survival.py``. The names of both stay importable from here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from simulation.outcomes.definitions import OUTCOMES, Outcome
+from simulation.outcomes.survival import (
+    Window,
+    kaplan_meier,
+    kaplan_meier_failure,
+    observation_months,
+    return_times,
+    window_of,
+)
 from simulation.scenario.units import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
     from simulation.model.run import RunResult
 
-
-
-@dataclass(frozen=True)
-class Outcome:
-    label: str
-    label_nl: str
-    unit: str
-
-
-OUTCOMES: dict[str, Outcome] = {
-    "average_stock": Outcome("Average stock on benefit", "Gemiddeld bestand", "clients"),
-    "exits_to_work_per_year": Outcome("Exits to work per year", "Uitstroom naar werk per jaar", "per year"),
-    "exits_to_work_pct_stock": Outcome("Exits to work, % of average stock", "Uitstroom naar werk, % van bestand", "%"),
-    "outflow_pct_stock": Outcome("All exits (excl. pension), % of average stock", "Totale uitstroom (excl. AOW), % van bestand", "%"),
-    "work_share_of_outflow": Outcome("Share of exits that are to work", "Aandeel uitstroom naar werk", "%"),
-    "sustainable_exits_per_year": Outcome("Sustainable exits to work per year (no return in 12 months)", "Duurzame uitstroom naar werk per jaar", "per year"),
-    "recidivism_12m": Outcome("Recidivism 12 months after exit to work", "Herinstroom binnen 12 maanden na werk", "%"),
-    "recidivism_24m": Outcome("Recidivism 24 months after exit to work", "Herinstroom binnen 24 maanden na werk", "%"),
-    "reinflow_any_exit_12m": Outcome("Re-inflow 12 months after any exit", "Herinstroom binnen 12 maanden na elke uitstroom", "%"),
-    "share_over_1_year": Outcome("Share of stock on benefit over 1 year", "Aandeel bestand langer dan 1 jaar", "%"),
-    "share_rung_3_plus": Outcome("Share on participation ladder rung ≥ 3", "Aandeel op trede ≥ 3 participatieladder", "%"),
-    "volunteer_placements_per_year": Outcome("Volunteer placements per year", "Plaatsingen vrijwilligerswerk per jaar", "per year"),
-    "social_activity_starts_per_year": Outcome("Social-activity starts per year", "Starts sociale activiteit per jaar", "per year"),
-    "back_to_social_services_per_year": Outcome("Returned by teams to social services per year", "Terug naar Sociale Zaken per jaar", "per year"),
-    "share_no_contact_12m": Outcome("Share without contact for over 12 months", "Aandeel zonder contact > 12 maanden", "%"),
-    "contacts_per_client_year": Outcome("Contacts per client-year", "Contacten per klantjaar", "per client-year"),
-    "wait_wijkteam_mean_days": Outcome("Wijkteam wait, mean", "Wachttijd wijkteam, gemiddeld", "days"),
-    "wait_wijkteam_p90_days": Outcome("Wijkteam wait, 90th percentile", "Wachttijd wijkteam, p90", "days"),
-    "wait_trajectory_mean_days": Outcome("Trajectory wait, mean", "Wachttijd traject, gemiddeld", "days"),
-    "wait_trajectory_p90_days": Outcome("Trajectory wait, 90th percentile", "Wachttijd traject, p90", "days"),
-    "sanctions_per_year": Outcome("Sanctions per year", "Maatregelen per jaar", "per year"),
-    "activation_cost_per_year": Outcome("Activation cost per year (staff, trajectories, budgets)", "Activeringskosten per jaar", "€ per year"),
-    "cost_per_sustainable_exit": Outcome("Activation cost per sustainable exit", "Kosten per duurzame uitstroom", "€"),
-}
-
-
-@dataclass(frozen=True)
-class Window:
-    """The observation window and the end of follow-up, in days since the start."""
-
-    start: float
-    end: float
-    follow_up_end: float
-
-    @property
-    def years(self) -> float:
-        return (self.end - self.start) / DAYS_PER_YEAR
-
-    def contains(self, times: pd.Series) -> pd.Series:
-        return (times > self.start) & (times <= self.end)
-
-
-def window_of(result: RunResult) -> Window:
-    """The observation window snapped to the calendar months the monthly table calls observation."""
-    clock = result.scenario.model.clock
-    observed = observation_months(result.tables["monthly"])
-    if observed.empty:
-        return Window(clock.warmup, clock.horizon, clock.horizon + clock.follow_up)
-    return Window(float(observed["start"].iloc[0]), float(observed["time"].iloc[-1]), clock.horizon + clock.follow_up)
-
-
-def observation_months(monthly: pd.DataFrame) -> pd.DataFrame:
-    return monthly[monthly["period"] == "observation"]
-
-
-def kaplan_meier(durations: np.ndarray, observed: np.ndarray) -> Any:
-    """The Kaplan–Meier survival function (scipy's ``EmpiricalDistributionFunction``) of right-censored durations."""
-    from scipy import stats  # imported here: scipy.stats costs a second at CLI start-up
-
-    return stats.ecdf(stats.CensoredData(uncensored=durations[observed], right=durations[~observed])).sf
-
-
-def kaplan_meier_failure(durations: np.ndarray, observed: np.ndarray, at: float) -> float:
-    """1 − S(at) by Kaplan–Meier; NaN when nobody is still under observation at ``at``."""
-    if len(durations) == 0 or np.max(durations) < at:
-        return float("nan")
-    return float(1.0 - kaplan_meier(durations, observed).evaluate(at))
-
-
-def return_times(spells: pd.DataFrame, window: Window, reasons: tuple[str, ...],
-                 among: pd.Series | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Time from each exit in the window (for the given reasons) to the next spell, or censoring;
-    ``among`` (a boolean Series aligned with ``spells``) keeps only some spells' exits."""
-    ordered = spells.sort_values(["client", "spell_no"])
-    next_start = ordered.groupby("client")["start"].shift(-1)
-    exits = ordered["reason"].isin(reasons) & window.contains(ordered["end"])
-    if among is not None:
-        exits &= among.reindex(ordered.index).fillna(False).astype(bool)
-    end = ordered.loc[exits, "end"].to_numpy()
-    back = next_start[exits].to_numpy()
-    observed = ~np.isnan(back)
-    durations = np.where(observed, back - end, window.follow_up_end - end)
-    return durations, observed
+__all__ = [
+    "DAYS_PER_YEAR",
+    "OUTCOMES",
+    "Outcome",
+    "Window",
+    "activation_cost",
+    "contacts_per_client_year",
+    "headline",
+    "headline_values",
+    "kaplan_meier",
+    "kaplan_meier_failure",
+    "observation_months",
+    "return_times",
+    "share_over_duration",
+    "window_of",
+]
 
 
 def _exits(spells: pd.DataFrame, window: Window) -> pd.DataFrame:

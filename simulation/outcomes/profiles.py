@@ -4,8 +4,8 @@ A compare stores only this per replication, not the full tables (a Tilburg run's
 tens of megabytes; its profile is tens of kilobytes), so plots and reports never rerun the
 model. Everything here is plain JSON data: monthly series, Kaplan–Meier curves on a fixed grid
 (with scipy's Greenwood band, which is what a single run can show), waits and utilisation per
-resource, and outcomes by group of clients (the equity table). ``profile_tables`` turns the
-profiles of many replications into tidy tables, one row per value.
+resource, and outcomes by group of clients (the equity table, ``equity.py``). ``profile_tables``
+turns the profiles of many replications into tidy tables, one row per value.
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ import numpy as np
 import pandas as pd
 
 from simulation.defaults import CONFIDENCE
-from simulation.outcomes.headline import Window, kaplan_meier, observation_months, return_times, window_of
+from simulation.outcomes.equity import EQUITY_GROUPS as EQUITY_GROUPS
+from simulation.outcomes.equity import equity_values
+from simulation.outcomes.survival import Window, kaplan_meier, observation_months, return_times, window_of
 from simulation.scenario.units import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
@@ -41,12 +43,6 @@ CURVES = {
     # 24 months: the longest recidivism the headline reports (recidivism_24m)
     "time_to_return": 24,
 }
-
-#: Groups of the equity table; membership is decided per benefit spell (see ``spell_groups``).
-EQUITY_GROUPS = ("all", "age_45_plus", "migrant", "single_parent", "phase_4_5")
-EQUITY_MEASURES = ("share_of_client_years", "exits_to_work_per_100_client_years", "recidivism_12m",
-                   "sanctions_per_100_client_years")
-
 
 def _plain(value: Any) -> Any:
     """JSON has no NaN: None stands for 'undefined'."""
@@ -128,62 +124,10 @@ def _resources(waits: pd.DataFrame, monthly: pd.DataFrame, window: Window) -> li
     return rows
 
 
-def spell_groups(result: RunResult, window: Window) -> pd.DataFrame:
-    """For each benefit spell, which equity groups it belongs to (index aligned with spells).
-
-    Age is the age at the end of the observation window; migrant background and household
-    are the person's; phase 4–5 is the phase when the spell ended (or at the end of the run).
-    """
-    spells, clients = result.tables["spells"], result.tables["clients"].set_index("client")
-    years_after_window = (window.follow_up_end - window.end) / DAYS_PER_YEAR
-    person = spells["client"]
-    return pd.DataFrame({
-        "all": True,
-        "age_45_plus": (person.map(clients["age_at_end"]) - years_after_window >= 45).to_numpy(),
-        "migrant": person.map(clients["migrant"]).astype(bool).to_numpy(),
-        "single_parent": (person.map(clients["household"]) == "single_parent").to_numpy(),
-        "phase_4_5": (spells["phase_at_exit"] >= 4).to_numpy(),
-    }, index=spells.index)
-
-
 def _equity(result: RunResult, window: Window) -> list[dict[str, Any]]:
-    """Exposure, exits to work, recidivism and sanctions by group, all within the window."""
-    from simulation.outcomes.headline import kaplan_meier_failure
-
-    spells = result.tables["spells"]
-    groups = spell_groups(result, window)
-    end = spells["end"].fillna(np.inf)
-    exposure = (np.minimum(end, window.end) - np.maximum(spells["start"], window.start)).clip(lower=0) / DAYS_PER_YEAR
-    to_work = window.contains(spells["end"]) & (spells["reason"] == "work")
-    sanctions = _sanctions_per_spell(result.tables["sanctions"], spells, window)
-    total_years = float(exposure.sum())
-    rows = []
-    for group in EQUITY_GROUPS:
-        member = groups[group]
-        years = float(exposure[member].sum())
-        durations, observed = return_times(spells, window, ("work",), among=member)
-        values = {
-            "share_of_client_years": 100 * years / total_years if total_years else math.nan,
-            "exits_to_work_per_100_client_years": 100 * float(to_work[member].sum()) / years if years else math.nan,
-            "recidivism_12m": 100 * kaplan_meier_failure(durations, observed, DAYS_PER_YEAR),
-            "sanctions_per_100_client_years": 100 * float(sanctions[member].sum()) / years if years else math.nan,
-        }
-        rows += [{"group": group, "measure": measure, "value": _plain(values[measure])} for measure in EQUITY_MEASURES]
-    return rows
-
-
-def _sanctions_per_spell(sanctions: pd.DataFrame, spells: pd.DataFrame, window: Window) -> pd.Series:
-    """How many of each spell's sanctions fall in the window (a sanction belongs to the spell it falls in)."""
-    counts = pd.Series(0, index=spells.index, dtype=float)
-    inside = sanctions[window.contains(sanctions["time"])]
-    if inside.empty or spells.empty:
-        return counts
-    starts = spells[["client", "start"]].assign(spell=spells.index).sort_values("start")
-    matched = pd.merge_asof(inside[["client", "time"]].sort_values("time"), starts, left_on="time",
-                            right_on="start", by="client", direction="backward")
-    per_spell = matched["spell"].dropna().astype(int).value_counts()
-    counts.loc[per_spell.index] = per_spell.to_numpy(float)
-    return counts
+    """The equity table's rows (``equity.py``) as plain data."""
+    return [{"group": group, "measure": measure, "value": _plain(value)}
+            for group, measure, value in equity_values(result, window)]
 
 
 class Profiles(tuple):
@@ -210,7 +154,7 @@ def profile_tables(profiles: Iterable[tuple[str, int, dict[str, Any]]]) -> dict[
     """
     series, curves, resources, equity = [], [], [], []
     for label, replication, profile in profiles:
-        key = {"scenario": label, "replication": replication}
+        key: dict[str, Any] = {"scenario": label, "replication": replication}
         monthly = profile["monthly"]
         frame = pd.DataFrame(monthly["columns"], dtype=float)
         frame.insert(0, "period", monthly["period"])

@@ -9,7 +9,7 @@ import pandas as pd
 from scipy import stats
 
 from simulation.defaults import CONFIDENCE
-from simulation.outcomes.headline import OUTCOMES
+from simulation.outcomes.definitions import OUTCOMES
 
 
 def mean_ci(values: np.ndarray, confidence: float = CONFIDENCE) -> tuple[float, float, float, int]:
