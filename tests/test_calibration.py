@@ -16,6 +16,7 @@ import pytest
 from conftest import SCENARIO_DIR, TEST_SCENARIO_DIR
 
 import simulation
+from simulation.cli.calibrate import run_calibration
 from simulation.errors import ScenarioError
 from simulation.experiments.calibration import (
     DERIVED,
@@ -23,19 +24,16 @@ from simulation.experiments.calibration import (
     FreeParameter,
     Objective,
     calibrate,
-    calibrated_file_name,
-    fit_table_markdown,
     load_targets,
     resolve_parameters,
-    run_calibration,
     scenario_at,
     simulated_measures,
     split_params,
     targets_from_data,
-    write_calibrated_scenario,
-    write_calibration,
 )
 from simulation.outcomes.headline import OUTCOMES
+from simulation.present.calibration import fit_table_markdown, write_calibrated_scenario, write_calibration
+from simulation.results.calibration import calibrated_file_name
 
 NL_TARGETS = SCENARIO_DIR / "targets" / "nl_national.yaml"
 BASE = SCENARIO_DIR / "base.yaml"
@@ -75,7 +73,7 @@ def test_nl_national_targets_load_and_every_outcome_exists():
     for p in parameters:
         assert p.lo <= p.start <= p.hi
         assert "assumption" in p.why, f"{p.key}: a free parameter should be one base.yaml calls an assumption"
-    from simulation.experiments.calibration import _check_corners
+    from simulation.experiments.calibration import check_corners as _check_corners
 
     _check_corners(simulation.load_scenario(BASE), parameters)
 
@@ -112,11 +110,14 @@ def test_scale_and_value_parameters_resolve_against_the_scenario():
      "targets.0.interval", 4, "low < high"),
     ("targets:\n  - outcome: outflow_pct_stock\n    value: 24\n    weight: -1\n    source: s\n",
      "targets.0.weight", 4, "greater than or equal to 0"),
-    ("targets:\n  - {outcome: outflow_pct_stock, value: 24, source: s}\n  - {outcome: outflow_pct_stock, value: 20, source: t}\n",
+    ("targets:\n  - {outcome: outflow_pct_stock, value: 24, source: s}\n"
+     "  - {outcome: outflow_pct_stock, value: 20, source: t}\n",
      "targets.1.outcome", 3, "already a target"),
-    ("targets:\n  - {outcome: outflow_pct_stock, value: 24, source: s}\nparameters:\n  - key: a.b\n    bounds: '2.0:0.5'\n    why: w\n",
+    ("targets:\n  - {outcome: outflow_pct_stock, value: 24, source: s}\n"
+     "parameters:\n  - key: a.b\n    bounds: '2.0:0.5'\n    why: w\n",
      "parameters.0.bounds", 5, "lower bound must be below"),
-    ("targets:\n  - {outcome: outflow_pct_stock, value: 24, source: s}\nparameters:\n  - {key: a.b, bounds: '1 months:6 weeks', why: w}\n",
+    ("targets:\n  - {outcome: outflow_pct_stock, value: 24, source: s}\n"
+     "parameters:\n  - {key: a.b, bounds: '1 months:6 weeks', why: w}\n",
      "parameters.0.bounds", 4, "different units"),
     ("targets:\n  - {outcome: outflow_pct_stock, value: 24, source: s}\nparameters:\n  - {key: a.b, bounds: 'x:y', why: w}\n",
      "parameters.0.bounds", 4, "not a number"),
@@ -150,7 +151,8 @@ def write(tmp_path: Path, data: dict) -> Path:
 
 
 @pytest.mark.parametrize("parameter,words,hint", [
-    ({"key": "work_exit.base_rate_by_phse", "bounds": "0.5:2.0"}, "has no 'base_rate_by_phse'", "did you mean 'base_rate_by_phase'?"),
+    ({"key": "work_exit.base_rate_by_phse", "bounds": "0.5:2.0"}, "has no 'base_rate_by_phse'",
+     "did you mean 'base_rate_by_phase'?"),
     ({"key": HAZARD, "bounds": "1 months:3 months"}, "holds several values", "multiply"),
     ({"key": "sanctions.noncompliance_probability", "bounds": "1 months:3 months"}, "plain number", None),
     ({"key": "sanctions.cut_duration", "bounds": "€1:€3"}, "cannot be calibrated", None),
@@ -175,10 +177,10 @@ def test_no_free_parameters_and_unknown_params_are_bad_input(tmp_path: Path):
         calibrate(tiny(), path, store=False)
     with pytest.raises(ScenarioError, match="not among the parameters") as caught:
         calibrate(tiny(), NL_TARGETS, params=["work_exit.motivation_effect"], store=False)
-    assert caught.value.file == "--params" and "key=lo:hi" in caught.value.hint
+    assert caught.value.argument == "params" and "key=lo:hi" in caught.value.hint
     with pytest.raises(ScenarioError, match="lower bound must be below") as caught:
         calibrate(tiny(), NL_TARGETS, params="work_exit.motivation_effect=2:1", store=False)
-    assert caught.value.file == "--params"
+    assert caught.value.argument == "params"
     with pytest.raises(ScenarioError, match="overlaps"):
         calibrate(tiny(), NL_TARGETS, params=[f"{HAZARD}=0.5:2.0", f"{HAZARD}.1=0.1 per year:0.9 per year"], store=False)
     with pytest.raises(ScenarioError, match="unknown method") as caught:

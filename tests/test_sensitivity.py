@@ -21,12 +21,12 @@ from simulation.errors import ScenarioError
 from simulation.experiments.design import Range
 from simulation.experiments.sensitivity import (
     analyse,
-    format_sensitivity,
     parse_params,
     replication_noise,
     sample,
     sensitivity,
 )
+from simulation.present.sensitivity import format_sensitivity, noise_sentence, words, write_sensitivity
 
 TINY = TEST_SCENARIO_DIR / "tiny_tilburg.yaml"
 HAZARD = "work_exit.base_rate_by_phase.3"
@@ -152,7 +152,8 @@ def tiny_morris(tmp_path_factory: pytest.TempPathFactory):
         pytest.skip(NO_SALIB)
     out = tmp_path_factory.mktemp("sensitivity") / "morris"
     result = sensitivity(TINY, PARAMS, "morris", n=4, reps=2, seed=1,
-                         outcomes=["exits_to_work_pct_stock", "activation_cost_per_year"], out=out, lang="nl")
+                         outcomes=["exits_to_work_pct_stock", "activation_cost_per_year"])
+    write_sensitivity(result, out, lang="nl")
     return result, out
 
 
@@ -176,7 +177,7 @@ def test_the_noise_share_is_reported_and_between_0_and_1(tiny_morris) -> None:
         assert row["analysed"] and row["reps"] == 2 and row["points"] == 12
         assert 0 < row["noise_share"] < 1
         assert row["noise_variance"] <= row["within_variance"] / 2  # the shared luck is left out
-    sentence = result.noise_sentence("exits_to_work_pct_stock")
+    sentence = noise_sentence(result, "exits_to_work_pct_stock")
     assert sentence.startswith("replication noise is ") and sentence.endswith("% of the output variance")
     text = format_sensitivity(result)
     assert HAZARD in text and "replication noise is" in text
@@ -217,33 +218,32 @@ def bad(**changes) -> ScenarioError:
     return caught.value
 
 
-def test_bad_input_is_refused_before_anything_runs(tmp_path) -> None:
-    out = tmp_path / "never"
-    error = bad(method="sobel", out=out)
-    assert error.file == "--method" and "did you mean 'sobol'" in str(error)
-    error = bad(method="morris", n=2, out=out)
-    assert error.file == "--n" and "at least 4 trajectories" in str(error)
+def test_bad_input_is_refused_before_anything_runs() -> None:
+    error = bad(method="sobel")
+    assert error.argument == "method" and "did you mean 'sobol'" in str(error)
+    error = bad(method="morris", n=2)
+    assert error.argument == "n" and "at least 4 trajectories" in str(error)
     error = bad(method="sobol", n=8)
-    assert error.file == "--n" and "at least 16" in str(error)
+    assert error.argument == "n" and "at least 16" in str(error)
     error = bad(method="sobol", n=48)
-    assert error.file == "--n" and "power of 2" in str(error) and "32 or 64" in str(error)
+    assert error.argument == "n" and "power of 2" in str(error) and "32 or 64" in str(error)
     error = bad(params=f"{HAZARD}=0.4 per year:0.05 per year")
-    assert error.file == "--params" and error.key == HAZARD and "lower bound" in str(error)
+    assert error.argument == "params" and error.key == HAZARD and "lower bound" in str(error)
     error = bad(params="klantmanagers.count=3:3")
-    assert error.file == "--params" and "lower bound" in str(error)
+    assert error.argument == "params" and "lower bound" in str(error)
     error = bad(params="sanctions.detection_probability=0.5:1.5")
-    assert error.file == "--params" and "upper bound '1.5'" in str(error) and "probability" in str(error)
+    assert error.argument == "params" and "upper bound '1.5'" in str(error) and "probability" in str(error)
     error = bad(params="work_exit.motivaton_effect=0.5:2")
-    assert error.file == "--params" and "did you mean 'motivation_effect'" in str(error)
+    assert error.argument == "params" and "did you mean 'motivation_effect'" in str(error)
     error = bad(params="work_exit.motivation_effect=1 months:2 years")
     assert "different units" in str(error)
     error = bad(outcomes=["exits_to_work_pct"])
-    assert error.file == "--outcomes" and "did you mean" in str(error)
+    assert error.argument == "outcomes" and "did you mean" in str(error)
     error = bad(reps=1)
-    assert error.file == "--reps"
-    error = bad(lang="de")
-    assert error.file == "--lang"
-    assert not out.exists()  # nothing written
+    assert error.argument == "reps"
+    with pytest.raises(ScenarioError) as caught:
+        words("de")
+    assert caught.value.argument == "lang"
     with pytest.raises(ScenarioError, match="lower bound"):
         sample({"x": Range(2.0, 1.0)}, "morris", 4)
 
@@ -263,4 +263,4 @@ def test_params_split_on_commas_only_before_a_new_key() -> None:
     assert parse_params(["a.b=1:2", "c=0.1:0.2"]).keys() == {"a.b", "c"}
     with pytest.raises(ScenarioError) as caught:
         parse_params(" , ")
-    assert caught.value.file == "--params"
+    assert caught.value.argument == "params"

@@ -20,10 +20,10 @@ from simulation.experiments.warmup import (
     WarmupSuggestion,
     mser,
     mser_details,
-    plot_warmup,
     suggest_warmup,
     welch_moving_average,
 )
+from simulation.present.warmup import plot_warmup
 
 BATCH = 5
 

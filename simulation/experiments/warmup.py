@@ -4,30 +4,22 @@ The model starts with a stock drawn from a steady-state profile but with empty h
 (nobody has exited yet, so nobody can re-enter), so early months are biased. MSER-5 (White
 1997; Hoad, Robinson & Davies 2010) picks the truncation that minimises the marginal standard
 error of the remaining mean; Welch's moving average (Law & Kelton) is the picture to check it
-by eye. Pure analysis and plotting: nothing here runs the model.
+by eye. Pure analysis: nothing here runs the model, and the plot is ``simulation.present.warmup``.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from simulation.defaults import MSER_BATCH, WELCH_WINDOW
-from simulation.files import save_figure
-
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
 
 #: Months the statistics are allowed to see: follow-up only serves recidivism and is left out.
 ANALYSED_PERIODS = ("warmup", "observation")
 EXIT_PREFIX = "exits_"
-PLOT_FORMATS = {".png": "png", ".svg": "svg"}
 
 
 @dataclass(frozen=True)
@@ -204,58 +196,3 @@ def _column(table: pd.DataFrame, name: str) -> np.ndarray:
     if name not in table.columns:
         raise ValueError(f"monthly table has no column {name!r}")
     return table[name].fillna(0).to_numpy(dtype=float)
-
-
-def plot_warmup(suggestion: WarmupSuggestion, path: str | os.PathLike[str], window: int = WELCH_WINDOW,
-                title: str | None = None) -> Path:
-    """Plot each series' replication mean and Welch average with the suggested warm-up marked.
-
-    The file (PNG or SVG, by suffix) is written beside its target and renamed into place, so
-    an interrupted run never leaves half a picture under the real name.
-    """
-    # Figure without pyplot: no global figure registry or backend switch for the caller; imported
-    # here so that importing the package stays light.
-    from matplotlib.figure import Figure
-
-    target = Path(path)
-    fmt = PLOT_FORMATS.get(target.suffix.lower())
-    if fmt is None:
-        raise ValueError(f"{target}: unknown picture type {target.suffix!r}; use .png or .svg")
-    if not target.parent.is_dir():
-        raise FileNotFoundError(f"{target}: folder {target.parent} does not exist")
-    means = suggestion.means
-    x = np.arange(1, len(means) + 1)  # month i ends at i months since the start
-    names = suggestion.series
-    figure = Figure(figsize=(8, 2.6 * len(names) + 0.6), layout="constrained")
-    axes = figure.subplots(len(names), 1, sharex=True, squeeze=False)[:, 0]
-    smooth = min(window, len(means) - 1)
-    for ax, name in zip(axes, names):
-        ax.plot(x, means[name], color="0.6", linewidth=1, label=f"mean of {suggestion.replications} replications")
-        ax.plot(x, welch_moving_average(means[name].to_numpy(), smooth), color="C0", linewidth=2,
-                label=f"Welch moving average (w={smooth})")
-        _mark(ax, suggestion)
-        ax.set_ylabel(_LABELS.get(name, name))
-        ax.grid(alpha=0.3)
-    axes[0].legend(loc="best", fontsize="small")
-    axes[-1].set_xlabel(f"months since start ({means['month'].iloc[0]})")
-    axes[-1].set_xlim(0, len(means))
-    figure.suptitle(title or "Warm-up (MSER-5)")
-    save_figure(figure, target, fmt)
-    return target
-
-
-_LABELS = {"stock": "clients on benefit", "outflow": "exits per month"}
-
-
-def _mark(ax: Axes, suggestion: WarmupSuggestion) -> None:
-    ax.axvline(suggestion.months, color="C3", linestyle="--")
-    label = f"warm-up {suggestion.months} months"
-    if suggestion.unreliable:
-        label += " (unreliable)"
-    ax.text(suggestion.months, 0.97, f" {label}", color="C3", va="top",
-            transform=ax.get_xaxis_transform(), fontsize="small")
-    if suggestion.configured_months:
-        ax.axvline(suggestion.configured_months, color="0.3", linestyle=":", linewidth=1)
-        ax.text(suggestion.configured_months, 0.03, " scenario warm-up", color="0.3",
-                transform=ax.get_xaxis_transform(), fontsize="small")
-
