@@ -23,13 +23,13 @@ from simulation.present.journeys import (
     SEGMENT_COLUMNS,
     client_strata,
     journey_segments,
-    load_run_tables,
     plot_journeys,
     run_clock,
     sample_clients,
     save_figure,
 )
-from simulation.results.output import write_results
+from simulation.results.run_output import write_results
+from simulation.results.run_tables import load_run_tables
 
 TINY = TEST_SCENARIO_DIR / "tiny_tilburg.yaml"
 EPS = 1e-9
@@ -328,7 +328,7 @@ def test_folder_without_event_log_is_a_scenario_error(folder, tmp_path):
     (copy / "events.csv").unlink()
     with pytest.raises(ScenarioError) as error:
         load_run_tables(copy)
-    assert str(copy) in str(error.value) and "--no-event-log" in str(error.value)
+    assert str(copy) in str(error.value) and "event_log=True" in str(error.value)
     (copy / "events.csv").write_text("case_id,time,timestamp,activity,resource,phase\n")
     with pytest.raises(ScenarioError, match="no event"):
         load_run_tables(copy)

@@ -377,7 +377,7 @@ def test_plot_counts_figures_not_files(plotted):
 
 
 def test_plot_of_a_run_folder(run_result, tmp_path, fast_images, capsys):
-    from simulation.results.output import write_results
+    from simulation.results.run_output import write_results
 
     folder = write_results(run_result, tmp_path / "run")
     assert main(["plot", str(folder), "--format", "png", "--lang", "nl"]) == 0
@@ -392,7 +392,9 @@ def relabel(results: Results, label: str) -> Results:
     import dataclasses
 
     old = results.labels[0]
-    rename = lambda table: table.assign(scenario=table["scenario"].replace({old: label}))
+    def rename(table):
+        return table.assign(scenario=table["scenario"].replace({old: label}))
+
     return dataclasses.replace(results, scenarios=[{**results.scenarios[0], "label": label}],
                                replications=rename(results.replications), summary=rename(results.summary),
                                tables={name: rename(table) for name, table in results.tables.items()})

@@ -347,7 +347,7 @@ def test_profile_tables_are_tidy(comparison):
     tables = profile_tables(profiles)
     assert {(label, rep) for label, rep, _ in profiles} == {(label, rep) for label in ("tiny_tilburg", "tiny_leeuwarden")
                                                            for rep in (0, 1)}
-    for label, replication, prof in profiles:
+    for label, replication, prof in profiles:  # noqa: B007 - both are read by the query string (@label)
         series = tables["series"].query("scenario == @label and replication == @replication")
         columns = prof["monthly"]["columns"]
         assert len(series) == len(columns) * len(prof["monthly"]["month"])
@@ -403,7 +403,7 @@ def test_run_folder_loads_back_to_the_same_results(result, tmp_path, capsys):
 
 
 def test_run_folder_remembers_its_overrides(result, tmp_path):
-    from simulation.results.output import write_results
+    from simulation.results.run_output import write_results
 
     assert result.scenario.raw.overrides  # load_small's overrides
     loaded = Results.load(write_results(result, tmp_path / "run"))

@@ -436,7 +436,7 @@ def test_a_single_run_says_it_has_no_confidence_interval(single_run, render):
 
 
 def test_meedoen_report_of_a_run_folder(single_result, tmp_path, fast_images, capsys):
-    from simulation.results.output import write_results
+    from simulation.results.run_output import write_results
 
     folder = write_results(single_result, tmp_path / "run")
     assert main(["report", str(folder), "-o", str(tmp_path / "run.html")]) == 0

@@ -28,7 +28,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -59,7 +59,7 @@ def export_event_log(events: pd.DataFrame, path: str | Path, fmt: str, clients: 
         "csv": _write_csv, "ocel": _write_ocel, "xes": _write_xes,
     }
     if fmt not in writers:
-        raise ScenarioError(f"unknown event-log format {fmt!r}", key="format",
+        raise ScenarioError(f"unknown event-log format {fmt!r}", argument="fmt",
                             hint=f"choose one of {', '.join(EXPORT_FORMATS)}")
     target = Path(path)
     log = _normalise(events)
@@ -88,16 +88,12 @@ def _normalise(events: pd.DataFrame) -> pd.DataFrame:
     timestamp = pd.to_datetime(events["timestamp"])
     if timestamp.dt.tz is not None:
         timestamp = timestamp.dt.tz_convert("UTC").dt.tz_localize(None)
-    resource = events["resource"]
-    if not isinstance(resource.dtype, pd.CategoricalDtype):
-        resource = resource.astype("category")
+    resource = _categorical(events["resource"])
     if resource.isna().any():
         if "" not in resource.cat.categories:
             resource = resource.cat.add_categories([""])
         resource = resource.fillna("")
-    activity = events["activity"]
-    if not isinstance(activity.dtype, pd.CategoricalDtype):
-        activity = activity.astype("category")
+    activity = _categorical(events["activity"])
     if activity.isna().any():
         raise ScenarioError(f"{int(activity.isna().sum())} event(s) without an activity", key="events.activity")
     phase = events["phase"].to_numpy()
@@ -105,11 +101,20 @@ def _normalise(events: pd.DataFrame) -> pd.DataFrame:
         phase = phase.astype("int64")
     return pd.DataFrame({
         "case_id": events["case_id"].to_numpy(dtype="int64"),
-        "activity": activity.cat.rename_categories([str(c) for c in activity.cat.categories]).array,
+        "activity": _text_categories(activity),
         "timestamp": timestamp.to_numpy(dtype="datetime64[ns]"),
-        "resource": resource.cat.rename_categories([str(c) for c in resource.cat.categories]).array,
+        "resource": _text_categories(resource),
         "phase": phase,
     }, copy=False)
+
+
+def _categorical(column: pd.Series) -> pd.Series:
+    return column if isinstance(column.dtype, pd.CategoricalDtype) else column.astype("category")
+
+
+def _text_categories(column: pd.Series) -> pd.Categorical:
+    """The values with every category as text (a CSV read back may hold numbers)."""
+    return column.cat.rename_categories([str(c) for c in column.cat.categories]).array
 
 
 def _chunks(n: int) -> Iterator[slice]:
@@ -117,7 +122,7 @@ def _chunks(n: int) -> Iterator[slice]:
         yield slice(start, min(start + CHUNK, n))
 
 
-def _times(timestamps: np.ndarray, unit: str) -> list[str]:
+def _times(timestamps: np.ndarray, unit: Literal["s", "ms"]) -> list[str]:
     """ISO 8601 strings (``2016-01-01T00:00:00`` for unit ``s``, ``...00.000`` for ``ms``)."""
     return np.datetime_as_string(timestamps.astype(f"datetime64[{unit}]"), unit=unit).tolist()
 
@@ -138,22 +143,31 @@ def _client_attributes(clients: pd.DataFrame | None, cases: np.ndarray) -> tuple
     """The static client attributes present, as (name, OCEL type), and per case (in ``cases``
     order) the list of their values as plain Python values (None when missing or unknown)."""
     if clients is None or "client" not in clients.columns or len(cases) == 0:
-        return [], [[] for _ in cases]
+        return [], _no_values(cases)
     table = clients.drop_duplicates("client", keep="last").set_index("client").reindex(cases)
-    names, columns = [], []
-    for name in CLIENT_ATTRIBUTES:
-        if name not in table.columns:
-            continue
-        column = table[name]
-        kind = ("boolean" if pd.api.types.is_bool_dtype(clients[name]) else
-                "integer" if pd.api.types.is_integer_dtype(clients[name]) else
-                "float" if pd.api.types.is_float_dtype(clients[name]) else "string")
-        names.append((name, kind))
-        columns.append([_python_value(v, kind) for v in column.astype(object).tolist()])
-    return names, [list(row) for row in zip(*columns)] if columns else [[] for _ in cases]
+    names = [(name, _ocel_type(clients[name])) for name in CLIENT_ATTRIBUTES if name in table.columns]
+    columns = [_python_values(table[name], kind) for name, kind in names]
+    return names, [list(row) for row in zip(*columns)] if columns else _no_values(cases)
 
 
-def _python_value(value: object, kind: str) -> bool | int | float | str | None:
+def _no_values(cases: np.ndarray) -> list[list]:
+    return [[] for _ in cases]
+
+
+def _ocel_type(column: pd.Series) -> str:
+    """The OCEL 2.0 attribute type of a column of the clients table."""
+    if pd.api.types.is_bool_dtype(column):
+        return "boolean"
+    if pd.api.types.is_integer_dtype(column):
+        return "integer"
+    return "float" if pd.api.types.is_float_dtype(column) else "string"
+
+
+def _python_values(column: pd.Series, kind: str) -> list[bool | int | float | str | None]:
+    return [_python_value(v, kind) for v in column.astype(object).tolist()]
+
+
+def _python_value(value: Any, kind: str) -> bool | int | float | str | None:
     """A JSON/XML-ready value, or None for a missing one (NaN, None)."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
@@ -202,7 +216,6 @@ def _ocel_resource(name: str) -> str:
 def _write_ocel(stream: IO[str], log: pd.DataFrame, clients: pd.DataFrame | None, scenario_name: str) -> None:
     cases = np.unique(log["case_id"].to_numpy())
     attributes, rows = _client_attributes(clients, cases)
-    resources = _present(log["resource"].array)
     object_types = [
         {"name": "client", "attributes": [{"name": name, "type": kind} for name, kind in attributes]},
         {"name": "resource", "attributes": []},
@@ -211,19 +224,27 @@ def _write_ocel(stream: IO[str], log: pd.DataFrame, clients: pd.DataFrame | None
                    for a in _present(log["activity"].array)]
     stream.write('{\n"objectTypes": ' + _json(object_types) + ',\n"eventTypes": ' + _json(event_types)
                  + ',\n"objects": [\n')
+    objects = _ocel_objects(cases, attributes, rows, _present(log["resource"].array))
+    for number, obj in enumerate(objects):
+        stream.write(("" if number == 0 else ",\n") + _json(obj))
+    stream.write('\n],\n"events": [\n')
+    _write_ocel_events(stream, log)
+    stream.write("\n]\n}\n")
 
-    first = True
+
+def _ocel_objects(cases: np.ndarray, attributes: list[tuple[str, str]], rows: list[list],
+                  resources: list[str]) -> Iterator[dict]:
+    """One object per client (its known static attributes), then one per resource."""
     for case, row in zip(cases.tolist(), rows):
         values = [{"name": name, "time": STATIC_TIME, "value": value}
                   for (name, _), value in zip(attributes, row) if value is not None]
-        obj = {"id": f"client-{case}", "type": "client", "attributes": values}
-        stream.write(("" if first else ",\n") + _json(obj))
-        first = False
+        yield {"id": f"client-{case}", "type": "client", "attributes": values}
     for name in resources:
-        stream.write(("" if first else ",\n") + _json({"id": f"resource-{name}", "type": "resource", "attributes": []}))
-        first = False
-    stream.write('\n],\n"events": [\n')
+        yield {"id": f"resource-{name}", "type": "resource", "attributes": []}
 
+
+def _write_ocel_events(stream: IO[str], log: pd.DataFrame) -> None:
+    """Every event, in log order, related to its client and (if any) its resource."""
     for part in _chunks(len(log)):
         chunk = log.iloc[part]
         lines = [f'{{"id":"e{i}","type":{a},"time":"{t}Z","attributes":[{{"name":"phase","value":{p}}}],'
@@ -236,7 +257,6 @@ def _write_ocel(stream: IO[str], log: pd.DataFrame, clients: pd.DataFrame | None
                      chunk["case_id"].to_numpy().tolist(),
                      _categories(chunk["resource"].array, _ocel_resource))]
         stream.write(("" if part.start == 0 else ",\n") + ",\n".join(lines))
-    stream.write("\n]\n}\n")
 
 
 # --- XES --------------------------------------------------------------------------------------

@@ -28,18 +28,21 @@ COMPARE_TEXT = {
 
 def number(value: float | None, unit: str, lang: str = "en", signed: bool = False) -> str:
     """One decimal for shares, rates per client-year and small numbers; whole numbers otherwise."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None:
         return WORDS[lang]["n/a"]
-    if isinstance(value, float) and math.isinf(value):
-        return "∞"
+    if isinstance(value, float) and not math.isfinite(value):
+        return WORDS[lang]["n/a"] if math.isnan(value) else "∞"
     decimals = 1 if unit in ("per client-year", "%") or abs(value) < 10 else 0
     if round(value, decimals) == 0:
         value = 0.0  # never "−0.0"
     text = f"{value:+,.{decimals}f}" if signed else f"{value:,.{decimals}f}"
     text = text.replace("-", "−")
-    if lang == "nl":  # Dutch: 1.234,5
-        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
-    return text
+    return _dutch(text) if lang == "nl" else text
+
+
+def _dutch(text: str) -> str:
+    """Dutch digit grouping and decimal comma: 1.234,5."""
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 def unit_text(unit: str, lang: str) -> str:
@@ -78,38 +81,49 @@ def estimate_text(mean: float, low: float, high: float, unit: str, lang: str, si
 
 def format_comparison(summary: pd.DataFrame, lang: str = "en") -> str:
     """Outcome rows; per scenario its mean [95% CI]; per other scenario the paired difference and VR."""
-    label_column = "label_nl" if lang == "nl" else "label"
     labels = list(dict.fromkeys(summary["scenario"]))
+    body = [_comparison_row(block.set_index("scenario"), labels, lang)
+            for _, block in summary.groupby("outcome", sort=False)]
+    return _aligned([_comparison_header(labels), *body])
+
+
+def _comparison_header(labels: list[str]) -> list[str]:
+    """Scenarios, then each difference from the first, then the VR (one per other scenario beyond two)."""
     first = labels[0]
     header = ["", *labels, *[f"{label} − {first}" for label in labels[1:]], *(["VR"] * (len(labels) > 1))]
     if len(labels) > 2:
         header[-1:] = [f"VR {label}" for label in labels[1:]]
-    body = []
-    for outcome, block in summary.groupby("outcome", sort=False):
-        rows = block.set_index("scenario")
-        unit = rows["unit"].iloc[0]
-        unit_shown = unit_text(SHORT_UNITS.get(unit, ""), lang)
-        cells = [f"{rows[label_column].iloc[0]}" + (f" ({unit_shown})" if unit_shown else "")]
-        for label in labels:
-            row = rows.loc[label]
-            cells.append(estimate_text(row["mean"], row["ci_low"], row["ci_high"], unit, lang))
-        for label in labels[1:]:
-            row = rows.loc[label]
-            cells.append(estimate_text(row["diff"], row["diff_low"], row["diff_high"], unit, lang, signed=True))
-        for label in labels[1:]:
-            ratio = rows.loc[label, "variance_ratio"]
-            cells.append(variance_ratio_text(ratio, lang))
-        body.append(cells)
-    widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
+    return header
+
+
+def _comparison_row(rows: pd.DataFrame, labels: list[str], lang: str) -> list[str]:
+    """One outcome's cells: its label (and unit), each scenario's estimate, differences, VRs."""
+    label_column = "label_nl" if lang == "nl" else "label"
+    unit = rows["unit"].iloc[0]
+    unit_shown = unit_text(SHORT_UNITS.get(unit, ""), lang)
+    cells = [f"{rows[label_column].iloc[0]}" + (f" ({unit_shown})" if unit_shown else "")]
+    for label in labels:
+        row = rows.loc[label]
+        cells.append(estimate_text(row["mean"], row["ci_low"], row["ci_high"], unit, lang))
+    for label in labels[1:]:
+        row = rows.loc[label]
+        cells.append(estimate_text(row["diff"], row["diff_low"], row["diff_high"], unit, lang, signed=True))
+    cells += [variance_ratio_text(rows.loc[label, "variance_ratio"], lang) for label in labels[1:]]
+    return cells
+
+
+def _aligned(table: list[list[str]]) -> str:
+    """Columns padded to their widest cell (the first left-aligned), a rule under the header."""
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     lines = ["  ".join(cell.ljust(widths[0]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row))
-             for row in [header, *body]]
+             for row in table]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
 
 def format_sweep(tidy: pd.DataFrame, outcomes: list[str], lang: str = "en") -> str:
     """Per design point: its parameters and the mean of a few outcomes over replications."""
-    from simulation.outcomes.headline import OUTCOMES
+    from simulation.outcomes.definitions import OUTCOMES
 
     parameters = list(tidy.attrs.get("parameters", []))
     chosen = tidy[tidy["outcome"].isin(outcomes)]

@@ -19,11 +19,16 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from simulation.errors import ScenarioError
-from simulation.results.output import MANIFEST, provenance, write_tables
 from simulation.outcomes.profiles import PROFILE_FILES, profile_tables, replication_profile
+from simulation.results.folders import MANIFEST, write_tables
+from simulation.results.manifest import provenance
 
 if TYPE_CHECKING:
     from simulation.model.run import RunResult
+
+# Hints in the terms of the Python API (``simulation.cli`` says them with its flags).
+RESULTS_FOLDER = "give a folder written by write_results or write_comparison"
+COMPARE_FOLDER = "compare the scenarios and write the comparison's folder (write_comparison)"
 
 
 @dataclass
@@ -69,7 +74,7 @@ class Results:
         from simulation.experiments.replication import scenario_record
         from simulation.outcomes.headline import headline as headline_table
         from simulation.outcomes.statistics import summarise
-        from simulation.results.output import manifest as run_manifest
+        from simulation.results.manifest import manifest as run_manifest
 
         record = scenario_record(result.scenario.name, result.scenario)
         headline = headline_table(result)
@@ -88,20 +93,19 @@ class Results:
 
         path = Path(folder)
         if not path.is_dir():
-            raise ScenarioError("is not a folder of results", file=str(path),
-                                hint="give a folder written by 'meedoen run --out' or 'meedoen compare --out'")
+            raise ScenarioError("is not a folder of results", file=str(path), hint=RESULTS_FOLDER)
         try:
             manifest = json.loads((path / MANIFEST).read_text())
         except (OSError, ValueError):
             raise ScenarioError(f"has no readable {MANIFEST}; not a meedoen results folder", file=str(path),
-                                hint="give a folder written by 'meedoen run --out' or 'meedoen compare --out'") from None
+                                hint=RESULTS_FOLDER) from None
         kind = manifest.get("kind", "run")
         if kind == "plots":
             raise ScenarioError("holds figures, not results", file=str(path),
                                 hint="give the results folder the figures were drawn from")
         if kind == "sweep":
             raise ScenarioError("holds a sweep; plots and reports are made from run or compare results", file=str(path),
-                                hint="meedoen compare A.yaml B.yaml --out DIR")
+                                hint=COMPARE_FOLDER)
         missing = [name for name in PROFILE_FILES.values() if not (path / name).is_file()]
         if missing:
             raise ScenarioError(f"has no {missing[0]}: written by an older meedoen", file=str(path),
@@ -155,13 +159,22 @@ def flatten(data: Any, prefix: str = "") -> dict[str, str]:
         for key, value in data.items():
             out.update(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
         return out
-    if isinstance(data, list) and any(isinstance(item, dict) for item in data):
-        return {k: v for i, item in enumerate(data) for k, v in flatten(item, f"{prefix}.{i}").items()}
     if isinstance(data, list):
-        return {prefix: json.dumps(data, ensure_ascii=False, separators=(", ", ": "), default=str)}
-    if isinstance(data, bool):
-        return {prefix: "true" if data else "false"}
-    return {prefix: "null" if data is None else str(data)}
+        return _flatten_list(data, prefix)
+    return {prefix: _value_text(data)}
+
+
+def _flatten_list(data: list, prefix: str) -> dict[str, str]:
+    if any(isinstance(item, dict) for item in data):
+        return {k: v for i, item in enumerate(data) for k, v in flatten(item, f"{prefix}.{i}").items()}
+    return {prefix: json.dumps(data, ensure_ascii=False, separators=(", ", ": "), default=str)}
+
+
+def _value_text(value: Any) -> str:
+    """A scalar as YAML writes it: true/false, null, else its text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "null" if value is None else str(value)
 
 
 def _key_order(flat: Sequence[dict[str, str]]) -> Any:

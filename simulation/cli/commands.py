@@ -1,0 +1,57 @@
+"""The commands of one scenario, ``validate`` and ``run``, and the table of every command."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+
+from simulation.cli.experiments import (
+    calibrate_command,
+    compare_command,
+    sensitivity_command,
+    sweep_command,
+    warmup_command,
+)
+from simulation.cli.outputs import export_log_command, journeys_command, plot_command, report_command
+
+
+def validate_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """Load and check a scenario without running it; print its provenance and hash."""
+    from simulation.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario, args.overrides)
+    print(f"{args.scenario}: valid ({scenario.raw.provenance}; hash {scenario.hash})")
+    return 0
+
+
+def run_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """One replication: its headline outcomes, and with ``--out`` every table and a manifest."""
+    from simulation.model.run import run
+    from simulation.outcomes.headline import headline
+    from simulation.present.tables import format_headline
+    from simulation.results.folders import check_output_dir
+    from simulation.results.run_output import write_results
+    from simulation.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario, args.overrides)
+    if args.out:
+        check_output_dir(args.out, args.overwrite)  # fail before spending the run's time
+    result = run(scenario, seed=args.seed, replication=args.replication, event_log=not args.no_event_log)
+    window = f"{scenario.model.clock.start} + {scenario.model.clock.warmup:.0f} days warm-up"
+    print(f"meedoen run: {scenario.name} (seed {args.seed}, replication {args.replication}, hash {scenario.hash})")
+    print(f"observation window after {window}; {result.simpy_events:,} SimPy events in {result.runtime_s:.1f} s\n")
+    print(format_headline(headline(result), args.lang))
+    if args.out:
+        target = write_results(result, args.out, overwrite=args.overwrite, command=["meedoen", *argv])
+        print(f"\nresults written to {target}/ (monthly.csv, clients.csv, events.csv, manifest.json, ...)")
+    else:
+        print("\n(add --out DIR to save the monthly series, per-client records, event log and manifest)")
+    return 0
+
+
+#: Subcommand → the function that carries it out, given the parsed arguments and the command line.
+COMMANDS: dict[str, Callable[[argparse.Namespace, Sequence[str]], int]] = {
+    "validate": validate_command, "run": run_command, "compare": compare_command, "sweep": sweep_command,
+    "warmup": warmup_command, "calibrate": calibrate_command, "sensitivity": sensitivity_command,
+    "plot": plot_command, "report": report_command, "journeys": journeys_command, "export-log": export_log_command,
+}

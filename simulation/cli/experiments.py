@@ -1,0 +1,209 @@
+"""The experiment commands: ``compare``, ``sweep``, ``warmup``, ``sensitivity`` and ``calibrate``.
+
+Each checks its input and output places before it spends time running, prints a plain-text
+table, and with ``--out`` writes tidy tables and a manifest. Heavy modules are imported inside
+the commands, so ``meedoen --help`` does not load them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from simulation.cli.options import execution_options
+from simulation.errors import ScenarioError
+
+if TYPE_CHECKING:  # imported lazily at run time: `meedoen --help` should not load pandas
+    import pandas as pd
+
+    from simulation.experiments.comparison import Precision
+
+#: The outcomes the sweep's table shows.
+SWEEP_OUTCOMES = ["exits_to_work_pct_stock", "recidivism_12m", "share_rung_3_plus"]
+#: How the command line asks for a longer run.
+LONGER_RUN = "--set clock.horizon='6 years'"
+
+
+def compare_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """A paired comparison over replications; optionally its folder and an HTML report."""
+    from simulation.experiments.comparison import compare
+    from simulation.results.folders import check_file_target, check_output_dir
+    from simulation.scenario import load_scenario
+
+    precision = _precision(args)
+    scenarios = [load_scenario(path, args.overrides) for path in args.scenarios]
+    if args.out:
+        check_output_dir(args.out, args.overwrite)
+    if args.report:
+        check_file_target(args.report, (".html", ".htm"))
+    summary = compare(scenarios, args.reps, args.seed, precision=precision, **execution_options(args))
+    meta = summary.attrs
+    print(f"meedoen compare: {len(scenarios)} scenarios, {meta['reps']} replications each, seed {args.seed}; "
+          f"paired on common random numbers ({meta['computed']} run, {meta['reused']} reused from the store)")
+    if precision is not None:
+        _print_precision(summary, precision)
+    target = write_experiment(summary, meta["replications"], args, argv, "comparison") if args.out else None
+    _print_comparison(summary, args.lang)
+    if target:
+        print(f"\nresults written to {target}/ (summary.csv, replications.csv, series.csv, curves.csv, "
+              "resources.csv, equity.csv, manifest.json)")
+    if args.report:
+        _write_report(summary, target, args.report, args.lang, argv)
+    return 0
+
+
+def _precision(args: argparse.Namespace) -> Precision | None:
+    """With ``--reps auto``: the precision to reach, on the outcomes of ``--precision-on`` (else all)."""
+    from simulation.experiments.comparison import Precision
+
+    if args.reps != "auto":
+        return None
+    outcomes = tuple(o.strip() for o in args.precision_on.split(",")) if args.precision_on else None
+    return Precision(args.precision, args.max_reps, outcomes)
+
+
+def _print_precision(summary: pd.DataFrame, precision: Precision) -> None:
+    from simulation.experiments.comparison import imprecise
+
+    meta = summary.attrs
+    state = "reached" if meta["converged"] else f"NOT reached within --max-reps {precision.max_reps}"
+    print(f"precision ±{precision.target:.0%} of the mean on every {'chosen ' if precision.outcomes else ''}"
+          f"outcome: {state} with {meta['reps']} replications")
+    if not meta["converged"]:
+        wide = imprecise(summary, precision.target, precision.outcomes)
+        print("still wider than that: " + "; ".join(f"{row.outcome} ({row.scenario})" for row in wide.itertuples()))
+
+
+def _print_comparison(summary: pd.DataFrame, lang: str) -> None:
+    from simulation.present.tables import COMPARE_TEXT, format_comparison
+
+    print(COMPARE_TEXT[lang]["intro"] + "\n")
+    print(format_comparison(summary, lang))
+    print("\n" + COMPARE_TEXT[lang]["vr"])
+
+
+def _write_report(summary: pd.DataFrame, target: Path | None, path: str, lang: str, argv: Sequence[str]) -> None:
+    from simulation.present.report import write_report
+    from simulation.results.collection import Results
+
+    summary.attrs["command"] = ["meedoen", *argv]
+    results = Results.load(target) if target else Results.from_comparison(summary)
+    print(f"report written to {write_report(results, path, lang)}")
+
+
+def sweep_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """The scenario over a grid or a Latin hypercube; the mean of a few outcomes per point."""
+    from simulation.experiments.parameter_sweep import sweep
+    from simulation.present.tables import format_sweep
+    from simulation.results.folders import check_output_dir
+    from simulation.scenario import load_scenario
+
+    points = _design(args)
+    scenario = load_scenario(args.scenario, args.overrides)
+    if args.out:
+        check_output_dir(args.out, args.overwrite)
+    tidy = sweep(scenario, points, args.reps, args.seed, **execution_options(args))
+    meta = tidy.attrs
+    target = write_experiment(None, tidy, args, argv, "sweep") if args.out else None
+    print(f"meedoen sweep: {scenario.name}, {len(points)} points × {args.reps} replications, seed {args.seed} "
+          f"({meta['computed']} run, {meta['reused']} reused from the store)\n")
+    print(format_sweep(tidy, SWEEP_OUTCOMES, args.lang))
+    if target:
+        print(f"\nresults written to {target}/ (sweep.csv, manifest.json)")
+    else:
+        print("\n(add --out DIR for the tidy table of every point, replication and outcome)")
+    return 0
+
+
+def _design(args: argparse.Namespace) -> list[dict[str, str]]:
+    """The sweep's points: a full factorial of ``--grid``, or ``--lhs N`` points over ``--range``."""
+    from simulation.experiments.design import grid_points, lhs_points, parse_grid, parse_ranges
+
+    if bool(args.grid) == (args.lhs is not None):
+        raise ScenarioError("give either --grid (full factorial) or --lhs N with --range", file="sweep")
+    if args.lhs is not None:
+        if not args.ranges:
+            raise ScenarioError("needs at least one --range KEY=LO:HI", file="--lhs")
+        return lhs_points(parse_ranges(args.ranges), args.lhs, args.seed)
+    if args.ranges:
+        raise ScenarioError("--range goes with --lhs; a grid lists its values with --grid KEY=V1,V2", file="--range")
+    return grid_points(parse_grid(args.grid))
+
+
+def warmup_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """MSER-5's warm-up length over replications, and the plot behind it."""
+    from simulation.experiments.execution import Execution
+    from simulation.experiments.replication import monthly_series
+    from simulation.experiments.warmup import suggest_warmup
+    from simulation.present.warmup import plot_warmup
+    from simulation.present.warmup_text import format_warmup
+    from simulation.results.folders import check_file_target
+    from simulation.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario, args.overrides)
+    if args.reps < 1:
+        raise ScenarioError(f"must be at least 1, got {args.reps}", file="--reps")
+    plot = check_file_target(args.plot, (".png", ".svg"))
+    tables = monthly_series(scenario, args.reps, args.seed, Execution(workers=args.workers),
+                            False if args.quiet else None)
+    try:
+        suggestion = suggest_warmup(tables)
+    except ValueError as error:  # too few months for MSER-5's batches
+        raise ScenarioError(f"the run is too short to judge a warm-up ({error})", file=args.scenario,
+                            key="clock.horizon", hint=LONGER_RUN) from None
+    plot_warmup(suggestion, plot, title=f"{scenario.name}: warm-up (MSER-5, {args.reps} replications)")
+    print(format_warmup(suggestion, scenario.model.clock.warmup, LONGER_RUN))
+    print(f"plot saved to {plot}")
+    return 0
+
+
+def sensitivity_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """Sobol' or Morris indices of the chosen outcomes; with ``--out`` the tables and figures."""
+    from simulation.experiments.sensitivity import sensitivity
+    from simulation.present.sensitivity import format_sensitivity, write_sensitivity
+    from simulation.results.folders import check_output_dir
+    from simulation.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario, args.overrides)
+
+    def announce(design: object, distinct: int) -> None:
+        if args.out:
+            check_output_dir(args.out, args.overwrite)  # before the runs
+        print(f"meedoen sensitivity: {scenario.name}, {args.method}, {distinct} design points × {args.reps} "
+              f"replications", file=sys.stderr)
+
+    result = sensitivity(scenario, args.params, args.method, args.n, args.reps, args.seed, outcomes=args.outcomes,
+                         on_design=announce, **execution_options(args))
+    if args.out:
+        write_sensitivity(result, args.out, args.lang, args.overwrite, ["meedoen", *argv])
+    print(format_sensitivity(result, args.lang))
+    if args.out:
+        print(f"\nresults written to {args.out}/ (indices.csv, noise.csv, design.csv, runs.csv, plots/, manifest.json)")
+    return 0
+
+
+def calibrate_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """Fit free parameters to published targets (``simulation.cli.calibrate``)."""
+    from simulation.cli.calibrate import calibrate_command as calibrate
+
+    return calibrate(args, argv)
+
+
+def write_experiment(summary: pd.DataFrame | None, table: pd.DataFrame, args: argparse.Namespace,
+                     argv: Sequence[str], kind: str) -> Path:
+    """The tidy tables of a compare or sweep plus a manifest of where they came from."""
+    from simulation.results.collection import write_comparison
+    from simulation.results.folders import write_tables
+    from simulation.results.manifest import provenance
+
+    meta = table.attrs if summary is None else summary.attrs
+    manifest = {"kind": kind, **provenance(["meedoen", *argv]), "seed": meta["seed"], "reps": meta["reps"],
+                "store": meta["store"], "replications_run": meta["computed"], "replications_reused": meta["reused"]}
+    if summary is not None:
+        manifest.update(precision=None if meta["precision"] is None else vars(meta["precision"]))
+        return write_comparison(summary, args.out, args.overwrite, manifest)
+    manifest.update(parameters=meta["parameters"])
+    return write_tables(args.out, {"sweep.csv": table}, manifest, overwrite=args.overwrite)

@@ -1,0 +1,113 @@
+"""The commands that read results folders: ``plot``, ``report``, ``journeys`` and ``export-log``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from simulation.errors import ScenarioError
+
+if TYPE_CHECKING:  # imported lazily at run time: `meedoen --help` should not load pandas
+    import pandas as pd
+
+PLOT_FORMATS = ("png", "svg", "pdf")
+EXPORT_SUFFIXES = {"csv": (".csv",), "ocel": (".json", ".jsonocel"), "xes": (".xes",)}
+
+
+def plot_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """Every figure of a run or compare folder, in every format asked for."""
+    from simulation.present.plots import save_plots
+    from simulation.results.collection import Results
+
+    formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in PLOT_FORMATS]
+    if unknown or not formats:
+        raise ScenarioError(f"unknown format '{unknown[0] if unknown else args.format}'", file="--format",
+                            hint="png, svg or pdf, comma-separated")
+    results = Results.load(args.results)
+    folder = args.out or str(Path(args.results) / "plots")
+    written = save_plots(results, folder, args.lang, formats, overwrite=args.overwrite)
+    names = sorted({p.stem for p in written})
+    print(f"{len(names)} figures ({', '.join(dict.fromkeys(formats))}) written to {folder}/: " + ", ".join(names))
+    return 0
+
+
+def report_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """The self-contained HTML report of a run or compare folder."""
+    from simulation.present.report import write_report
+    from simulation.results.collection import Results
+    from simulation.results.folders import check_file_target
+
+    check_file_target(args.output, (".html", ".htm"))
+    target = write_report(Results.load(args.results), args.output, args.lang)
+    print(f"report written to {target}")
+    return 0
+
+
+def journeys_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """Timelines of sampled clients of a run."""
+    from simulation.present.journeys import MAX_ROWS, plot_journeys, save_figure
+    from simulation.results.folders import check_file_target
+
+    target = check_file_target(args.output, (".png", ".svg", ".pdf"))
+    if not 1 <= args.n <= MAX_ROWS:
+        raise ScenarioError(f"must be between 1 and {MAX_ROWS}, got {args.n}", file="--n")
+    tables, label = _run_tables(args.results, args.scenario)
+    save_figure(plot_journeys(tables, n=args.n, seed=args.sample_seed, lang=args.lang, title=label), target)
+    print(f"journeys of {args.n} clients of {label} written to {target}")
+    return 0
+
+
+def export_log_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """A run's event log as CSV, OCEL 2.0 or XES, for process mining."""
+    from simulation.present.eventlog import export_event_log
+    from simulation.results.folders import check_file_target
+
+    check_file_target(args.output, EXPORT_SUFFIXES[args.format])
+    tables, label = _run_tables(args.results, args.scenario)
+    target = export_event_log(tables["events"], args.output, args.format, clients=tables.get("clients"),
+                              scenario_name=label)
+    print(f"{len(tables['events']):,} events of {label} written to {target} ({args.format})")
+    return 0
+
+
+def _run_tables(folder: str, scenario: str | None) -> tuple[dict[str, pd.DataFrame], str]:
+    """A run's full tables with its event log: read from a run folder, or, for a compare folder,
+    replication 0 of one scenario rerun with the same seed (results are reproducible)."""
+    from simulation.results.folders import MANIFEST
+
+    path = Path(folder)
+    try:
+        manifest = json.loads((path / MANIFEST).read_text())
+    except (OSError, ValueError):
+        manifest = {}
+    if manifest.get("kind") != "comparison":
+        if scenario:
+            raise ScenarioError("--scenario is for compare folders; a run folder holds one scenario", file=folder)
+        from simulation.results.run_tables import load_run_tables
+
+        return load_run_tables(folder), str(manifest.get("scenario", path.name))
+    return _rerun(folder, manifest, scenario)
+
+
+def _rerun(folder: str, manifest: dict[str, Any], scenario: str | None) -> tuple[dict[str, pd.DataFrame], str]:
+    """Replication 0 of one scenario of a compare folder (default the first), from its resolved data."""
+    from simulation.model.run import run
+    from simulation.scenario import scenario_from_resolved
+    from simulation.version import model_version
+
+    records = {record["label"]: record for record in manifest["scenarios"]}
+    label = scenario or next(iter(records))
+    if label not in records:
+        raise ScenarioError(f"no scenario '{label}' in this comparison", file=folder, key="--scenario",
+                            hint="one of: " + ", ".join(records))
+    if manifest.get("model_version") != model_version():
+        print(f"note: these results came from model {manifest.get('model_version')}, this is {model_version()}; "
+              "the rerun may differ from them", file=sys.stderr)
+    loaded = scenario_from_resolved(records[label]["resolved"], label)
+    print(f"rerunning replication 0 of {label} (seed {manifest['seed']}) for its event log ...", file=sys.stderr)
+    return run(loaded, seed=int(manifest["seed"]), replication=0).tables, label

@@ -1,0 +1,147 @@
+"""Result folders on disk: checked before a run, written to a staging folder beside the target
+and renamed into place at the end, so nothing half-written ever carries the target's name.
+
+A target that already holds results is refused unless the caller allows overwriting, and even
+then only a folder of earlier meedoen results (one with a manifest) is ever replaced.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+
+from simulation.errors import ScenarioError
+from simulation.files import publish
+
+#: The file that marks a folder as meedoen results and says where they came from.
+MANIFEST = "manifest.json"
+#: A run's tables (``RunResult.tables``) → their file names in a run folder.
+TABLE_FILES = {
+    "monthly": "monthly.csv",
+    "clients": "clients.csv",
+    "spells": "spells.csv",
+    "jobs": "jobs.csv",
+    "waits": "waits.csv",
+    "sanctions": "sanctions.csv",
+    "placements": "placements.csv",
+    "budget": "budget.csv",
+    "rungs": "rungs.csv",
+    "events": "events.csv",
+}
+
+# Hints in the terms of the Python API (``simulation.cli`` says them with its flags).
+ANOTHER_FOLDER = "choose another folder"
+ANOTHER_FOLDER_OR_OVERWRITE = "choose another folder, or overwrite=True"
+NEW_FOLDER = "choose a new folder, e.g. results/run1"
+
+
+def check_output_dir(path: str | os.PathLike[str], overwrite: bool) -> Path:
+    """Fail early (before a run) when the folder cannot be written or already holds something.
+
+    ``overwrite`` only ever replaces an earlier meedoen result (a folder with a manifest);
+    the working folder, its ancestors and folders holding other files are never replaced.
+    """
+    target = Path(path)
+    _refuse_working_folder(target)
+    _refuse_occupied(target, overwrite)
+    _check_writable(target)
+    return target
+
+
+def _refuse_working_folder(target: Path) -> None:
+    resolved, here = target.resolve(), Path.cwd().resolve()
+    if resolved == here or resolved in here.parents:
+        raise ScenarioError("is the current folder or one of its parents; results need a folder of their own",
+                            file=str(target), hint=NEW_FOLDER)
+
+
+def _refuse_occupied(target: Path, overwrite: bool) -> None:
+    """A file in the way, or a folder with something in it that may not be replaced."""
+    if target.exists() and not target.is_dir():
+        raise ScenarioError("exists and is not a folder", file=str(target), hint=ANOTHER_FOLDER)
+    if not (target.is_dir() and any(target.iterdir())):
+        return
+    if not overwrite:
+        raise ScenarioError("already holds results; not overwriting them", file=str(target),
+                            hint=ANOTHER_FOLDER_OR_OVERWRITE)
+    if not (target / MANIFEST).is_file():
+        raise ScenarioError("holds files that are not meedoen results; overwrite=True only replaces earlier results",
+                            file=str(target), hint=ANOTHER_FOLDER)
+
+
+def _check_writable(target: Path) -> None:
+    """The nearest existing ancestor is a folder, and a probe can be made beside the target."""
+    resolved = target.resolve()
+    existing = resolved.parent
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ScenarioError(f"cannot create it: {existing} is a file, not a folder", file=str(target),
+                            hint=ANOTHER_FOLDER)
+    try:
+        resolved.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=resolved.parent, prefix=".meedoen-probe-"):
+            pass
+    except OSError as exc:
+        raise ScenarioError(f"cannot write here ({exc.strerror or exc})", file=str(target),
+                            hint=ANOTHER_FOLDER) from None
+
+
+@contextmanager
+def staged_folder(path: str | os.PathLike[str], overwrite: bool = False) -> Iterator[Path]:
+    """Yield a temporary folder beside ``path``; rename it into place only if the block succeeds.
+
+    A crash, Ctrl-C or bad input inside the block leaves neither a half-written target nor
+    the staging folder behind.
+    """
+    target = check_output_dir(path, overwrite)
+    staging = Path(tempfile.mkdtemp(dir=target.resolve().parent, prefix=f".{target.name}.partial-"))
+    try:
+        yield staging
+        publish(staging, folder=True)
+        if target.exists():
+            shutil.rmtree(target)
+        staging.rename(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def write_tables(path: str | os.PathLike[str], tables: dict[str, pd.DataFrame], manifest_data: dict,
+                 overwrite: bool = False) -> Path:
+    """Write CSV tables (file name → table) and a manifest; atomic at the folder level."""
+    with staged_folder(path, overwrite) as staging:
+        for filename, table in tables.items():
+            table.to_csv(staging / filename, index=False)
+        (staging / MANIFEST).write_text(json.dumps(manifest_data, indent=2, default=str))
+    return Path(path)
+
+
+def check_file_target(path: str | os.PathLike[str], suffixes: tuple[str, ...]) -> Path:
+    """A file we will write later (a plot): right suffix, and its folder exists and is writable."""
+    target = Path(path)
+    if target.suffix.lower() not in suffixes:
+        raise ScenarioError(f"must end in {' or '.join(suffixes)}", file=str(target))
+    folder = target.resolve().parent
+    if not folder.is_dir():
+        raise ScenarioError(f"folder {folder} does not exist", file=str(target), hint="create it first")
+    if target.is_dir():
+        raise ScenarioError("is a folder, not a file name", file=str(target))
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".meedoen-probe-"):
+            pass
+    except OSError as exc:
+        raise ScenarioError(f"cannot write here ({exc.strerror or exc})", file=str(target)) from None
+    return target
+
+
+def read_table(path: str | os.PathLike[str], name: str) -> pd.DataFrame:
+    """One of a run folder's tables, by its name in ``TABLE_FILES`` (else ``name.csv``)."""
+    return pd.read_csv(Path(path) / TABLE_FILES.get(name, f"{name}.csv"))
