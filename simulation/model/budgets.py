@@ -14,15 +14,18 @@ from typing import TYPE_CHECKING
 import simpy
 
 from simulation.model.client import Client
+from simulation.model.records import BudgetRow
 from simulation.scenario.schema import Budget
 from simulation.scenario.units import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
-    from simulation.model.world import World
+    from simulation.model.protocols import WorldView
 
 
 class BudgetLine:
-    def __init__(self, world: World, name: str, spec: Budget) -> None:
+    """One budget line: its money (a Container, in euros) and the yearly replenishments and cuts."""
+
+    def __init__(self, world: WorldView, name: str, spec: Budget) -> None:
         self.world = world
         self.name = name
         self.spec = spec
@@ -36,37 +39,51 @@ class BudgetLine:
     def level(self) -> float:
         return self.container.level
 
-    def _calendar(self) -> Generator[simpy.Event, None, None]:
-        """Replenish on the yearly date; apply cuts on their dates (pro rata on what is left)."""
-        world, env = self.world, self.world.env
+    def _dates(self) -> list[tuple[float, str, float]]:
+        """(day, "replenish" or "cut", new annual amount of a cut) within the run, in time order."""
+        calendar = self.world.calendar
         month, day = (int(x) for x in self.spec.replenish_on.split("-"))
         events: list[tuple[float, str, float]] = []
-        for year in world.calendar_years:
-            t = world.day_of(dt.date(year, month, day))
-            if 0 < t < world.t_end:
+        for year in calendar.calendar_years:
+            t = calendar.day_of(dt.date(year, month, day))
+            if 0 < t < calendar.t_end:
                 events.append((t, "replenish", 0.0))
         for cut in self.spec.cuts:
-            t = world.day_of(cut.from_date)
-            if 0 <= t < world.t_end:
+            t = calendar.day_of(cut.from_date)
+            if 0 <= t < calendar.t_end:
                 events.append((t, "cut", cut.annual_amount * DAYS_PER_YEAR))
-        for t, what, amount in sorted(events):
+        return sorted(events)
+
+    def _calendar(self) -> Generator[simpy.Event, None, None]:
+        """Replenish on the yearly date; apply cuts on their dates."""
+        env = self.world.env
+        for t, what, amount in self._dates():
             yield env.timeout(t - env.now)
             if what == "cut":
-                if self.annual > 0 and self.level > 0:
-                    yield self.container.get(self.level * (1 - min(amount / self.annual, 1.0)))
-                self.annual = amount
-                self._book(None, "cut", 0.0, "")
+                yield from self._cut(amount)
             else:
-                target = self.annual if not self.spec.carry_over else self.level + self.annual
-                if target > self.level:
-                    yield self.container.put(target - self.level)
-                elif target < self.level:
-                    yield self.container.get(self.level - target)
-                self._book(None, "replenish", 0.0, "")
+                yield from self._replenish()
+
+    def _cut(self, annual: float) -> Generator[simpy.Event, None, None]:
+        """A cut to ``annual`` a year from now on, pro rata on what is left."""
+        if self.annual > 0 and self.level > 0:
+            yield self.container.get(self.level * (1 - min(annual / self.annual, 1.0)))
+        self.annual = annual
+        self._book(None, "cut", 0.0, "")
+
+    def _replenish(self) -> Generator[simpy.Event, None, None]:
+        """Back to a year's budget, or a year's budget on top of what is left (``carry_over``)."""
+        target = self.annual if not self.spec.carry_over else self.level + self.annual
+        if target > self.level:
+            yield self.container.put(target - self.level)
+        elif target < self.level:
+            yield self.container.get(self.level - target)
+        self._book(None, "replenish", 0.0, "")
 
     def _book(self, client: Client | None, kind: str, amount: float, item: str) -> None:
-        self.world.recorder.budget.append((self.world.env.now, self.name, amount, kind,
-                                           client.id if client is not None else -1, item, self.level))
+        self.world.recorder.budget.append(BudgetRow(time=self.world.env.now, budget=self.name, amount=amount, kind=kind,
+                                                    client=client.id if client is not None else -1, item=item,
+                                                    level_after=self.level))
 
     def committed(self, amount: float, client: Client, item: str) -> None:
         self.spent_total += amount

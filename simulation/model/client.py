@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from enum import IntEnum
-from typing import TYPE_CHECKING
+from enum import IntEnum, StrEnum
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -14,8 +14,36 @@ if TYPE_CHECKING:
     import simpy
 
 BARRIER_BIT = {name: 1 << i for i, name in enumerate(BARRIERS)}
-HOUSEHOLDS = ("single", "single_parent", "couple")
+Household = Literal["single", "single_parent", "couple"]
+HOUSEHOLDS: tuple[Household, ...] = ("single", "single_parent", "couple")
 EDUCATION = ("low", "middle", "high")
+
+
+class ClientState(StrEnum):
+    """Where a person is; the value is what ``clients.csv`` writes in its ``state`` column."""
+
+    APPLICANT = "applicant"
+    BENEFIT = "benefit"
+    JOB = "job"
+    AWAY = "away"  # left benefit and will return (herinstroom) after a delay
+    GONE = "gone"  # no return possible: the person's streams are dropped
+
+
+class Timer(IntEnum):
+    """What a client's single pending timer is for (``lifecycle.reschedule``).
+
+    The order matters: among timers due at the same moment the lowest value fires.
+    """
+
+    WORK = 0  # the exit-to-work budget is spent
+    OTHER = 1  # an other exit (moving, partner income, education, death, enforcement)
+    PENSION = 2
+    REVIEW = 3  # the yearly review of a client without klantmanager
+    DRIFT = 4  # long without contact: a step down the ladder may follow
+    CHANGE = 5  # the hazard changes by itself (duration band, year, 27th birthday, decay, placement end)
+
+
+TIMERS = tuple(Timer)
 
 
 class ExitReason(IntEnum):
@@ -100,7 +128,7 @@ class Client:
         self.origin = origin  # "initial" stock or "inflow"
         self.birth = 0.0  # simulation day of birth (negative)
         self.male = False
-        self.household = "single"
+        self.household: Household = "single"
         self.migrant = False
         self.statushouder = False
         self.education = "low"
@@ -115,9 +143,9 @@ class Client:
         self.entry_time = 0.0
         self.phase = 0
         self.true_phase = 0
-        self.group = ""
+        self.group: str | None = None  # the policy group (drie groepen) once assessed
         self.rung = 1
-        self.handler = ""
+        self.handler: str | None = None  # who handles the client now: klantmanager, a service, "none"
         self.handler_override: str | None = None
         self.has_klantmanager = False
         self.handler_stop: simpy.Event | None = None
@@ -128,7 +156,7 @@ class Client:
         self.rate_other = 0.0
         self.rate_time = 0.0
         self.timer_version = 0
-        self.timer_kind = 0
+        self.timer_kind = Timer.WORK
         self.next_review = np.inf
         self.sanction_effect_until = -np.inf
         self.sanction_cut_until = -np.inf
@@ -143,7 +171,7 @@ class Client:
         self.job_no = 0
         self.last_personal_budget = -np.inf
         self.exit_reason = ExitReason.CENSORED
-        self.state = "applicant"  # applicant | benefit | job | away (will return) | gone
+        self.state = ClientState.APPLICANT
         self.drift_ref = -np.inf
         self.placement_rung = 0
 
@@ -152,10 +180,13 @@ class Client:
         return (now - self.birth) / DAYS_PER_YEAR
 
     def leave_model(self) -> None:
-        """Gone for good (no return possible): drop the stream to keep national runs lean."""
-        self.state = "gone"
-        self.luck = None
-        self.decisions = None
+        """Gone for good (no return possible): drop the streams to keep national runs lean.
+
+        A draw for a client that is gone is a bug; it fails loudly (AttributeError).
+        """
+        if self.state is not ClientState.GONE:
+            del self.luck, self.decisions
+        self.state = ClientState.GONE
 
     def has(self, barrier: str) -> bool:
         return bool(self.barriers & BARRIER_BIT[barrier])

@@ -15,19 +15,22 @@ import numpy as np
 import simpy
 
 from simulation.model.client import Activity
+from simulation.model.intake import admit, deter
 from simulation.model.population import applicant
 
 if TYPE_CHECKING:
-    from simulation.model.world import World
+    from simulation.model.protocols import WorldView
 
 
-def arrival_times(world: World) -> np.ndarray:
+def arrival_times(world: WorldView) -> np.ndarray:
+    """Application times for the whole run, per calendar year at that year's rate."""
     spec = world.scenario.inflow
     rng = world.streams.arrivals
+    calendar = world.calendar
     times = []
-    edges = [*world.year_starts, world.t_end]
-    for i, year in enumerate(world.calendar_years):
-        lo, hi = edges[i], min(edges[i + 1], world.t_end)
+    edges = [*calendar.year_starts, calendar.t_end]
+    for i, year in enumerate(calendar.calendar_years):
+        lo, hi = edges[i], min(edges[i + 1], calendar.t_end)
         if hi <= lo:
             continue
         rate = spec.applications * spec.multiplier_by_year.get(year, 1.0)
@@ -36,7 +39,8 @@ def arrival_times(world: World) -> np.ndarray:
     return np.concatenate(times) if times else np.zeros(0)
 
 
-def arrivals(world: World) -> Generator[simpy.Event, None, None]:
+def arrivals(world: WorldView) -> Generator[simpy.Event, None, None]:
+    """Each applicant at the door: redirected (youth rule), deterred (Work First, home visit) or admitted."""
     spec = world.scenario.inflow
     env = world.env
     for t in arrival_times(world):
@@ -47,10 +51,10 @@ def arrivals(world: World) -> Generator[simpy.Event, None, None]:
         rng = client.luck
         draws = rng.random(3)
         if spec.youth_rule.enabled and client.age(env.now) < spec.youth_rule.age_limit and draws[0] < spec.youth_rule.redirected:
-            world.deter(client, Activity.REDIRECTED_YOUTH)
+            deter(world, client, Activity.REDIRECTED_YOUTH)
         elif spec.work_first.enabled and draws[1] < spec.work_first.deterred:
-            world.deter(client, Activity.DETERRED_WORK_FIRST)
+            deter(world, client, Activity.DETERRED_WORK_FIRST)
         elif spec.home_visit.enabled and draws[2] < spec.home_visit.deterred:
-            world.deter(client, Activity.DETERRED_HOME_VISIT)
+            deter(world, client, Activity.DETERRED_HOME_VISIT)
         else:
-            world.admit(client)
+            admit(world, client)

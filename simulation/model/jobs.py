@@ -10,16 +10,29 @@ from __future__ import annotations
 
 import math
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import simpy
 
-from simulation.model.client import Activity, Client, ExitReason
-from simulation.model.lifecycle import current_motivation, end_spell, start_spell
-from simulation.scenario.schema import Return
+from simulation.model.client import Activity, Client, ClientState, ExitReason
+from simulation.model.intake import intake
+from simulation.model.lifecycle import end_spell, start_spell
+from simulation.model.records import JobRow
+from simulation.model.sanctions import flex_job_odds
+from simulation.scenario.schema import JobKind, Return
 
 if TYPE_CHECKING:
-    from simulation.model.world import World
+    from simulation.model.protocols import WorldView
+
+
+class OpenJob(NamedTuple):
+    """A job still running: the first columns of its ``JobRow``."""
+
+    client: int
+    job_no: int
+    start: float
+    job_type: JobKind
+    via: str
 
 
 def _draw_return(client: Client, back: Return) -> tuple[bool, float]:
@@ -29,38 +42,41 @@ def _draw_return(client: Client, back: Return) -> tuple[bool, float]:
 
 
 class JobMarket:
-    def __init__(self, world: World) -> None:
+    """Jobs after exit to work, and returns to benefit after a job or an other exit."""
+
+    def __init__(self, world: WorldView) -> None:
         self.world = world
         self.spec = world.scenario.jobs
-        self.open_jobs: dict[int, tuple[int, int, float, str, str]] = {}
+        self.open_jobs: dict[int, OpenJob] = {}
 
-    def _job_type(self, client: Client, now: float) -> str:
+    def _job_type(self, client: Client, now: float) -> JobKind:
+        """Stable or flex: motivation pulls toward stable work, a recent sanction toward flex."""
         spec = self.spec
         odds_stable = spec.base_mix.stable / max(spec.base_mix.flex, 1e-12)
-        odds_stable *= spec.motivation_stable_odds ** (2.0 * (current_motivation(self.world, client, now) - 0.5))
-        if now < client.sanction_effect_until:
-            odds_stable /= self.world.scenario.sanctions.flex_job_odds
+        odds_stable *= spec.motivation_stable_odds ** (2.0 * (self.world.hazards.motivation(client, now) - 0.5))
+        odds_stable = flex_job_odds(odds_stable, self.world.scenario.sanctions, client, now)
         p_stable = odds_stable / (1.0 + odds_stable)
         return "stable" if client.luck.random() < p_stable else "flex"
 
-    def exit_to_work(self, client: Client, now: float, job_type: str | None, via: str) -> None:
+    def exit_to_work(self, client: Client, now: float, job_type: JobKind | None, via: str) -> None:
         """Uitstroom naar werk: close the spell and start a job whose end may bring the client back."""
         world = self.world
         kind = job_type or self._job_type(client, now)
         length = self.spec.types[kind].duration.sample(client.luck)
         end_spell(world, client, now, ExitReason.WORK)
-        client.state = "job"
+        client.state = ClientState.JOB
         client.job_no += 1
         world.record(client, Activity.JOB_START)
-        self.open_jobs[client.id] = (client.id, client.job_no, now, kind, via)
+        self.open_jobs[client.id] = OpenJob(client=client.id, job_no=client.job_no, start=now, job_type=kind, via=via)
         if now + length < world.t_end:
             world.env.timeout(length).callbacks.append(partial(self._job_ends, client))
 
     def _job_ends(self, client: Client, _event: simpy.Event) -> None:
         world, now = self.world, self.world.env.now
-        client_id, job_no, start, kind, via = self.open_jobs.pop(client.id)
-        returns, delay = _draw_return(client, self.spec.types[kind].return_to_benefit)
-        world.recorder.jobs.append((client_id, job_no, start, now, kind, returns, via))
+        job = self.open_jobs.pop(client.id)
+        returns, delay = _draw_return(client, self.spec.types[job.job_type].return_to_benefit)
+        world.recorder.jobs.append(JobRow(client=job.client, job_no=job.job_no, start=job.start, end=now,
+                                          job_type=job.job_type, returned=returns, via=job.via))
         world.record(client, Activity.JOB_END)
         self._return_or_leave(client, now, returns, delay)
 
@@ -79,20 +95,21 @@ class JobMarket:
             client.leave_model()
             world.record(client, Activity.LEFT_MODEL)
             return
-        client.state = "away"
+        client.state = ClientState.AWAY
         if now + delay < world.t_end:
             world.env.timeout(delay).callbacks.append(partial(self._reenter, client))
 
     def _reenter(self, client: Client, _event: simpy.Event) -> None:
         """Herinstroom: a new spell for the same person, history kept (not its exit luck)."""
-        if self.world.env.now >= self.world.pension_time(client):
+        if self.world.env.now >= self.world.hazards.pension_time(client):
             client.leave_model()
             return
         start_spell(self.world, client, self.world.env.now)
-        self.world.intake(client, reentry=True)
+        intake(self.world, client, reentry=True)
 
     def close_open_jobs(self, t_end: float) -> None:
         """Jobs still running at the end are written as censored (end and returned unknown)."""
-        for client_id, job_no, start, kind, via in self.open_jobs.values():
-            self.world.recorder.jobs.append((client_id, job_no, start, math.nan, kind, None, via))
+        for job in self.open_jobs.values():
+            self.world.recorder.jobs.append(JobRow(client=job.client, job_no=job.job_no, start=job.start, end=math.nan,
+                                                   job_type=job.job_type, returned=None, via=job.via))
         self.open_jobs.clear()

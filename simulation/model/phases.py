@@ -9,16 +9,12 @@ becomes a verdict unless it is reassessed).
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simulation.model.client import BARRIER_BIT, Activity, Client
+from simulation.model.client import BARRIER_BIT, Client
 from simulation.scenario.schema import BARRIERS, Assessment
 from simulation.scenario.units import DAYS_PER_YEAR
-
-if TYPE_CHECKING:
-    from simulation.model.world import World
 
 
 class Assessor:
@@ -27,10 +23,10 @@ class Assessor:
     def __init__(self, spec: Assessment) -> None:
         self.spec = spec
         weights = [getattr(spec.barrier_weights, name) for name in BARRIERS]
-        self.barrier_score = np.zeros(1 << len(BARRIERS))
-        for mask in range(len(self.barrier_score)):
-            self.barrier_score[mask] = sum(w for i, w in enumerate(weights) if mask & (1 << i))
-        self.barrier_score = self.barrier_score.tolist()
+        scores = np.zeros(1 << len(BARRIERS))
+        for mask in range(len(scores)):
+            scores[mask] = sum(w for i, w in enumerate(weights) if mask & (1 << i))
+        self.barrier_score: list[float] = scores.tolist()
         self.cutoffs = list(spec.phase_cutoffs)
 
     def score(self, client: Client, now: float) -> float:
@@ -60,15 +56,14 @@ class Assessor:
         return client.phase
 
 
-def maybe_remove_barrier(world: World, client: Client, rng: np.random.Generator, probability: float,
-                         resource: int = 0) -> None:
+def maybe_remove_barrier(client: Client, rng: np.random.Generator, probability: float) -> bool:
     """With ``probability``, care, debt help or a trajectory takes away one barrier the client
-    has (chosen at random), and the event log records it."""
+    has (chosen at random). True when one was removed: the caller records it in the event log."""
     if rng.random() >= probability:
-        return
+        return False
     present = [name for name in BARRIERS if client.barriers & BARRIER_BIT[name]]
     if not present:
-        return
+        return False
     name = present[int(rng.integers(len(present)))]
     client.barriers &= ~BARRIER_BIT[name]
-    world.record(client, Activity.BARRIER_REMOVED, resource)
+    return True

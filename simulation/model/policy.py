@@ -1,9 +1,10 @@
-"""What a contact does under a municipality's policy: attention, reassessment, monitoring and
-sanctions, tegenprestatie, referral with voluntary or obligatory uptake, personal budgets.
+"""What a contact does under a municipality's policy: attention, reassessment, monitoring,
+tegenprestatie, referral with voluntary or obligatory uptake, personal budgets.
 
 Groups (drie groepen) come from the assessed phase through ``policy.phase_to_group``; a group
 says who handles the client (klantmanager, a service such as the wijkteam, or nobody), how
-often it is seen, which obligations are enforced, asked or waived, and where it is referred.
+often it is seen, which obligations are enforced, asked or waived (``sanctions``), and where
+it is referred.
 """
 
 from __future__ import annotations
@@ -12,29 +13,35 @@ import math
 from typing import TYPE_CHECKING
 
 from simulation.model.client import Activity, Client
-from simulation.model.lifecycle import current_motivation, reschedule
+from simulation.model.lifecycle import reschedule
 from simulation.model.phases import maybe_remove_barrier
-from simulation.scenario.schema import KLANTMANAGER, NO_HANDLER, Group
+from simulation.scenario.schema import KLANTMANAGER, NO_HANDLER, Group, Policy, UptakeKind
 
 if TYPE_CHECKING:
-    from simulation.model.world import World
-
-OBLIGATIONS = ("job_search", "tegenprestatie")
+    from simulation.model.protocols import WorldView
 
 
 class PolicyRules:
-    """The contact logic; draws come from the shared ``decisions`` stream."""
+    """The contact logic; draws come from the client's ``decisions`` stream.
 
-    def __init__(self, world: World) -> None:
+    ``spec`` is the policy in force and ``groups`` its groups by name (a client's group is
+    None only before its first assessment); a dated policy change replaces both (``adopt``).
+    """
+
+    def __init__(self, world: WorldView) -> None:
         self.world = world
-        self.spec = world.scenario.policy
+        self.adopt(world.scenario.policy)
+
+    def adopt(self, policy: Policy) -> None:
+        self.spec = policy
+        self.groups: dict[str | None, Group] = {name: group for name, group in policy.groups.items()}
 
     # --- groups and handlers -----------------------------------------------------------
 
     def assess_and_route(self, client: Client, now: float, route: bool = True) -> None:
         """(Re)assess the phase, put the client in its group, and hand it to the group's handler."""
         world = self.world
-        current_motivation(world, client, now)
+        world.hazards.motivation(client, now)
         world.assessor.assess(client, now, client.decisions)
         world.record(client, Activity.ASSESSMENT)
         world.set_group(client, self.spec.phase_to_group[client.phase])
@@ -42,7 +49,7 @@ class PolicyRules:
             self.assign_handler(client, now)
 
     def handler_for(self, client: Client) -> str:
-        return client.handler_override or self.spec.groups[client.group].handler
+        return client.handler_override or self.groups[client.group].handler
 
     def assign_handler(self, client: Client, now: float) -> None:
         """Start the handler's episode; stop the previous handler's if it changed."""
@@ -51,20 +58,21 @@ class PolicyRules:
             return
         if client.handler_stop is not None and not client.handler_stop.triggered:
             client.handler_stop.succeed()
+        world = self.world
         client.handler = handler
         client.has_klantmanager = False
-        client.handler_stop = self.world.env.event()
-        group = self.spec.groups[client.group]
+        client.handler_stop = world.env.event()
+        group = self.groups[client.group]
         client.next_review = now + group.review_interval if group.review_interval is not None else math.inf
         if handler == KLANTMANAGER:
-            self.world.env.process(self.world.staff.klantmanager_episode(client))
+            world.env.process(world.staff.klantmanager_episode(client))
         elif handler != NO_HANDLER:
             engaged = self.accepts(client, group.handler_uptake)
-            self.world.env.process(self.world.staff.services[handler].episode(client, assigned=True, engaged=engaged))
+            world.env.process(world.services[handler].episode(client, assigned=True, engaged=engaged))
 
     # --- uptake -------------------------------------------------------------------------
 
-    def accepts(self, client: Client, uptake: str) -> bool:
+    def accepts(self, client: Client, uptake: UptakeKind) -> bool:
         """Voluntary: logistic in motivation and trust. Obligatory: all but rare pertinent refusers."""
         spec = self.spec.uptake
         if uptake == "obligatory":
@@ -80,15 +88,16 @@ class PolicyRules:
         world = self.world
         now = world.env.now
         world.note_contact(client, by, now)
-        service = world.staff.services.get(by)
+        service = world.services.get(by)
         gain = service.spec.attention_multiplier if service is not None else 1.0
         self.attend(client, now, gain)
         if service is None:
             if world.scenario.assessment.reassess_on_contact:
                 self.assess_and_route(client, now)
             if client.on_benefit:
-                self._monitor(client, now)
-                self._refer(client, now)
+                group = self.groups[client.group]
+                world.sanctions.monitor(client, now, group.obligations)
+                self._refer(client, now, group)
         reschedule(world, client)
 
     def attend(self, client: Client, now: float, gain: float) -> None:
@@ -99,50 +108,44 @@ class PolicyRules:
 
     def motivate(self, client: Client, now: float, share: float) -> None:
         """Motivation moves ``share`` of the way toward 1 (trajectory, personal budget)."""
-        motivation = current_motivation(self.world, client, now)
+        motivation = self.world.hazards.motivation(client, now)
         client.motivation = motivation + share * (1.0 - motivation)
 
-    def _monitor(self, client: Client, now: float) -> None:
-        """Monitoring of enforced obligations; a detected violation is sanctioned (maatregel)."""
-        world = self.world
-        spec = world.scenario.sanctions
-        group = self.spec.groups[client.group]
-        for obligation in OBLIGATIONS:
-            mode = getattr(group.obligations, obligation)
-            if obligation == "tegenprestatie" and client.rung < 4:
-                start = getattr(spec.tegenprestatie_start, mode)
-                if client.decisions.random() < start:
-                    world.place(client, "tegenprestatie", "", client.decisions)
-            if mode != "enforce":
-                continue
-            p = spec.noncompliance_probability * client.noncompliance_factor
-            p *= max(0.0, 1.0 + spec.noncompliance_motivation_slope * (0.5 - client.motivation))
-            if client.decisions.random() < p and client.decisions.random() < spec.detection_probability:
-                world.impose_sanction(client, now, obligation)
-                return
+    # --- referrals ----------------------------------------------------------------------------
 
-    def _refer(self, client: Client, now: float) -> None:
+    def _refer(self, client: Client, now: float, group: Group) -> None:
+        """After monitoring: referrals to services and a trajectory, and the personal budget."""
+        self._refer_to_services(client, group)
+        if client.trajectory is None and group.trajectories and client.decisions.random() < group.trajectory_referral.probability:
+            self._refer_to_trajectory(client, group)
+        if group.personal_budget:
+            self._personal_budget(client, now)
+
+    def _refer_to_services(self, client: Client, group: Group) -> None:
+        """One referral at a time: a client already in a service is not referred again."""
         world = self.world
-        group: Group = self.spec.groups[client.group]
         for name, referral in group.service_referrals.items():
             if client.in_service is None and client.decisions.random() < referral.probability:
-                desk = world.staff.services[name]
+                desk = world.services[name]
                 if self.accepts(client, referral.uptake):
                     world.record(client, Activity.REFERRAL, desk.code)
                     world.env.process(desk.episode(client, assigned=False, engaged=True))
                 else:
                     world.record(client, Activity.REFUSAL, desk.code)
-        if client.trajectory is None and group.trajectories and client.decisions.random() < group.trajectory_referral.probability:
-            eligible = [name for name in group.trajectories
-                        if world.scenario.trajectories[name].enabled and client.phase in world.scenario.trajectories[name].eligible_phases]
-            if eligible:
-                name = eligible[int(client.decisions.integers(len(eligible)))]
-                if self.accepts(client, group.trajectory_referral.uptake):
-                    world.trajectories[name].offer(client)
-                else:
-                    world.record(client, Activity.REFUSAL, world.trajectories[name].code)
-        if group.personal_budget:
-            self._personal_budget(client, now)
+
+    def _refer_to_trajectory(self, client: Client, group: Group) -> None:
+        """A trajectory drawn among the group's that are enabled and open to the client's phase."""
+        world = self.world
+        catalogue = world.scenario.trajectories
+        eligible = [name for name in group.trajectories
+                    if catalogue[name].enabled and client.phase in catalogue[name].eligible_phases]
+        if not eligible:
+            return
+        programme = world.trajectories[eligible[int(client.decisions.integers(len(eligible)))]]
+        if self.accepts(client, group.trajectory_referral.uptake):
+            programme.offer(client)
+        else:
+            world.record(client, Activity.REFUSAL, programme.code)
 
     def _personal_budget(self, client: Client, now: float) -> None:
         """Persoonsgebonden budget (stipejild, seed 004): a small sum per period to remove barriers."""
@@ -155,4 +158,5 @@ class PolicyRules:
         client.last_personal_budget = now
         world.record(client, Activity.PERSONAL_BUDGET)
         self.motivate(client, now, spec.motivation_gain)
-        maybe_remove_barrier(world, client, client.decisions, spec.barrier_removal)
+        if maybe_remove_barrier(client, client.decisions, spec.barrier_removal):
+            world.record(client, Activity.BARRIER_REMOVED)

@@ -16,12 +16,12 @@ from simulation.scenario.schema import BARRIERS
 from simulation.scenario.units import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
-    from simulation.model.world import World
+    from simulation.model.protocols import WorldView
 
 MIN_AGE = 18.0
 
 
-def _barrier_masks(world: World, draws: np.ndarray, migrant: np.ndarray,
+def _barrier_masks(world: WorldView, draws: np.ndarray, migrant: np.ndarray,
                    statushouder: np.ndarray, multiplier: float) -> np.ndarray:
     """One column of uniforms per barrier; a barrier is present when its uniform is below its share."""
     spec = world.scenario.population
@@ -35,12 +35,12 @@ def _barrier_masks(world: World, draws: np.ndarray, migrant: np.ndarray,
     return masks
 
 
-def _categorical(shares: list[float], uniforms: np.ndarray) -> np.ndarray:
+def categorical(shares: list[float], uniforms: np.ndarray) -> np.ndarray:
     """Index of the category each uniform falls in (faster than Generator.choice for small n)."""
     return np.minimum(np.searchsorted(np.cumsum(shares), uniforms, side="right"), len(shares) - 1)
 
 
-def _attributes(world: World, n: int, rng: np.random.Generator, ages: np.ndarray,
+def _attributes(world: WorldView, n: int, rng: np.random.Generator, ages: np.ndarray,
                 barrier_multiplier: float, motivation_shift: float) -> dict[str, np.ndarray]:
     spec = world.scenario.population
     pension_age = world.scenario.other_exits.pension_age
@@ -50,8 +50,8 @@ def _attributes(world: World, n: int, rng: np.random.Generator, ages: np.ndarray
     return {
         "age": np.clip(ages, MIN_AGE, pension_age - 1e-3),
         "male": draws[:, 2] < spec.share_male,
-        "household": _categorical([getattr(spec.household, h) for h in HOUSEHOLDS], draws[:, 3]),
-        "education": _categorical([getattr(spec.education, e) for e in EDUCATION], draws[:, 4]),
+        "household": categorical([getattr(spec.household, h) for h in HOUSEHOLDS], draws[:, 3]),
+        "education": categorical([getattr(spec.education, e) for e in EDUCATION], draws[:, 4]),
         "migrant": migrant,
         "statushouder": statushouder,
         "barriers": _barrier_masks(world, draws[:, 5:], migrant, statushouder, barrier_multiplier),
@@ -72,7 +72,7 @@ def _apply(client: Client, attrs: dict[str, np.ndarray], i: int, now: float) -> 
     client.trust = float(attrs["trust"][i])
 
 
-def initial_stock(world: World) -> list[tuple[Client, float, float]]:
+def initial_stock(world: WorldView) -> list[tuple[Client, float, float]]:
     """The clients on benefit at the start, with (elapsed spell length, days since last contact)."""
     spec = world.scenario.population
     rng = world.streams.population
@@ -90,7 +90,7 @@ def initial_stock(world: World) -> list[tuple[Client, float, float]]:
     return stock
 
 
-def applicant(world: World, now: float) -> Client:
+def applicant(world: WorldView, now: float) -> Client:
     """A new applicant, drawn from the client's own stream (common random numbers)."""
     spec = world.scenario.inflow
     client = world.new_client("inflow")
@@ -99,8 +99,3 @@ def applicant(world: World, now: float) -> Client:
                         spec.motivation_shift)
     _apply(client, attrs, 0, now)
     return client
-
-
-def initial_rung(world: World, phase: int, rng: np.random.Generator) -> int:
-    weights = np.asarray(world.scenario.ladder.initial_rung_by_phase[phase], dtype=float)
-    return 1 + int(_categorical(list(weights / weights.sum()), rng.random(1))[0])

@@ -1,26 +1,93 @@
 """The recorder: immutable rows appended during a run, turned into tables once at the end.
 
-Rows are plain tuples in lists (and the event log in typed arrays) because they are written
-on the hot path; ``tables()`` turns them into pandas DataFrames after the run. Outcomes are
-computed from these tables only (``simulation.outcomes.headline``), never from model internals.
+Each table has a ``NamedTuple`` row type whose fields are the table's columns, in order:
+call sites build rows by keyword, so a column cannot shift silently. Rows are kept in lists
+(the event log and the ladder moves in typed arrays) because they are written on the hot path;
+``tables()`` turns them into pandas DataFrames after the run. Outcomes are computed from these
+tables only (``simulation.outcomes.headline``), never from model internals.
 """
 
 from __future__ import annotations
 
 from array import array
+from collections.abc import Iterable
+from typing import Any, NamedTuple
 
 import pandas as pd
 
-from simulation.model.client import Activity, ExitReason
+from simulation.model.client import BARRIER_BIT, Activity, Client, ExitReason
 
-SPELL_COLUMNS = ("client", "spell_no", "start", "end", "reason", "group_at_exit", "phase_at_exit", "sanctioned")
-JOB_COLUMNS = ("client", "job_no", "start", "end", "job_type", "returned", "via")
-WAIT_COLUMNS = ("resource", "client", "kind", "requested", "started", "served")
-SANCTION_COLUMNS = ("client", "time", "obligation", "cut_per_day", "cut_until")
-PLACEMENT_COLUMNS = ("client", "time", "kind", "by")
-BUDGET_COLUMNS = ("time", "budget", "amount", "kind", "client", "item", "level_after")
+
+class SpellRow(NamedTuple):
+    """A benefit spell; ``end`` NaN and reason ``censored`` while still open at the end."""
+
+    client: int
+    spell_no: int
+    start: float
+    end: float
+    reason: int  # ExitReason's value, a category in the table
+    group_at_exit: str | None
+    phase_at_exit: int
+    sanctioned: bool
+
+
+class JobRow(NamedTuple):
+    """A job after exit to work; ``end`` NaN and ``returned`` None while still running."""
+
+    client: int
+    job_no: int
+    start: float
+    end: float
+    job_type: str
+    returned: bool | None
+    via: str
+
+
+class WaitRow(NamedTuple):
+    """A wait for a klantmanager place, a service slot or a trajectory slot (served or not)."""
+
+    resource: str
+    client: int  # -1 for urgent care demand from outside the benefit population
+    kind: str
+    requested: float
+    started: float  # NaN when the client left the queue unserved
+    served: bool
+
+
+class SanctionRow(NamedTuple):
+    client: int
+    time: float
+    obligation: str
+    cut_per_day: float
+    cut_until: float
+
+
+class PlacementRow(NamedTuple):
+    client: int
+    time: float
+    kind: str
+    by: str  # the team that placed the client; "" for a tegenprestatie
+
+
+class BudgetRow(NamedTuple):
+    time: float
+    budget: str
+    amount: float
+    kind: str
+    client: int  # -1 for a replenishment or a cut
+    item: str
+    level_after: float
+
+
+SPELL_COLUMNS = SpellRow._fields
+JOB_COLUMNS = JobRow._fields
+WAIT_COLUMNS = WaitRow._fields
+SANCTION_COLUMNS = SanctionRow._fields
+PLACEMENT_COLUMNS = PlacementRow._fields
+BUDGET_COLUMNS = BudgetRow._fields
 #: from_rung 0 marks a client's first rung (at intake or in the initial stock)
 RUNG_COLUMNS = ("client", "time", "from_rung", "to_rung", "phase", "on_benefit")
+RUNG_DTYPES = ("int64", "float64", "int8", "int8", "int8", "bool")
 
 
 class Recorder:
@@ -35,15 +102,16 @@ class Recorder:
         self.ev_activity = array("h")
         self.ev_resource = array("h")
         self.ev_phase = array("b")
-        self.spells: list[tuple] = []
-        self.jobs: list[tuple] = []
-        self.waits: list[tuple] = []
-        self.sanctions: list[tuple] = []
-        self.placements: list[tuple] = []
-        self.budget: list[tuple] = []
-        self.monthly: list[dict] = []
+        self.spells: list[SpellRow] = []
+        self.jobs: list[JobRow] = []
+        self.waits: list[WaitRow] = []
+        self.sanctions: list[SanctionRow] = []
+        self.placements: list[PlacementRow] = []
+        self.budget: list[BudgetRow] = []
+        self.monthly: list[dict[str, Any]] = []
         # ladder moves in typed arrays: ~3 per client-year, kept compact for national runs
-        self.rung_columns = (array("l"), array("d"), array("b"), array("b"), array("b"), array("b"))
+        self.rung_columns: tuple[array[Any], ...] = (array("l"), array("d"), array("b"), array("b"), array("b"),
+                                                     array("b"))
 
     def resource_code(self, name: str) -> int:
         return self._resource_code[name]
@@ -64,30 +132,50 @@ class Recorder:
 
     def tables(self, start_date: pd.Timestamp) -> dict[str, pd.DataFrame]:
         """All rows as DataFrames; times stay in days since the start (``time`` columns)."""
-        spells = pd.DataFrame(self.spells, columns=SPELL_COLUMNS)
-        spells["reason"] = pd.Categorical.from_codes(
-            spells["reason"].astype(int), categories=[r.name.lower() for r in sorted(ExitReason)]
-        ) if len(spells) else pd.Series(dtype="category")
-        events = pd.DataFrame({
-            "case_id": pd.Series(self.ev_client, dtype="int64"),
-            "time": pd.Series(self.ev_time, dtype="float64"),
-            "activity": pd.Categorical.from_codes(
-                [int(a) - 1 for a in self.ev_activity], categories=[a.name.lower() for a in Activity]
-            ),
-            "resource": pd.Categorical.from_codes(list(self.ev_resource), categories=self.resource_names),
-            "phase": pd.Series(self.ev_phase, dtype="int8"),
-        })
-        events.insert(2, "timestamp", start_date + pd.to_timedelta(events["time"], unit="D"))
         return {
-            "spells": spells,
+            "spells": self._spells(),
             "jobs": pd.DataFrame(self.jobs, columns=JOB_COLUMNS),
             "waits": pd.DataFrame(self.waits, columns=WAIT_COLUMNS),
             "sanctions": pd.DataFrame(self.sanctions, columns=SANCTION_COLUMNS),
             "placements": pd.DataFrame(self.placements, columns=PLACEMENT_COLUMNS),
             "budget": pd.DataFrame(self.budget, columns=BUDGET_COLUMNS),
-            "rungs": pd.DataFrame({
-                name: pd.Series(column, dtype=dtype) for name, column, dtype in
-                zip(RUNG_COLUMNS, self.rung_columns, ("int64", "float64", "int8", "int8", "int8", "bool"))}),
+            "rungs": pd.DataFrame({name: pd.Series(column, dtype=dtype)
+                                   for name, column, dtype in zip(RUNG_COLUMNS, self.rung_columns, RUNG_DTYPES)}),
             "monthly": pd.DataFrame(self.monthly),
-            "events": events,
+            "events": self._events(start_date),
         }
+
+    def _spells(self) -> pd.DataFrame:
+        spells = pd.DataFrame(self.spells, columns=SPELL_COLUMNS)
+        spells["reason"] = pd.Categorical.from_codes(
+            spells["reason"].astype(int), categories=pd.Index([r.name.lower() for r in sorted(ExitReason)])
+        ) if len(spells) else pd.Series(dtype="category")
+        return spells
+
+    def _events(self, start_date: pd.Timestamp) -> pd.DataFrame:
+        events = pd.DataFrame({
+            "case_id": pd.Series(self.ev_client, dtype="int64"),
+            "time": pd.Series(self.ev_time, dtype="float64"),
+            "activity": pd.Categorical.from_codes(
+                [int(a) - 1 for a in self.ev_activity], categories=pd.Index([a.name.lower() for a in Activity])
+            ),
+            "resource": pd.Categorical.from_codes(list(self.ev_resource), categories=pd.Index(self.resource_names)),
+            "phase": pd.Series(self.ev_phase, dtype="int8"),
+        })
+        events.insert(2, "timestamp", start_date + pd.to_timedelta(events["time"], unit="D"))
+        return events
+
+
+def client_table(clients: Iterable[Client], last_contact: Any, t_end: float) -> pd.DataFrame:
+    """One row per person at the end of the run; an unset group is written as "" (as clients.csv always has)."""
+    rows = []
+    for c in clients:
+        row = {"client": c.id, "origin": c.origin, "state": c.state.value, "age_at_end": c.age(t_end),
+               "male": c.male, "household": c.household, "migrant": c.migrant, "statushouder": c.statushouder,
+               "education": c.education, "motivation": c.motivation, "trust": c.trust, "phase": c.phase,
+               "true_phase": c.true_phase, "group": c.group if c.group is not None else "", "rung": c.rung,
+               "spells": c.spell_no, "jobs": c.job_no, "contacts": c.n_contacts, "sanctions": c.n_sanctions,
+               "last_contact": last_contact[c.id]}
+        row.update({f"barrier_{name}": bool(c.barriers & bit) for name, bit in BARRIER_BIT.items()})
+        rows.append(row)
+    return pd.DataFrame(rows)

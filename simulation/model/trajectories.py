@@ -10,30 +10,38 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import simpy
 
+from simulation.model.budgets import BudgetLine
 from simulation.model.client import Activity, Client, ExitReason
 from simulation.model.lifecycle import reschedule
 from simulation.model.phases import maybe_remove_barrier
-from simulation.model.staff import _request, make_resource
+from simulation.model.records import WaitRow
+from simulation.model.resources import make_resource, request
 from simulation.scenario.schema import Trajectory
 
 if TYPE_CHECKING:
-    from simulation.model.world import World
+    from simulation.model.protocols import WorldView
+
+
+def _left(client: Client) -> simpy.Event:
+    """The event that ends the client's current spell, read when needed (a new spell has a new one)."""
+    assert client.left is not None, "a trajectory belongs to a spell"
+    return client.left
 
 
 class Programme:
     """One catalogue entry with its slots (a PriorityResource) and its budget line."""
 
-    def __init__(self, world: World, name: str, spec: Trajectory) -> None:
+    def __init__(self, world: WorldView, name: str, spec: Trajectory, budget: BudgetLine) -> None:
         self.world = world
         self.name = name
         self.spec = spec
         self.code = world.recorder.resource_code(name)
         self.resource = make_resource(world.env, spec.slots)
-        self.budget = world.budgets[spec.budget]
+        self.budget = budget
 
     def _priority(self, client: Client) -> int:
         if self.spec.queue == "lowest_phase_first":
@@ -48,7 +56,7 @@ class Programme:
         self.world.record(client, Activity.TRAJECTORY_OFFER, self.code)
         self.world.env.process(self._episode(client))
 
-    def _episode(self, client: Client) -> Generator[simpy.Event, None, None]:
+    def _episode(self, client: Client) -> Generator[simpy.Event, Any, None]:
         world, env, spec = self.world, self.world.env, self.spec
         try:
             if client.decisions.random() < spec.offer_self_exit_probability:
@@ -65,29 +73,28 @@ class Programme:
                 return
             if cost > 0:
                 with self.budget.container.get(cost) as grant:
-                    outcome = yield grant | client.left
+                    outcome = yield grant | _left(client)
                     if grant not in outcome:
                         return
                 self.budget.committed(cost, client, self.name)
-            finished = yield from self._run(client, planned, fixed, bonus)
-            if not finished:
-                return
+            yield from self._run(client, planned, fixed, bonus)
         finally:
             if client.trajectory == self.name:
                 client.trajectory = None
 
-    def _run(self, client: Client, planned: float, fixed: float, bonus: float) -> Generator[simpy.Event, None, bool]:
+    def _run(self, client: Client, planned: float, fixed: float, bonus: float) -> Generator[simpy.Event, Any, bool]:
+        """Wait for a slot, then the trajectory; False if it ended early (left benefit, dropped out)."""
         world, env, spec = self.world, self.world.env, self.spec
         requested = env.now
         world.record(client, Activity.QUEUE, self.code)
-        with _request(self.resource, env, self._priority(client)) as slot:
-            outcome = yield slot | client.left
+        with request(self.resource, env, self._priority(client)) as slot:
+            outcome = yield slot | _left(client)
             if slot not in outcome:
                 world.record(client, Activity.TRAJECTORY_LEFT_QUEUE, self.code)
-                world.recorder.waits.append((self.name, client.id, "trajectory", requested, math.nan, False))
+                self._wait(client, requested, math.nan, served=False)
                 self.budget.refund(fixed + bonus, client, self.name)
                 return False
-            world.recorder.waits.append((self.name, client.id, "trajectory", requested, env.now, True))
+            self._wait(client, requested, env.now, served=True)
             world.record(client, Activity.TRAJECTORY_START, self.code)
             started = env.now
             client.trajectory_multiplier = spec.lock_in_multiplier
@@ -95,7 +102,7 @@ class Programme:
             reschedule(world, client)
             drops_out = client.decisions.random() < spec.dropout_probability
             length = planned * client.decisions.random() if drops_out else planned
-            yield env.timeout(length) | client.left
+            yield env.timeout(length) | _left(client)
             used = env.now - started
             if spec.contract != "no_cure_no_pay":  # cost_per_month is held in euros per day
                 self.budget.refund(spec.cost_per_month * max(planned - used, 0.0), client, self.name)
@@ -114,6 +121,10 @@ class Programme:
         self._complete(client, bonus)
         return True
 
+    def _wait(self, client: Client, requested: float, started: float, served: bool) -> None:
+        self.world.recorder.waits.append(WaitRow(resource=self.name, client=client.id, kind="trajectory",
+                                                 requested=requested, started=started, served=served))
+
     def _complete(self, client: Client, bonus: float) -> None:
         world, env, effects = self.world, self.world.env, self.spec.on_completion
         now = env.now
@@ -128,10 +139,11 @@ class Programme:
             world.set_group(client, world.policy.spec.phase_to_group[client.phase])
             world.policy.assign_handler(client, now)
         if client.rung < effects.ladder_rung_min:
-            world.set_rung(client, effects.ladder_rung_min)
+            world.ladder.set_rung(client, effects.ladder_rung_min)
         if effects.motivation_gain:
             world.policy.motivate(client, now, effects.motivation_gain)
-        maybe_remove_barrier(world, client, client.decisions, effects.barrier_removal, self.code)
+        if maybe_remove_barrier(client, client.decisions, effects.barrier_removal):
+            world.record(client, Activity.BARRIER_REMOVED, self.code)
         if bonus > 0:
             env.process(self._await_cure(client, bonus, now + self.spec.contract_window))
         reschedule(world, client)
@@ -139,7 +151,7 @@ class Programme:
     def _await_cure(self, client: Client, bonus: float, deadline: float) -> Generator[simpy.Event, None, None]:
         """No-cure-no-pay / bonus: paid only if the client leaves for work within the window."""
         env = self.world.env
-        left = client.left
+        left = _left(client)
         yield env.timeout(max(deadline - env.now, 0.0)) | left
         cured = left.triggered and client.exit_reason == ExitReason.WORK and not client.on_benefit
         self._settle_contract(client, bonus, cured=cured)
