@@ -1,4 +1,4 @@
-"""What the per-replication profile (simulation/profiles.py) costs next to the run itself.
+"""What the per-replication profile (simulation/outcomes/profiles.py) costs next to the run itself.
 
     .venv/bin/python bench/profile_cost.py [SCENARIO] [--seed 1]
 

@@ -19,8 +19,9 @@ Chromium's own DNS is also switched off (``--host-resolver-rules``) as a second 
 Robust against hangs: the check runs in a child process (``python tests/browser.py``) in its
 own process group; if it has not finished within ``timeout`` seconds that group (Python and
 Playwright's driver) is killed, and so is Chromium (which Playwright starts in a session of its
-own; it is found by its unique temporary profile path), and :class:`BrowserTimeout` is raised. Inside, the launch, the page load and the screenshot have their own shorter
-timeouts; a page whose ``load`` never fires is reported in ``page_errors``, not waited for.
+own; it is found by its unique temporary profile path), and :class:`BrowserTimeout` is raised.
+Inside, the launch, the page load and the screenshot have their own shorter timeouts; a page
+whose ``load`` never fires is reported in ``page_errors``, not waited for.
 """
 
 from __future__ import annotations

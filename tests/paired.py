@@ -2,7 +2,7 @@
 
 Replication ``i`` of every variant runs with the same seed and replication number, so the
 clients, their exit luck and the arrival times are the same in both arms
-(``simulation/rng.py``); the per-replication difference of an outcome then carries only the
+(``simulation/model/rng.py``); the per-replication difference of an outcome then carries only the
 policy's effect plus the noise the policy itself stirs up. The mean difference gets a
 t-based confidence interval over replications (scipy.stats.t, n − 1 degrees of freedom).
 

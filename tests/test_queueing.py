@@ -103,7 +103,7 @@ class Replication:
 def slot_holdings(result: simulation.RunResult) -> tuple[np.ndarray, np.ndarray]:
     """Grant and release time of every wijkteam slot held in the run (needs ``event_log=True``).
 
-    In ``ServiceDesk.episode`` (simulation/staff.py) SERVICE_START is logged at the instant
+    In ``ServiceDesk.episode`` (simulation/model/services.py) SERVICE_START is logged at the instant
     the slot request is granted (every client engages here, so there is no refusal branch),
     and the ``with`` block releases the slot at the instant SERVICE_END is logged (the
     outcome in between does not yield). A case still in service at the end of the run has no

@@ -1,4 +1,4 @@
-"""Global sensitivity analysis (simulation/sensitivity.py): the plumbing, the noise, bad input.
+"""Global sensitivity analysis (simulation/experiments/sensitivity/): the plumbing, the noise, bad input.
 
 The plumbing (sampling → evaluation → analysis) is checked on functions whose indices are known,
 independently of the model: Ishigami's Sobol' indices, a linear function's Morris μ*, and a

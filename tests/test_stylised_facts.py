@@ -354,11 +354,11 @@ def test_fact9_ladder_mobility_of_low_chance_clients_is_slow_and_low() -> None:
     base = runs()
     low = [ladder_steps(r, LOW_CHANCE) for r in base]
     high = [ladder_steps(r, HIGH_CHANCE) for r in base]
-    slower = mean_ci([h[0] - l[0] for l, h in zip(low, high)])
-    report("F9", "steps up per client-year, phase 4-5 (not asserted)", mean_ci([l[0] for l in low]))
+    slower = mean_ci([h[0] - lo[0] for lo, h in zip(low, high)])
+    report("F9", "steps up per client-year, phase 4-5 (not asserted)", mean_ci([lo[0] for lo in low]))
     report("F9", "steps up per client-year, phase 1-2 minus phase 4-5", slower)
-    lower = mean_ci([l[1] - h[1] for l, h in zip(low, high)])
-    unpaid_low = mean_ci([l[1] for l in low])
+    lower = mean_ci([lo[1] - h[1] for lo, h in zip(low, high)])
+    unpaid_low = mean_ci([lo[1] for lo in low])
     report("F9", "share of steps on the unpaid rungs 2-4, phase 4-5", unpaid_low)
     report("F9", "share of steps on the unpaid rungs 2-4, phase 4-5 minus phase 1-2", lower)
     assert slower.low > 0

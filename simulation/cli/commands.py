@@ -12,15 +12,18 @@ from simulation.cli.experiments import (
     sweep_command,
     warmup_command,
 )
+from simulation.cli.flags import flag
 from simulation.cli.outputs import export_log_command, journeys_command, plot_command, report_command
 
 
 def validate_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """Load and check a scenario without running it; print its provenance and hash."""
     from simulation.scenario import load_scenario
+    from simulation.scenario.loader import OVERRIDE_FILE
 
     scenario = load_scenario(args.scenario, args.overrides)
-    print(f"{args.scenario}: valid ({scenario.raw.provenance}; hash {scenario.hash})")
+    chain = " > ".join(flag("overrides") if source == OVERRIDE_FILE else source for source in scenario.raw.chain)
+    print(f"{args.scenario}: valid ({chain}; hash {scenario.hash})")
     return 0
 
 

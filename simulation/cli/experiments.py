@@ -138,8 +138,7 @@ def warmup_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from simulation.experiments.execution import Execution
     from simulation.experiments.replication import monthly_series
     from simulation.experiments.warmup import suggest_warmup
-    from simulation.present.warmup import plot_warmup
-    from simulation.present.warmup_text import format_warmup
+    from simulation.present.warmup import format_warmup, plot_warmup
     from simulation.results.folders import check_file_target
     from simulation.scenario import load_scenario
 

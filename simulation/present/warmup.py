@@ -1,5 +1,6 @@
-"""The warm-up figure: each series' replication mean and Welch average, with the suggested
-warm-up (MSER-5, ``simulation.experiments.warmup``) and the scenario's own warm-up marked."""
+"""The warm-up suggestion as people read it: a text (the length MSER-5 suggests, what the scenario
+uses now, a warning when the series still drift or the run is too short to judge) and a figure
+(each series' replication mean and Welch average, the suggested and the scenario's own warm-up marked)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from simulation import defaults
 from simulation.defaults import WELCH_WINDOW
 from simulation.experiments.warmup import WarmupSuggestion, welch_moving_average
 from simulation.files import save_figure
@@ -18,6 +20,25 @@ if TYPE_CHECKING:
 
 PLOT_FORMATS = {".png": "png", ".svg": "svg"}
 _LABELS = {"stock": "clients on benefit", "outflow": "exits per month"}
+
+
+#: How to ask for a longer run, in scenario terms (the command line says it with its --set).
+LONGER_RUN = "a longer run, e.g. clock.horizon: 6 years"
+
+
+def format_warmup(suggestion: WarmupSuggestion, configured_days: float, longer_run: str = LONGER_RUN) -> str:
+    """The suggestion, per series, against the scenario's ``clock.warmup`` of ``configured_days``."""
+    per_series = ", ".join(f"{name} {months} months" for name, months in suggestion.per_series.items())
+    lines = [f"suggested warm-up: {suggestion.months} months ({suggestion.days:.0f} days), the largest MSER-5 "
+             f"truncation over the replication mean of each series ({per_series}; {suggestion.replications} replications)",
+             f"the scenario now uses clock.warmup = {configured_days:.0f} days"]
+    if suggestion.unreliable:
+        lines.append(f"warning: {', '.join(suggestion.unreliable_series)} still drift(s) in the second half of the run, "
+                     "so MSER-5 cannot settle; try a longer run (a larger clock.horizon)")
+    elif suggestion.batches < defaults.MSER_MIN_BATCHES:
+        lines.append(f"warning: only {suggestion.batches} batches of 5 months before follow-up; MSER-5 needs about "
+                     f"{defaults.MSER_MIN_BATCHES} to tell a transient from noise; try {longer_run}")
+    return "\n".join(lines)
 
 
 def plot_warmup(suggestion: WarmupSuggestion, path: str | os.PathLike[str], window: int = WELCH_WINDOW,

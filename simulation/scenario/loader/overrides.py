@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from simulation.errors import ScenarioError
-from simulation.scenario.loader.raw import OVERRIDE_FILE, RawScenario, drop_subtree
+from simulation.scenario.loader.raw import OVERRIDE_ARGUMENT, OVERRIDE_FILE, RawScenario, drop_subtree
 from simulation.scenario.yamlio import KeyPath, key_str
 
 _INT_TEXT = re.compile(r"-?\d+")
@@ -22,16 +22,16 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     key = key.strip()
     if not sep or not key:
         hint = "expected dotted.key=value"
-        raise ScenarioError(f"malformed override '{text}'", argument=OVERRIDE_FILE, hint=hint)
+        raise ScenarioError(f"malformed override '{text}'", argument=OVERRIDE_ARGUMENT, hint=hint)
     segments = key.split(".")
     if any(not s.strip() for s in segments):
         message = f"malformed override '{text}': empty key segment"
-        raise ScenarioError(message, argument=OVERRIDE_FILE, key=key)
+        raise ScenarioError(message, argument=OVERRIDE_ARGUMENT, key=key)
     try:
         value = yaml.safe_load(raw_value)
     except yaml.YAMLError as exc:
         message = f"cannot parse value {raw_value!r}: {getattr(exc, 'problem', None) or exc}"
-        raise ScenarioError(message, argument=OVERRIDE_FILE, key=key) from None
+        raise ScenarioError(message, argument=OVERRIDE_ARGUMENT, key=key) from None
     return [s.strip() for s in segments], value
 
 
@@ -53,7 +53,7 @@ def _child_key(container: Any, seg: str, path: KeyPath, dotted: str) -> Any:
         problem = f"it is a list of {len(container)} items, '{seg}' is not an index in it"
     else:
         problem = f"it holds a {type(container).__name__}, not a mapping"
-    raise ScenarioError(f"cannot set below '{key_str(path)}': {problem}", argument=OVERRIDE_FILE, key=dotted)
+    raise ScenarioError(f"cannot set below '{key_str(path)}': {problem}", argument=OVERRIDE_ARGUMENT, key=dotted)
 
 
 def apply_override(raw: RawScenario, text: str) -> None:
@@ -61,7 +61,7 @@ def apply_override(raw: RawScenario, text: str) -> None:
     segments, value = parse_override(text)
     dotted = ".".join(segments)
     if segments[0] == "extends":
-        raise ScenarioError("extends cannot be set by an override", argument=OVERRIDE_FILE, key=dotted)
+        raise ScenarioError("extends cannot be set by an override", argument=OVERRIDE_ARGUMENT, key=dotted)
     container: Any = raw.data
     path: KeyPath = ()
     for i, seg in enumerate(segments):

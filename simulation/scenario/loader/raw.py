@@ -14,9 +14,11 @@ from typing import Any
 from simulation.errors import ScenarioError
 from simulation.scenario.yamlio import KeyPath
 
-OVERRIDE_FILE = "overrides"
-"""Where a file name would stand (chain, sources) for values from the ``overrides`` argument;
-also the ``argument`` of a ScenarioError about an override."""
+OVERRIDE_FILE = "<overrides>"
+"""Where a file name would stand (chain, sources) for values from the ``overrides`` argument (in
+angle brackets, so that no file of that name can be taken for it)."""
+OVERRIDE_ARGUMENT = "overrides"
+"""The ``argument`` of a ScenarioError about an override: the parameter of ``load_scenario``."""
 
 Source = tuple[str, int | None]
 
@@ -59,5 +61,5 @@ def error_at(message: str, source: Source, key: str | None = None, hint: str | N
     """A ScenarioError at a source: its file and line, or the ``overrides`` argument it came from."""
     file, line = source
     if file == OVERRIDE_FILE:
-        return ScenarioError(message, key=key, line=line, hint=hint, argument=OVERRIDE_FILE)
+        return ScenarioError(message, key=key, line=line, hint=hint, argument=OVERRIDE_ARGUMENT)
     return ScenarioError(message, file=file, key=key, line=line, hint=hint)
