@@ -18,14 +18,8 @@ import numpy as np
 
 import simulation
 from simulation.outcomes import statistics
-from simulation.outcomes.headline import (
-    contacts_per_client_year,
-    headline_values,
-    kaplan_meier_failure,
-    observation_months,
-    return_times,
-    window_of,
-)
+from simulation.outcomes.headline import contacts_per_client_year, headline_values
+from simulation.outcomes.survival import kaplan_meier_failure, observation_months, return_times, window_of
 from simulation.version import package_version
 
 ROOT = Path(__file__).resolve().parent.parent

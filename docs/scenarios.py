@@ -25,7 +25,7 @@ import numpy as np
 import yaml
 
 import simulation
-from simulation.outcomes.headline import OUTCOMES
+from simulation.outcomes.definitions import OUTCOMES
 from simulation.outcomes.statistics import mean_ci
 from simulation.present.tables import number
 

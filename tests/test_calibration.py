@@ -31,7 +31,7 @@ from simulation.experiments.calibration import (
     split_params,
     targets_from_data,
 )
-from simulation.outcomes.headline import OUTCOMES
+from simulation.outcomes.definitions import OUTCOMES
 from simulation.present.calibration import fit_table_markdown, write_calibrated_scenario, write_calibration
 from simulation.results.calibration import calibrated_file_name
 

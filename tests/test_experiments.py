@@ -21,7 +21,7 @@ from scipy import stats
 import simulation
 from simulation.errors import ScenarioError
 from simulation.experiments.comparison import Precision, imprecise, next_reps
-from simulation.outcomes.headline import OUTCOMES
+from simulation.outcomes.definitions import OUTCOMES
 from simulation.outcomes.statistics import mean_ci, summarise, variance_ratio
 
 TILBURG = SCENARIO_DIR / "tilburg.yaml"

@@ -38,7 +38,7 @@ from simulation.experiments.comparison import compare
 from simulation.experiments.execution import Execution, run_tasks
 from simulation.experiments.replication import Replicator
 from simulation.experiments.store import ResultStore
-from simulation.outcomes.headline import OUTCOMES
+from simulation.outcomes.definitions import OUTCOMES
 from simulation.version import model_version
 
 TINY_A = TEST_SCENARIO_DIR / "tiny_tilburg.yaml"

@@ -241,7 +241,7 @@ def test_overrides_applied_with_types_and_sources() -> None:
     assert raw.sources[("arms", "treat", "probability")] == (OVERRIDE_FILE, None)
     assert raw.sources[("policy", "phase_to_group", 9)] == (OVERRIDE_FILE, None)
     assert ("horizons", 0) not in raw.sources
-    assert raw.chain[-1] == OVERRIDE_FILE == "overrides"
+    assert raw.chain[-1] == OVERRIDE_FILE == "<overrides>"
     validate(raw, Toy)
 
 

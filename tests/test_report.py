@@ -28,7 +28,7 @@ from scipy import stats
 from simulation.cli.main import main
 from simulation.experiments.comparison import compare
 from simulation.model.run import run
-from simulation.outcomes.headline import OUTCOMES
+from simulation.outcomes.definitions import OUTCOMES
 from simulation.outcomes.profiles import EQUITY_GROUPS
 from simulation.present import report
 from simulation.present.plots import FIGURES

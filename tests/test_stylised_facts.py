@@ -23,14 +23,9 @@ from paired import BASE, CI, SCALE, SMALL, all_groups, mean_ci, paired, paired_r
 
 import simulation
 from simulation.model.run import RunResult
-from simulation.outcomes.headline import (
-    DAYS_PER_YEAR,
-    contacts_per_client_year,
-    headline_values,
-    kaplan_meier_failure,
-    return_times,
-    window_of,
-)
+from simulation.outcomes.headline import contacts_per_client_year, headline_values
+from simulation.outcomes.survival import kaplan_meier_failure, return_times, window_of
+from simulation.scenario.units import DAYS_PER_YEAR
 
 pytestmark = pytest.mark.slow
 YEAR = DAYS_PER_YEAR

@@ -2,7 +2,7 @@
 
 Statistics cover the observation window (after warm-up, up to the horizon); the outcomes are
 defined in ``definitions.py`` and the survival estimates (recidivism, re-inflow) come from
-``survival.py``. The names of both stay importable from here.
+``survival.py``.
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from simulation.outcomes.definitions import OUTCOMES, Outcome
+from simulation.outcomes.definitions import OUTCOMES
 from simulation.outcomes.survival import (
     Window,
-    kaplan_meier,
     kaplan_meier_failure,
     observation_months,
     return_times,
@@ -26,22 +25,6 @@ from simulation.scenario.units import DAYS_PER_YEAR
 if TYPE_CHECKING:
     from simulation.model.run import RunResult
 
-__all__ = [
-    "DAYS_PER_YEAR",
-    "OUTCOMES",
-    "Outcome",
-    "Window",
-    "activation_cost",
-    "contacts_per_client_year",
-    "headline",
-    "headline_values",
-    "kaplan_meier",
-    "kaplan_meier_failure",
-    "observation_months",
-    "return_times",
-    "share_over_duration",
-    "window_of",
-]
 
 
 def _exits(spells: pd.DataFrame, window: Window) -> pd.DataFrame:

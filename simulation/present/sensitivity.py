@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from simulation.defaults import CONFIDENCE
 from simulation.errors import ScenarioError
 from simulation.experiments.sensitivity import NOTES, SensitivityResult
-from simulation.outcomes.headline import OUTCOMES
+from simulation.outcomes.definitions import OUTCOMES
 from simulation.present.plots import COLOURS, figure_bytes, plain
 from simulation.results.folders import MANIFEST, staged_folder
 from simulation.results.manifest import provenance

@@ -11,7 +11,7 @@ import pandas as pd
 
 from simulation.experiments.execution import Execution
 from simulation.experiments.replication import Replicator, open_store
-from simulation.outcomes.headline import OUTCOMES, Outcome
+from simulation.outcomes.definitions import OUTCOMES, Outcome
 from simulation.scenario import LoadedScenario
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from simulation.defaults import SENSITIVITY_N
 from simulation.errors import ScenarioError
 from simulation.experiments.design import Range, parse_ranges
-from simulation.outcomes.headline import OUTCOMES
+from simulation.outcomes.definitions import OUTCOMES
 from simulation.scenario import LoadedScenario, load_scenario
 from simulation.scenario.loader import check_existing_key
 
