@@ -8,6 +8,7 @@ functions and under ``if TYPE_CHECKING:``), so a lazy import cannot hide an arro
 from __future__ import annotations
 
 import ast
+import re
 import statistics
 import subprocess
 import sys
@@ -129,6 +130,32 @@ def test_the_cycle_finder_finds_a_cycle(monkeypatch: pytest.MonkeyPatch) -> None
 
     monkeypatch.setattr(sys.modules[__name__], "imports", crossed)
     assert set(_a_cycle()) == {a, b}
+
+
+FLAG = re.compile(r"(?<![\w-])--[a-z]")
+ERROR_MAKERS = {"ScenarioError", "error_at"}
+
+
+def _texts(node: ast.AST) -> list[str]:
+    """The literal text in an expression, f-strings included."""
+    return [n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+
+
+def test_only_the_cli_speaks_of_flags() -> None:
+    """Library errors name scenario keys or Python API arguments; cli/flags.py says them as --flags."""
+    found = []
+    for name, path in modules().items():
+        if layer_of(name) == "cli":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            called = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            if called in ERROR_MAKERS:
+                parts = [*node.args, *(keyword.value for keyword in node.keywords)]
+                found += [f"{path.relative_to(ROOT)}:{node.lineno} {text!r}"
+                          for part in parts for text in _texts(part) if FLAG.search(text)]
+    assert not found, "library errors that name a command-line flag:\n" + "\n".join(found)
 
 
 def test_module_sizes() -> None:
