@@ -49,11 +49,11 @@ _SIGNIFICANT = 10  # digits kept in a sampled float: exact enough, and short in 
 
 # The first number in a bound is the varied one; the text around it is the unit. Thousands
 # separators follow simulation/scenario/units.py ("€100,000 per year" is accepted in a range).
-_BOUND_RE = re.compile(
+BOUND_RE = re.compile(
     r"^(?P<prefix>[^\d.+-]*?)(?P<num>[-+]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+))(?P<suffix>.*)$"
 )
 # Text that continues the number is no unit: "1e-3" (YAML 1.1 reads it as a string), "1,5", "1.2.3".
-_NOT_A_UNIT_RE = re.compile(r"^(?:[eE][-+]?\d|[\d.,])")
+NOT_A_UNIT_RE = re.compile(r"^(?:[eE][-+]?\d|[\d.,])")
 
 
 def _normal_key(text: str, raw: str, argument: str) -> str:
@@ -161,8 +161,8 @@ def _number_text(value: float, integer: bool) -> str:
 
 def _parse_bound(text: str, key: str, raw: str) -> tuple[str, float, str, bool]:
     """``"€100,000 per year"`` -> ("€", 100000.0, " per year", integer=True)."""
-    match = _BOUND_RE.match(text)
-    if not match or _NOT_A_UNIT_RE.match(match["suffix"]):
+    match = BOUND_RE.match(text)
+    if not match or NOT_A_UNIT_RE.match(match["suffix"]):
         hint = "a number with '.' as decimal point and no exponent, e.g. 20:60, 0.1:0.6, 3 months:12 months"
         message = f"malformed '{raw}': {text.strip()!r} is not a number"
         raise ScenarioError(message, argument="ranges", key=key, hint=hint)

@@ -26,7 +26,7 @@ from simulation.experiments.calibration.quantities import (
 from simulation.experiments.calibration.targets import ParameterBounds, Targets, normal_key
 from simulation.experiments.design import parse_ranges
 from simulation.scenario import LoadedScenario, load_scenario
-from simulation.scenario.loader import _child_key, check_existing_key
+from simulation.scenario.loader import check_existing_key, child_key
 from simulation.scenario.scaling import scale_overrides
 from simulation.scenario.yamlio import KeyPath, key_str
 
@@ -195,7 +195,7 @@ def _located(scenario: LoadedScenario, bounds: ParameterBounds, resized: set[str
     node: Any = scenario.raw.data
     path: KeyPath = ()
     for segment in key.split("."):
-        child = _child_key(node, segment, path, key)
+        child = child_key(node, segment, path, key)
         path, node = path + (child,), node[child]
     return path, node
 

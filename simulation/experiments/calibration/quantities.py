@@ -12,7 +12,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from simulation.experiments.design import _BOUND_RE, _NOT_A_UNIT_RE, Range
+from simulation.experiments.design import BOUND_RE, NOT_A_UNIT_RE, Range
 from simulation.scenario.units import UnitError, parse_duration, parse_money, parse_rate
 from simulation.scenario.yamlio import KeyPath
 
@@ -27,8 +27,8 @@ def quantity(value: Any) -> tuple[str, float, str] | None:
     scenario's unit parsers accept; None for other text (``exponential``, ``01-01``)."""
     if not isinstance(value, str) or model_value(value) is None:
         return None
-    match = _BOUND_RE.match(value)
-    if not match or _NOT_A_UNIT_RE.match(match["suffix"]):
+    match = BOUND_RE.match(value)
+    if not match or NOT_A_UNIT_RE.match(match["suffix"]):
         return None
     return match["prefix"], float(match["num"].replace(",", "")), match["suffix"]
 

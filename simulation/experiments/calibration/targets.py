@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from simulation.errors import ScenarioError
 from simulation.experiments.calibration.measures import MEASURES
 from simulation.experiments.design import Range, parse_ranges
-from simulation.scenario.loader import _MISSING_HINT, RawScenario, error_from_validation
+from simulation.scenario.loader import MISSING_HINT, RawScenario, error_from_validation
 from simulation.scenario.yamlio import KeyPath, display_path, key_str, load_yaml
 
 RELATIVE_SCALE = 0.10  # assumption: a target without tolerance or interval is matched to ±10% of its value
@@ -177,7 +177,7 @@ def _validated(data: Mapping[str, Any], where: _Where) -> TargetsSpec:
         return TargetsSpec.model_validate(raw.data)
     except pydantic.ValidationError as exc:
         error = error_from_validation(raw, TargetsSpec, exc)
-        error.message = error.message.replace(_MISSING_HINT, TARGETS_HINT)
+        error.message = error.message.replace(MISSING_HINT, TARGETS_HINT)
         raise error from None
 
 

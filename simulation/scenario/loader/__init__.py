@@ -16,13 +16,13 @@ from __future__ import annotations
 from simulation.scenario.loader.extends import load_tree, merge
 from simulation.scenario.loader.hashing import canonical_json, scenario_hash
 from simulation.scenario.loader.load import load_raw, load_scenario_file
-from simulation.scenario.loader.overrides import _child_key, apply_override, check_existing_key, parse_override
+from simulation.scenario.loader.overrides import apply_override, check_existing_key, child_key, parse_override
 from simulation.scenario.loader.policy_changes import expand_policy_changes
 from simulation.scenario.loader.raw import OVERRIDE_ARGUMENT, OVERRIDE_FILE, RawScenario, Source, error_at, locate
-from simulation.scenario.loader.validation import _MISSING_HINT, ModelT, error_from_validation, validate
+from simulation.scenario.loader.validation import MISSING_HINT, ModelT, error_from_validation, validate
 
 __all__ = [
-    "OVERRIDE_ARGUMENT", "OVERRIDE_FILE", "RawScenario", "Source", "ModelT", "_MISSING_HINT", "_child_key",
+    "OVERRIDE_ARGUMENT", "OVERRIDE_FILE", "RawScenario", "Source", "ModelT", "MISSING_HINT", "child_key",
     "apply_override", "canonical_json", "check_existing_key", "error_at", "error_from_validation",
     "expand_policy_changes", "load_raw", "load_scenario_file", "load_tree", "locate", "merge",
     "parse_override", "scenario_hash", "validate",

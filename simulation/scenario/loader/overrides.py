@@ -43,7 +43,7 @@ def _mapping_key(container: dict[Any, Any], seg: str) -> Any:
     return seg
 
 
-def _child_key(container: Any, seg: str, path: KeyPath, dotted: str) -> Any:
+def child_key(container: Any, seg: str, path: KeyPath, dotted: str) -> Any:
     """The real key/index for one segment: digit text matches int keys and list indices."""
     if isinstance(container, dict):
         return _mapping_key(container, seg)
@@ -65,7 +65,7 @@ def apply_override(raw: RawScenario, text: str) -> None:
     container: Any = raw.data
     path: KeyPath = ()
     for i, seg in enumerate(segments):
-        key = _child_key(container, seg, path, dotted)
+        key = child_key(container, seg, path, dotted)
         path += (key,)
         if i == len(segments) - 1:
             container[key] = value
@@ -85,7 +85,7 @@ def check_existing_key(raw: RawScenario, dotted: str, file: str) -> None:
     container: Any = raw.data
     path: KeyPath = ()
     for seg in dotted.split("."):
-        key = _child_key(container, seg, path, dotted)
+        key = child_key(container, seg, path, dotted)
         if not isinstance(container, dict) or key not in container:
             where = key_str(path) or "the top level"
             names = [str(k) for k in container] if isinstance(container, dict) else []

@@ -18,7 +18,7 @@ from simulation.scenario.yamlio import KeyPath, key_str
 
 ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
 
-_MISSING_HINT = "every key must be set; scenarios/base.yaml defines them all"
+MISSING_HINT = "every key must be set; scenarios/base.yaml defines them all"
 
 
 def validate(
@@ -39,7 +39,7 @@ def error_from_validation(
     first = errors[0]
     path = _data_path(raw.data, first["loc"])
     if first["type"] == "missing":
-        message, hint, at = f"missing key '{path[-1] if path else '?'}' ({_MISSING_HINT})", None, path[:-1]
+        message, hint, at = f"missing key '{path[-1] if path else '?'}' ({MISSING_HINT})", None, path[:-1]
     elif first["type"] == "extra_forbidden":
         message, hint, at = "unknown key", _unknown_key_hint(model, path), path
     else:
