@@ -217,3 +217,17 @@ def test_mypy_is_clean() -> None:
 def test_ruff_is_clean() -> None:
     done = _tool("ruff", "check", "--no-cache", "simulation", "tests", "docs", "bench")  # [tool.ruff] in pyproject.toml
     assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-2000:]
+
+
+def test_the_public_api_keeps_its_names() -> None:
+    """The names the README and the notebooks use, from the package's front door."""
+    import simulation
+    from simulation import plots, report
+
+    for name in ("run", "load_scenario", "compare", "sweep", "replicate", "headline", "load_scaled"):
+        assert callable(getattr(simulation, name)), name
+    assert isinstance(simulation.Results, type) and isinstance(simulation.RunResult, type)
+    assert callable(plots.plot_time_to_return) and "stock" in plots.FIGURES
+    assert callable(report.write_report)
+    with pytest.raises(AttributeError, match=r"simulation\.headline\(result\)"):
+        simulation.RunResult.__getattr__(object.__new__(simulation.RunResult), "headline")
