@@ -31,6 +31,7 @@ from simulation.present.plots import equity_band, figures
 from simulation.present.report_text import DIFF_UNITS, TEXT
 from simulation.present.tables import SHORT_UNITS, estimate_text, number, unit_text, variance_ratio_text
 from simulation.results.collection import Results
+from simulation.scenario.loader import OVERRIDE_FILE
 
 #: The outcomes a reader meets first, in this order; the others follow in their own order.
 #: Assumption: the questions of domain.md's "What the users want to see" (outflow, sustainable
@@ -169,37 +170,54 @@ def render_report(results: Results, lang: str = "en") -> str:
                                      lstrip_blocks=True)
     template_file = resources.files("simulation.present").joinpath("templates/report.html.j2")
     template = environment.from_string(template_file.read_text(encoding="utf-8"))
-    images = []
-    for name, figure in figures(results, lang):
-        images.append({"name": name, "src": _data_uri(figure_bytes(figure, "png", dpi=100)),
-                       "alt": figure.texts[0].get_text() if figure.texts else figure.axes[0].get_title()})
-    manifest = results.manifest
     labels = results.labels
+    subtitle, intro = _opening(results, t)
+    equity_headers, equity_table = equity_rows(results, lang)
+    return template.render(
+        t=t, w=w, lang=lang, title=t["title"].format(names=" – ".join(labels)), subtitle=subtitle,
+        intro=intro, sentences=summary_sentences(results, lang), labels=labels,
+        reference=labels[0], outcome_rows=outcome_rows(results, lang), differences=results.differences(),
+        scenarios=[_readable_chain(s, t) for s in results.scenarios], images=_images(results, lang),
+        equity_headers=equity_headers, equity_rows=equity_table,
+        provenance=_provenance(results, t), comparison=len(labels) > 1,
+    )
+
+
+def _images(results: Results, lang: str) -> list[dict[str, str]]:
+    """Every figure as an embedded PNG with its title as the alternative text."""
+    return [{"name": name, "src": _data_uri(figure_bytes(figure, "png", dpi=100)),
+             "alt": figure.texts[0].get_text() if figure.texts else figure.axes[0].get_title()}
+            for name, figure in figures(results, lang)]
+
+
+def _opening(results: Results, t: dict[str, str]) -> tuple[str, Markup]:
+    """The subtitle and the sentence that opens the summary."""
+    manifest, labels = results.manifest, results.labels
     subtitle = (t["subtitle_comparison"].format(reps=results.reps, seed=manifest.get("seed", ""))
                 if results.kind == "comparison" else
                 t["subtitle_run"].format(seed=manifest.get("seed", ""), replication=manifest.get("replication", 0)))
     # our own texts may hold markup; Markup.format escapes what it fills in (a scenario's name)
     if results.kind == "run":
-        intro = Markup(t["summary_intro_run"])
-    elif len(labels) == 1:
-        intro = Markup(t["summary_intro_single"]).format(reps=results.reps)
-    else:
-        intro = Markup(t["summary_intro"]).format(reference=labels[0])
-    equity_headers, equity_table = equity_rows(results, lang)
-    differences = results.differences()
-    provenance = [(t["version"], manifest.get("version")), (t["model_version"], manifest.get("model_version")),
-                  (t["git_commit"], manifest.get("git_commit") or "—"), (t["python"], manifest.get("python")),
-                  (t["seed"], manifest.get("seed")), (t["reps"], results.reps),
-                  (t["command"], " ".join(manifest.get("command") or []) or "—"),
-                  (t["results_folder"], str(results.folder) if results.folder else "—"),
-                  (t["made"], dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"))]
-    return template.render(
-        t=t, w=w, lang=lang, title=t["title"].format(names=" – ".join(labels)), subtitle=subtitle,
-        intro=intro, sentences=summary_sentences(results, lang), labels=labels,
-        reference=labels[0], outcome_rows=outcome_rows(results, lang), differences=differences,
-        scenarios=results.scenarios, images=images, equity_headers=equity_headers, equity_rows=equity_table,
-        provenance=provenance, comparison=len(labels) > 1,
-    )
+        return subtitle, Markup(t["summary_intro_run"])
+    if len(labels) == 1:
+        return subtitle, Markup(t["summary_intro_single"]).format(reps=results.reps)
+    return subtitle, Markup(t["summary_intro"]).format(reference=labels[0])
+
+
+def _provenance(results: Results, t: dict[str, str]) -> list[tuple[str, Any]]:
+    manifest = results.manifest
+    return [(t["version"], manifest.get("version")), (t["model_version"], manifest.get("model_version")),
+            (t["git_commit"], manifest.get("git_commit") or "—"), (t["python"], manifest.get("python")),
+            (t["seed"], manifest.get("seed")), (t["reps"], results.reps),
+            (t["command"], " ".join(manifest.get("command") or []) or "—"),
+            (t["results_folder"], str(results.folder) if results.folder else "—"),
+            (t["made"], dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"))]
+
+
+def _readable_chain(scenario: dict[str, Any], t: dict[str, str]) -> dict[str, Any]:
+    """The ``extends`` chain with the overrides named in the report's language, not by their label."""
+    chain = [t["overrides"] if source == OVERRIDE_FILE else source for source in scenario.get("chain", [])]
+    return {**scenario, "chain": chain}
 
 
 def write_report(results: Results, path: str | os.PathLike[str], lang: str = "en") -> Path:
