@@ -134,13 +134,13 @@ def kill_group(group: int) -> None:
 
 
 def interrupt(args: list[str], store: Path, sig: signal.Signals, logs: Path
-              ) -> tuple[subprocess.CompletedProcess[str], float, list[int]]:
+              ) -> tuple[subprocess.CompletedProcess[str], list[int]]:
     """Run ``meedoen args``, send ``sig`` once MIN_STORED replications are stored.
 
-    Returns the finished process, seconds from signal to exit, and (unless killed hard) processes
-    of its group still running 5 s after it ended. Ctrl-C reaches the terminal's whole foreground
-    process group, so SIGINT goes to the group (workers must ignore it); ``kill PID`` and
-    ``kill -9 PID`` reach the parent alone.
+    Returns the finished process and (unless killed hard) the processes of its group still running
+    30 s after it ended; the 60 s wait for the exit only guards against hanging. Ctrl-C reaches the
+    terminal's whole foreground process group, so SIGINT goes to the group (workers must ignore
+    it); ``kill PID`` and ``kill -9 PID`` reach the parent alone.
     The group gets its own session, and whatever of it is left is killed at the end.
     """
     total = 2 * RESUME_REPS
@@ -160,12 +160,10 @@ def interrupt(args: list[str], store: Path, sig: signal.Signals, logs: Path
                 os.killpg(proc.pid, sig)
             else:
                 proc.send_signal(sig)
-            sent = time.monotonic()
-            proc.wait(timeout=60)
-            elapsed = time.monotonic() - sent
+            proc.wait(timeout=60)  # guards against hanging; how fast it stops is not asserted
             left = []
             if sig != signal.SIGKILL and Path("/proc/self/stat").exists():
-                left = wait_for_group_to_end(proc.pid, seconds=5)
+                left = wait_for_group_to_end(proc.pid, seconds=30)  # returns as soon as the group is gone
         finally:
             proc.kill()
             proc.wait()
@@ -175,7 +173,7 @@ def interrupt(args: list[str], store: Path, sig: signal.Signals, logs: Path
         finished = subprocess.CompletedProcess(proc.args, proc.returncode, out.read(), err.read())
     if finished.returncode == 0 or stored(store) >= total:
         pytest.fail(f"meedoen finished all {total} replications before the signal landed; raise RESUME_REPS")
-    return finished, elapsed, left
+    return finished, left
 
 
 @pytest.mark.slow
@@ -185,7 +183,7 @@ def test_interrupted_compare_resumes_to_the_same_tables(reference: Path, tmp_pat
     and get exactly the tables of a run that was never stopped, reusing what was finished."""
     store, logs = tmp_path / "store", tmp_path / "logs"
     logs.mkdir()
-    stopped, elapsed, left = interrupt(compare_args(store, tmp_path / "first"), store, sig, logs)
+    stopped, left = interrupt(compare_args(store, tmp_path / "first"), store, sig, logs)
     done = stored(store)
     assert MIN_STORED <= done < 2 * RESUME_REPS
     if sig != signal.SIGKILL:  # the CLI treats SIGTERM as Ctrl-C
@@ -193,7 +191,6 @@ def test_interrupted_compare_resumes_to_the_same_tables(reference: Path, tmp_pat
         assert stopped.stderr == (f"meedoen: interrupted after {done} of {2 * RESUME_REPS} replications; the "
                                   f"{done} finished replications are stored in {store}; run the same command "
                                   "again to continue\n")
-        assert elapsed < 10, f"{elapsed:.1f} s to stop after {sig.name}: runs in progress were not stopped"
         assert not left, f"worker processes {left} still running after {sig.name}"
     else:
         assert stopped.returncode == -signal.SIGKILL
@@ -406,7 +403,7 @@ def bad_input_argv(name: str, case: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def bad_input_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple]]:
     """Every case at once (each pays ~1.5 s to start; the unreachable scheduler waits 10 s), each in
-    a folder holding a file, a folder with a file, and a read-only folder. Values: (process, folder, s)."""
+    a folder holding a file, a folder with a file, and a read-only folder. Values: (process, folder)."""
     cases = {}
     for name in BAD_INPUT if not AS_ROOT else [n for n in BAD_INPUT if n != "store-read-only"]:
         case = tmp_path_factory.mktemp(name)
@@ -417,9 +414,7 @@ def bad_input_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
         cases[name] = case
 
     def run(name: str) -> tuple:
-        started = time.monotonic()
-        proc = meedoen(*bad_input_argv(name, cases[name]))
-        return proc, cases[name], time.monotonic() - started
+        return meedoen(*bad_input_argv(name, cases[name])), cases[name]  # meedoen() times out after 120 s
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         runs = dict(zip(cases, pool.map(run, cases), strict=True))
@@ -436,7 +431,7 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(bad_input_runs: dict, 
     """A user's mistake: one ``meedoen: error:`` line naming what is wrong, exit code 2, no
     traceback, and nothing left behind (no results, no staging folder, no replication records;
     an empty store folder may be created before the scheduler is tried)."""
-    proc, case, seconds = bad_input_runs[name]
+    proc, case = bad_input_runs[name]
     assert proc.returncode == 2, f"exit code {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
     assert proc.stderr.startswith("meedoen: error: ") and proc.stderr.count("\n") == 1, proc.stderr
     assert "Traceback" not in proc.stderr and proc.stdout == ""
@@ -445,7 +440,6 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(bad_input_runs: dict, 
     assert files == PREPARED, f"written: {sorted(files - PREPARED)}"
     assert not (case / "out").exists()
     assert not [p for p in case.rglob("*") if ".partial-" in p.name or "probe" in p.name]
-    assert seconds < 20, f"took {seconds:.0f} s to give up"  # the scheduler connect timeout is 10 s
 
 
 # --- sweeps ----------------------------------------------------------------------------------
