@@ -22,7 +22,7 @@ from simulation.scenario.distributions import Distribution
 if TYPE_CHECKING:
     from simulation.model.protocols import WorldView
 
-RUNGS = 6
+RUNGS = 6  # the participatieladder has six rungs (calibration.md §E; model.md)
 
 
 class Ladder:

@@ -26,7 +26,7 @@ from simulation.scenario.schema import Service
 if TYPE_CHECKING:
     from simulation.model.protocols import WorldView
 
-URGENT_PRIORITY = -1
+URGENT_PRIORITY = -1  # seed 002: urgent care comes before participation (a lower priority value is served first)
 
 
 class ServiceDesk:

@@ -20,7 +20,7 @@ from simulation.experiments.design import Range
 from simulation.experiments.sensitivity.inputs import check_levels, check_method, check_n, whole
 
 MORRIS_LEVELS = 4  # SALib's default and the usual choice for a few trajectories (Saltelli et al. 2008)
-SENSITIVITY_PURPOSE = 201
+SENSITIVITY_PURPOSE = 201  # spawn key of the design stream: apart from the model's (model/rng.py) and the LHS (200)
 """Spawn-key component of the design's seed; the model's streams use 1-3 and 100-101, the LHS 200."""
 INSTALL_HINT = "pip install 'meedoen[sensitivity]'"
 
