@@ -23,7 +23,14 @@ def validate_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
     scenario = load_scenario(args.scenario, args.overrides)
     chain = " > ".join(flag("overrides") if source == OVERRIDE_FILE else source for source in scenario.raw.chain)
+    policy_from = scenario.raw.policy_from
+    if policy_from:
+        chain += ", policy from " + " > ".join(policy_from["chain"])
     print(f"{args.scenario}: valid ({chain}; hash {scenario.hash})")
+    if policy_from:
+        from simulation.present.place_policy import format_conversion
+
+        print(format_conversion(policy_from))
     return 0
 
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # imported lazily at run time: `meedoen --help` should not lo
     import pandas as pd
 
     from simulation.experiments.comparison import Precision
+    from simulation.scenario import LoadedScenario
 
 #: The outcomes the sweep's table shows.
 SWEEP_OUTCOMES = ["exits_to_work_pct_stock", "recidivism_12m", "share_rung_3_plus"]
@@ -34,25 +35,50 @@ def compare_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from simulation.scenario import load_scenario
 
     precision = _precision(args)
-    scenarios = [load_scenario(path, args.overrides) for path in args.scenarios]
+    scenarios = _worlds(args, [load_scenario(path, args.overrides) for path in args.scenarios])
     if args.out:
         check_output_dir(args.out, args.overwrite)
     if args.report:
         check_file_target(args.report, (".html", ".htm"))
-    summary = compare(scenarios, args.reps, args.seed, precision=precision, **execution_options(args))
+    if args.decompose:
+        from simulation.experiments.decomposition import decompose
+
+        summary = decompose(scenarios, args.reps, args.seed, precision=precision, **execution_options(args))
+    else:
+        summary = compare(scenarios, args.reps, args.seed, precision=precision, **execution_options(args))
     meta = summary.attrs
-    print(f"meedoen compare: {len(scenarios)} scenarios, {meta['reps']} replications each, seed {args.seed}; "
+    print(f"meedoen compare: {len(meta['scenarios'])} scenarios, {meta['reps']} replications each, seed {args.seed}; "
           f"paired on common random numbers ({meta['computed']} run, {meta['reused']} reused from the store)")
     if precision is not None:
         _print_precision(summary, precision)
     target = write_experiment(summary, meta["replications"], args, argv, "comparison") if args.out else None
     _print_comparison(summary, args.lang)
+    if args.decompose:
+        from simulation.present.place_policy import format_decomposition
+
+        print("\n" + format_decomposition(meta["decomposition"], args.lang))
     if target:
         print(f"\nresults written to {target}/ (summary.csv, replications.csv, series.csv, curves.csv, "
               "resources.csv, equity.csv, manifest.json)")
     if args.report:
         _write_report(summary, target, args.report, args.lang, argv)
     return 0
+
+
+def _worlds(args: argparse.Namespace, scenarios: list[LoadedScenario]) -> list[LoadedScenario]:
+    """The scenarios as given, or each policy in the place of ``--in`` (shown with its conversion)."""
+    if args.place is None:
+        return scenarios
+    if args.decompose:
+        raise ScenarioError("--decompose already runs every policy in every place; leave out --in", file="--in")
+    from simulation.experiments.decomposition import in_place
+    from simulation.present.place_policy import format_conversion
+
+    worlds = in_place(scenarios, args.place)
+    for world in worlds:
+        if world.raw.policy_from:
+            print(format_conversion(world.raw.policy_from, args.lang) + "\n")
+    return worlds
 
 
 def _precision(args: argparse.Namespace) -> Precision | None:
@@ -78,10 +104,14 @@ def _print_precision(summary: pd.DataFrame, precision: Precision) -> None:
 
 
 def _print_comparison(summary: pd.DataFrame, lang: str) -> None:
+    from simulation.present.place_policy import ordered_summary, size_note
     from simulation.present.tables import COMPARE_TEXT, format_comparison
 
     print(COMPARE_TEXT[lang]["intro"] + "\n")
-    print(format_comparison(summary, lang))
+    note = size_note(summary, lang)
+    if note:
+        print(note + "\n")
+    print(format_comparison(ordered_summary(summary), lang))
     print("\n" + COMPARE_TEXT[lang]["vr"])
 
 

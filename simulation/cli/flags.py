@@ -17,7 +17,7 @@ from simulation.errors import ScenarioError
 FLAGS = {"overrides": "--set", "ranges": "--range", "fmt": "--format"}
 #: ... and in one command only.
 COMMAND_FLAGS = {
-    "compare": {"outcomes": "--precision-on", "target": "--precision"},
+    "compare": {"outcomes": "--precision-on", "target": "--precision", "place": "--in", "scenarios": "compare"},
     "sweep": {"n": "--lhs", "points": "sweep"},  # the points come from --grid or --lhs: name the command
 }
 #: Arguments whose ``name=value`` in a hint is said as ``--flag value`` (``--flag`` for True).

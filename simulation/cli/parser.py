@@ -69,6 +69,12 @@ def _add_compare(commands: Subcommands) -> None:
     _experiment_options(compare)
     compare.add_argument("--report", metavar="FILE.html",
                          help="also write a self-contained HTML report (in --lang) of the comparison")
+    compare.add_argument("--in", dest="place", metavar="PLACE",
+                         help="run every scenario's policy in this scenario's place (its name or file): policies, "
+                              "not cities, compared; capacities and budgets converted per client")
+    compare.add_argument("--decompose", action="store_true",
+                         help="two scenarios: run both places under both policies and report the policy effect in "
+                              "each place, the place effect under each policy, and their interaction")
 
 
 def _add_sweep(commands: Subcommands) -> None:

@@ -24,6 +24,8 @@ OUTCOMES: dict[str, Outcome] = {
     "work_share_of_outflow": Outcome("Share of exits that are to work", "Aandeel uitstroom naar werk", "%"),
     "sustainable_exits_per_year": Outcome("Sustainable exits to work per year (no return in 12 months)",
                                           "Duurzame uitstroom naar werk per jaar", "per year"),
+    "sustainable_exits_per_1000": Outcome("Sustainable exits to work per 1,000 clients per year",
+                                          "Duurzame uitstroom naar werk per 1.000 klanten per jaar", "per year"),
     "recidivism_12m": Outcome("Recidivism 12 months after exit to work", "Herinstroom binnen 12 maanden na werk", "%"),
     "recidivism_24m": Outcome("Recidivism 24 months after exit to work", "Herinstroom binnen 24 maanden na werk", "%"),
     "reinflow_any_exit_12m": Outcome("Re-inflow 12 months after any exit",
@@ -36,6 +38,12 @@ OUTCOMES: dict[str, Outcome] = {
                                                "Starts sociale activiteit per jaar", "per year"),
     "back_to_social_services_per_year": Outcome("Returned by teams to social services per year",
                                                 "Terug naar Sociale Zaken per jaar", "per year"),
+    "volunteer_placements_per_1000": Outcome("Volunteer placements per 1,000 clients per year",
+                                             "Plaatsingen vrijwilligerswerk per 1.000 klanten per jaar", "per year"),
+    "social_activity_starts_per_1000": Outcome("Social-activity starts per 1,000 clients per year",
+                                               "Starts sociale activiteit per 1.000 klanten per jaar", "per year"),
+    "back_to_social_services_per_1000": Outcome("Returned by teams to social services per 1,000 clients per year",
+                                                "Terug naar Sociale Zaken per 1.000 klanten per jaar", "per year"),
     "share_no_contact_12m": Outcome("Share without contact for over 12 months", "Aandeel zonder contact > 12 maanden", "%"),
     "contacts_per_client_year": Outcome("Contacts per client-year", "Contacten per klantjaar", "per client-year"),
     "wait_wijkteam_mean_days": Outcome("Wijkteam wait, mean", "Wachttijd wijkteam, gemiddeld", "days"),
@@ -43,7 +51,46 @@ OUTCOMES: dict[str, Outcome] = {
     "wait_trajectory_mean_days": Outcome("Trajectory wait, mean", "Wachttijd traject, gemiddeld", "days"),
     "wait_trajectory_p90_days": Outcome("Trajectory wait, 90th percentile", "Wachttijd traject, p90", "days"),
     "sanctions_per_year": Outcome("Sanctions per year", "Maatregelen per jaar", "per year"),
+    "sanctions_per_1000": Outcome("Sanctions per 1,000 clients per year", "Maatregelen per 1.000 klanten per jaar", "per year"),
     "activation_cost_per_year": Outcome("Activation cost per year (staff, trajectories, budgets)",
                                         "Activeringskosten per jaar", "€ per year"),
+    "activation_cost_per_client_year": Outcome("Activation cost per client-year on benefit",
+                                               "Activeringskosten per klantjaar", "€"),
     "cost_per_sustainable_exit": Outcome("Activation cost per sustainable exit", "Kosten per duurzame uitstroom", "€"),
 }
+
+
+#: Each count (per year, €, clients) with the rate that takes the size of the place out of it:
+#: per 1,000 clients on benefit (the average stock of the window) per year, or per client-year.
+#: Worlds of different sizes are compared on these rates (issue 12: compare policies, not cities).
+RATE_OF: dict[str, str] = {
+    "exits_to_work_per_year": "exits_to_work_pct_stock",
+    "sustainable_exits_per_year": "sustainable_exits_per_1000",
+    "volunteer_placements_per_year": "volunteer_placements_per_1000",
+    "social_activity_starts_per_year": "social_activity_starts_per_1000",
+    "back_to_social_services_per_year": "back_to_social_services_per_1000",
+    "sanctions_per_year": "sanctions_per_1000",
+    "activation_cost_per_year": "activation_cost_per_client_year",
+}
+
+SIZE_OUTCOME = "average_stock"
+"""The outcome that measures a world's size (clients on benefit)."""
+SIZE_DIFFERENCE = 0.10
+"""Worlds whose average stocks differ by more than this fraction are "of different sizes" (assumption:
+beyond this, counts mostly show size; rates lead)."""
+
+
+def is_count(outcome: str) -> bool:
+    """True for outcomes that grow with the size of the place (a count, a total, the stock itself)."""
+    return outcome in RATE_OF or outcome == SIZE_OUTCOME
+
+
+def sizes_differ(stocks: list[float]) -> bool:
+    """Whether worlds with these average stocks differ in size by more than :data:`SIZE_DIFFERENCE`."""
+    finite = [s for s in stocks if s == s and s > 0]
+    return len(finite) > 1 and max(finite) > (1 + SIZE_DIFFERENCE) * min(finite)
+
+
+def rates_first(outcomes: list[str]) -> list[str]:
+    """``outcomes`` with the size-free ones (rates, shares, waits) first and the counts after, each in order."""
+    return [o for o in outcomes if not is_count(o)] + [o for o in outcomes if is_count(o)]

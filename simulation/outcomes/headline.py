@@ -106,6 +106,10 @@ def headline_values(result: RunResult) -> dict[str, float]:
     sustainable = work * per_year * (1.0 - recid12) if not np.isnan(recid12) else float("nan")
     cost = activation_cost(result, window) * per_year
     rungs = months[[f"rung_{r}" for r in range(3, 7)]].sum(axis=1)
+    counts = {kind: int((in_window["kind"] == kind).sum()) * per_year
+              for kind in ("volunteer_work", "social_activity", "back_to_social_services")}
+    sanctions_per_year = int(window.contains(sanctions["time"]).sum()) * per_year
+    per_1000 = 1000.0 / average_stock
     return {
         "average_stock": average_stock,
         "exits_to_work_per_year": work * per_year,
@@ -113,21 +117,27 @@ def headline_values(result: RunResult) -> dict[str, float]:
         "outflow_pct_stock": 100.0 * outflow * per_year / average_stock,
         "work_share_of_outflow": 100.0 * work / outflow if outflow else float("nan"),
         "sustainable_exits_per_year": sustainable,
+        "sustainable_exits_per_1000": sustainable * per_1000,
         "recidivism_12m": 100.0 * recid12,
         "recidivism_24m": 100.0 * recid24,
         "reinflow_any_exit_12m": 100.0 * kaplan_meier_failure(any_d, any_o, DAYS_PER_YEAR),
         "share_over_1_year": 100.0 * share_over_duration(spells, window.end, DAYS_PER_YEAR),
         "share_rung_3_plus": 100.0 * float((rungs / months["stock"]).mean()),
-        "volunteer_placements_per_year": int((in_window["kind"] == "volunteer_work").sum()) * per_year,
-        "social_activity_starts_per_year": int((in_window["kind"] == "social_activity").sum()) * per_year,
-        "back_to_social_services_per_year": int((in_window["kind"] == "back_to_social_services").sum()) * per_year,
+        "volunteer_placements_per_year": counts["volunteer_work"],
+        "social_activity_starts_per_year": counts["social_activity"],
+        "back_to_social_services_per_year": counts["back_to_social_services"],
+        "volunteer_placements_per_1000": counts["volunteer_work"] * per_1000,
+        "social_activity_starts_per_1000": counts["social_activity"] * per_1000,
+        "back_to_social_services_per_1000": counts["back_to_social_services"] * per_1000,
         "share_no_contact_12m": 100.0 * float((months["no_contact_12m"] / months["stock"]).mean()),
         "contacts_per_client_year": contacts_per_client_year(monthly),
         "wait_wijkteam_mean_days": wijkteam_mean,
         "wait_wijkteam_p90_days": wijkteam_p90,
         "wait_trajectory_mean_days": trajectory_mean,
         "wait_trajectory_p90_days": trajectory_p90,
-        "sanctions_per_year": int(window.contains(sanctions["time"]).sum()) * per_year,
+        "sanctions_per_year": sanctions_per_year,
+        "sanctions_per_1000": sanctions_per_year * per_1000,
         "activation_cost_per_year": cost,
+        "activation_cost_per_client_year": cost / average_stock,
         "cost_per_sustainable_exit": cost / sustainable if sustainable and sustainable > 0 else float("nan"),
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -66,3 +67,25 @@ def summarise(replications: pd.DataFrame, confidence: float = CONFIDENCE) -> pd.
                            variance_ratio=variance_ratio(first, values))
             rows.append(row)
     return pd.DataFrame(rows)
+
+
+def contrast(columns: Sequence[np.ndarray], weights: Sequence[float], confidence: float = CONFIDENCE
+             ) -> tuple[float, float, float, float, int]:
+    """A paired contrast Σ wᵢ·xᵢ over replications: mean, t-interval, variance-reduction ratio, n.
+
+    ``columns`` hold one outcome's per-replication values in each world, replication *i* of every
+    world on the same seed. The ratio is Var(Σ wᵢ·x̄ᵢ) for independent runs, Σ wᵢ²·s²ᵢ, over the
+    paired variance s²(Σ wᵢ·xᵢ): a difference of two worlds gives :func:`variance_ratio`, and the
+    interaction of a 2 × 2 (weights +1, −1, −1, +1) the same for a difference of differences.
+    """
+    stacked = np.vstack([np.asarray(c, float) for c in columns])
+    usable = np.isfinite(stacked).all(axis=0)
+    values = np.asarray(weights, float) @ stacked[:, usable]
+    mean, low, high, n = mean_ci(values, confidence)
+    if n < 2:
+        return mean, low, high, math.nan, n
+    paired = float(np.var(values, ddof=1))
+    unpaired = float(sum(w * w * np.var(row, ddof=1) for w, row in zip(weights, stacked[:, usable], strict=True)))
+    if paired == 0.0:
+        return mean, low, high, (math.inf if unpaired > 0 else math.nan), n
+    return mean, low, high, unpaired / paired, n

@@ -65,6 +65,8 @@ class Results:
         meta = summary.attrs
         manifest = {"kind": "comparison", **provenance(meta.get("command")), "seed": meta["seed"], "reps": meta["reps"],
                     "converged": meta.get("converged"), "scenarios": meta["scenarios"]}
+        if meta.get("decomposition_worlds"):
+            manifest["decomposition"] = meta["decomposition_worlds"]
         return cls("comparison", list(meta["scenarios"]), meta["replications"], summary,
                    profile_tables(meta["profiles"]), manifest)
 
@@ -128,6 +130,16 @@ class Results:
         return cls(kind, scenarios, replications, summarise(replications), tables, manifest, path)
 
     # --- what the report shows ----------------------------------------------------------------
+
+    @property
+    def decomposition(self) -> pd.DataFrame | None:
+        """Policy, place and interaction effects when the comparison is a 2 × 2 (``compare --decompose``)."""
+        from simulation.experiments.decomposition import effects
+
+        worlds = self.manifest.get("decomposition")
+        if not worlds:
+            return None
+        return effects(self.replications, worlds["labels"], worlds["names"])
 
     def differences(self) -> pd.DataFrame:
         """The scenario keys whose values differ: key, then one column of value text per scenario.
@@ -193,4 +205,6 @@ def write_comparison(summary: pd.DataFrame, path: str | os.PathLike[str], overwr
     manifest = {**results.manifest, **(extra_manifest or {})}
     tables = {"summary.csv": summary, "replications.csv": results.replications,
               **{PROFILE_FILES[name]: table for name, table in results.tables.items()}}
+    if results.decomposition is not None:
+        tables["decomposition.csv"] = results.decomposition
     return write_tables(path, tables, manifest, overwrite=overwrite)

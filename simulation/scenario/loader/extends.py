@@ -3,7 +3,7 @@ and keep the ``sources`` map in step so every value still knows its file and lin
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -58,33 +58,64 @@ def _parents(
     return out
 
 
-def _check_parent(parent: Path, stack: list[tuple[Path, str]], where: tuple[str, str, int | None]) -> None:
-    """A parent must exist and must not be one of the files being loaded (a cycle)."""
+Where = tuple[str, str, int | None]
+"""The file, key and line of an ``extends`` or ``policy_from`` entry (for its error messages)."""
+Transplanter = Callable[[RawScenario, Path, Where], RawScenario]
+"""Puts the scenario loaded so far under the policy of another file (``scenario/transplant.py``)."""
+
+
+def _policy_from(data: dict[Any, Any], lines: Mapping[KeyPath, int], file: str) -> Where | None:
+    """The ``policy_from`` entry of one file as (relative path, key, line), or None."""
+    if "policy_from" not in data:
+        return None
+    value = data.pop("policy_from")
+    line = lines.get(("policy_from",))
+    if not isinstance(value, str) or not value.strip():
+        raise ScenarioError("policy_from must be the path of one scenario file", file=file, key="policy_from", line=line)
+    return value, "policy_from", line
+
+
+def _check_parent(parent: Path, stack: list[tuple[Path, str]], where: Where) -> None:
+    """A parent (or policy donor) must exist and must not be one of the files being loaded (a cycle)."""
     file, key, line = where
+    verb = "takes its policy from" if key == "policy_from" else "extends"
     resolved = parent.resolve()
     seen = [r for r, _ in stack]
     if resolved in seen:
         names = [f for _, f in stack[seen.index(resolved):]] + [display_path(parent)]
-        raise ScenarioError(f"extends cycle: {' > '.join(names)}", file=file, key=key, line=line)
+        raise ScenarioError(f"{key} cycle: {' > '.join(names)}", file=file, key=key, line=line)
     if not parent.exists():
-        message = f"extends a file that does not exist: {display_path(parent)}"
+        message = f"{verb} a file that does not exist: {display_path(parent)}"
         raise ScenarioError(message, file=file, key=key, line=line)
 
 
-def load_tree(path: Path, stack: list[tuple[Path, str]]) -> RawScenario:
-    """Load ``path`` and, recursively, everything it extends (``stack`` = the files being loaded)."""
+def load_tree(path: Path, stack: list[tuple[Path, str]], transplanter: Transplanter | None = None) -> RawScenario:
+    """Load ``path`` and, recursively, everything it extends (``stack`` = the files being loaded).
+
+    A file's ``policy_from`` is applied after its own keys are merged, and its own keys are merged
+    again afterwards, so that what the file itself says about the policy wins over the donor's.
+    """
     file = display_path(path)
     data, lines = load_yaml(path)
     parents = _parents(data, lines, file)
-    sources: dict[KeyPath, Source] = {k: (file, n) for k, n in lines.items() if k[0] != "extends"}
+    donor = _policy_from(data, lines, file)
+    sources: dict[KeyPath, Source] = {k: (file, n) for k, n in lines.items() if k[0] not in ("extends", "policy_from")}
     stack = stack + [(path.resolve(), file)]
     merged = RawScenario(data={})
     for rel, key, line in parents:
         parent = path.parent / rel
         _check_parent(parent, stack, (file, key, line))
-        loaded = load_tree(parent, stack)
+        loaded = load_tree(parent, stack, transplanter)
         merge(merged.data, merged.sources, loaded.data, loaded.sources)
         merged.chain += [f for f in loaded.chain if f not in merged.chain]
+        merged.policy_from = loaded.policy_from or merged.policy_from
     merge(merged.data, merged.sources, data, sources)
     merged.chain.append(file)
+    if donor is not None:
+        if transplanter is None:
+            raise ScenarioError("policy_from is not allowed here", file=file, key="policy_from", line=donor[2])
+        target = path.parent / donor[0]
+        _check_parent(target, stack, (file, donor[1], donor[2]))
+        merged = transplanter(merged, target, (file, donor[1], donor[2]))
+        merge(merged.data, merged.sources, data, sources)
     return merged

@@ -7,16 +7,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from simulation.scenario.loader.extends import load_tree
+from simulation.scenario.loader.extends import Transplanter, load_tree
 from simulation.scenario.loader.overrides import apply_override
 from simulation.scenario.loader.policy_changes import expand_policy_changes
 from simulation.scenario.loader.raw import OVERRIDE_FILE, RawScenario
 from simulation.scenario.loader.validation import ModelT, validate
 
 
-def load_raw(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -> RawScenario:
-    """Load a scenario file with its ``extends`` chain resolved and the overrides applied."""
-    raw = load_tree(Path(path), [])
+def load_raw(path: str | os.PathLike[str], overrides: Sequence[str] = (), transplanter: Transplanter | None = None
+             ) -> RawScenario:
+    """Load a scenario file with its ``extends`` chain (and ``policy_from``, given a transplanter) resolved
+    and the overrides applied."""
+    raw = load_tree(Path(path), [], transplanter)
     for text in overrides:
         apply_override(raw, text)
     if overrides:

@@ -31,11 +31,15 @@ class RawScenario:
     sources: dict[KeyPath, Source] = field(default_factory=dict)
     chain: list[str] = field(default_factory=list)
     overrides: list[str] = field(default_factory=list)  # the override texts applied, in order
+    policy_from: dict[str, Any] | None = None  # a transplant's record (``scenario/transplant.py``), JSON-able
 
     @property
     def provenance(self) -> str:
-        """E.g. ``scenarios/base.yaml > scenarios/tilburg.yaml > overrides``."""
-        return " > ".join(self.chain)
+        """E.g. ``scenarios/base.yaml > scenarios/tilburg.yaml > overrides``, plus where a transplanted policy came from."""
+        chain = " > ".join(self.chain)
+        if self.policy_from is None:
+            return chain
+        return f"{chain}, policy from {' > '.join(self.policy_from['chain'])}"
 
 
 def subtree(sources: Mapping[KeyPath, Source], path: KeyPath) -> dict[KeyPath, Source]:

@@ -1,0 +1,82 @@
+"""A policy's capacities and budgets, and their conversion per 1,000 clients on benefit.
+
+Leeuwarden's 200 wijkteam places serve 6,000 clients; moved to Tilburg's 7,400 they would be
+thinner spread. A policy keeps its *intensity* when every capacity and budget is converted per
+client: value × (clients here ÷ clients there), with clients = the initial stock on benefit.
+The same list resizes a whole scenario (``scaling.py``), so the two can never disagree about
+what scales. Each entry says its unit; whole-number capacities are rounded, and a capacity
+that exists is never rounded away to 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from simulation.scenario.schema import Scenario
+from simulation.scenario.units import DAYS_PER_YEAR
+
+Kind = Literal["places", "staff", "per_year", "money_per_year", "target_per_year"]
+PER_CLIENTS = 1000
+"""Intensities are shown per this many clients on benefit (issue 12: "per 1,000 clients")."""
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """One capacity or budget of a policy: its key, its value in the unit people write, its kind."""
+
+    key: str
+    value: float
+    kind: Kind
+
+    def scaled(self, factor: float) -> float:
+        """The value for a place ``factor`` times as large; places stay whole and an existing one stays."""
+        value = self.value * factor
+        if self.kind == "places":
+            return 0 if self.value == 0 else max(1, round(value))
+        if self.kind == "target_per_year":
+            return round(value)
+        return value
+
+    def per_clients(self, clients: int) -> float:
+        """The value per :data:`PER_CLIENTS` clients on benefit."""
+        return self.value * PER_CLIENTS / clients if clients else float("nan")
+
+    def text(self, value: float) -> str:
+        """``value`` as a scenario file writes it (an override's right-hand side)."""
+        if self.kind in ("places", "target_per_year"):
+            return str(int(value))
+        if self.kind == "staff":
+            return f"{value:.6g}"
+        if self.kind == "per_year":
+            return f"{value:.4f} per year"
+        return f"€{value:.2f} per year"
+
+
+def policy_capacities(model: Scenario) -> Iterator[Capacity]:
+    """Every capacity and budget of the policy sections, in file order."""
+    yield Capacity("klantmanagers.count", model.klantmanagers.count, "places")
+    for group, n in model.klantmanagers.ring_fenced.items():
+        yield Capacity(f"klantmanagers.ring_fenced.{group}", n, "places")
+    for name, service in model.services.items():
+        yield Capacity(f"services.{name}.slots", service.slots, "places")
+        yield Capacity(f"services.{name}.staff", service.staff, "staff")  # staff is what the team costs
+        # the team's other work (urgent care for residents) grows with the city, so it travels per client
+        yield Capacity(f"services.{name}.urgent_care.arrivals", service.urgent_care.arrivals * DAYS_PER_YEAR, "per_year")
+        target = service.target
+        yield Capacity(f"services.{name}.target.back_to_social_services_per_year",
+                       target.back_to_social_services_per_year, "target_per_year")
+        yield Capacity(f"services.{name}.target.volunteer_placements_per_year",
+                       target.volunteer_placements_per_year, "target_per_year")
+    for name, trajectory in model.trajectories.items():
+        yield Capacity(f"trajectories.{name}.slots", trajectory.slots, "places")
+    for name, budget in model.budgets.items():
+        yield Capacity(f"budgets.{name}.annual_amount", budget.annual_amount * DAYS_PER_YEAR, "money_per_year")
+        for i, cut in enumerate(budget.cuts):
+            yield Capacity(f"budgets.{name}.cuts.{i}.annual_amount", cut.annual_amount * DAYS_PER_YEAR, "money_per_year")
+
+
+def scaled_overrides(model: Scenario, factor: float) -> list[str]:
+    """Overrides that convert every policy capacity of ``model`` by ``factor``."""
+    return [f"{c.key}={c.text(c.scaled(factor))}" for c in policy_capacities(model)]
