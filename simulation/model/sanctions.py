@@ -91,7 +91,8 @@ class SanctionRules:
     def impose(self, client: Client, now: float, obligation: str) -> None:
         """Maatregel: a benefit cut for a while, a higher exit hazard, less trust (calibration.md §B)."""
         world, spec = self.world, self.spec
-        cut_per_day = spec.benefit_cut_share * world.scenario.benefits.monthly_norm[client.household]
+        norm = world.scenario.benefits.per_day(world.calendar.calendar_year(now), client.household)
+        cut_per_day = spec.benefit_cut_share * norm  # the norm of the year the maatregel is imposed
         client.sanction_cut_until = now + spec.cut_duration
         client.sanction_effect_until = now + spec.effect_duration
         client.trust *= 1.0 - spec.trust_loss

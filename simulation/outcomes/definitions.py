@@ -57,6 +57,11 @@ OUTCOMES: dict[str, Outcome] = {
     "activation_cost_per_client_year": Outcome("Activation cost per client-year on benefit",
                                                "Activeringskosten per klantjaar", "€"),
     "cost_per_sustainable_exit": Outcome("Activation cost per sustainable exit", "Kosten per duurzame uitstroom", "€"),
+    "benefits_paid_per_year": Outcome("Benefits paid per year (bijstand)", "Uitkeringslasten per jaar", "€ per year"),
+    "net_cost_per_year": Outcome("Net cost per year (benefits + activation)",
+                                 "Netto kosten (uitkeringen + activering) per jaar", "€ per year"),
+    "net_cost_incl_follow_up_per_year": Outcome("Net cost per year incl. follow-up (benefits + activation)",
+                                                "Netto kosten per jaar, incl. naloopperiode", "€ per year"),
 }
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from simulation.outcomes.benefits import benefits_paid_in
 from simulation.outcomes.definitions import OUTCOMES
 from simulation.outcomes.survival import (
     Window,
@@ -63,6 +64,20 @@ def activation_cost(result: RunResult, window: Window) -> float:
     budget = result.tables["budget"]
     spent = budget[window.contains(budget["time"]) & budget["kind"].isin(["commit", "refund"])]["amount"].sum()
     return float(staff_per_day * (window.end - window.start) + spent)
+
+
+def business_case(result: RunResult, window: Window, activation_per_year: float) -> dict[str, float]:
+    """Benefits paid and net cost (benefits + activation) per year: over the observation window, and
+    over the window and the follow-up together (the whole world runs on through the follow-up:
+    inflow, staff and budgets, so both kinds of spending go on)."""
+    paid = benefits_paid_in(result, window.start, window.end) / window.years
+    longer = Window(window.start, window.follow_up_end, window.follow_up_end)
+    total = benefits_paid_in(result, longer.start, longer.end) + activation_cost(result, longer)
+    return {
+        "benefits_paid_per_year": paid,
+        "net_cost_per_year": paid + activation_per_year,
+        "net_cost_incl_follow_up_per_year": total / longer.years,
+    }
 
 
 def contacts_per_client_year(monthly: pd.DataFrame, group: str | None = None) -> float:
@@ -140,4 +155,5 @@ def headline_values(result: RunResult) -> dict[str, float]:
         "activation_cost_per_year": cost,
         "activation_cost_per_client_year": cost / average_stock,
         "cost_per_sustainable_exit": cost / sustainable if sustainable and sustainable > 0 else float("nan"),
+        **business_case(result, window, cost),
     }

@@ -4,9 +4,10 @@ netwerkconsulenten), the trajectory catalogue, and the budgets that pay for them
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from bisect import bisect_right
+from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, PlainValidator, field_validator, model_validator
 
 from simulation.scenario.distributions import DurationDistribution
 from simulation.scenario.schema.common import PHASES, JobKind, Strict, TrajectoryKind
@@ -139,5 +140,53 @@ class PersonalBudget(Strict):
     barrier_removal: Probability
 
 
+HouseholdKind = Literal["single", "single_parent", "couple"]
+
+
+class HouseholdNorms(Strict):
+    """The bijstand norm of one calendar year per household type (stored per day, written per month)."""
+
+    single: MoneyPerDay
+    single_parent: MoneyPerDay
+    couple: MoneyPerDay
+
+
+FIRST_NORM_YEAR, LAST_NORM_YEAR = 1900, 2200
+"""Years a norm table may name: a guard against typos like 217 for 2017, not a domain limit."""
+
+
+def _norm_year(value: object) -> int:
+    """A calendar year as a key (YAML gives an int; a JSON dump gives its text)."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not FIRST_NORM_YEAR <= value <= LAST_NORM_YEAR:
+        raise ValueError(f"a year must be a calendar year like 2017 (from {FIRST_NORM_YEAR} to {LAST_NORM_YEAR}), "
+                         f"got {value!r}")
+    return value
+
+
+NormYear = Annotated[int, PlainValidator(_norm_year, json_schema_input_type=int)]
+
+
 class Benefits(Strict):
-    monthly_norm: dict[Literal["single", "single_parent", "couple"], MoneyPerDay]
+    """The bijstand norms by calendar year. A year not listed takes the nearest earlier listed year;
+    a year before the first listed one takes the first (``norms_in``)."""
+
+    monthly_norm: dict[NormYear, HouseholdNorms]
+
+    @field_validator("monthly_norm")
+    @classmethod
+    def _years(cls, norms: dict[int, HouseholdNorms]) -> dict[int, HouseholdNorms]:
+        if not norms:
+            raise ValueError("list the norms of at least one year, e.g. 2017: {single: ..., single_parent: ..., couple: ...}")
+        return dict(sorted(norms.items()))
+
+    def norms_in(self, year: int) -> HouseholdNorms:
+        """The norms in force in ``year``: the nearest listed year at or before it, else the first."""
+        years = list(self.monthly_norm)
+        at = bisect_right(years, year) - 1
+        return self.monthly_norm[years[max(at, 0)]]
+
+    def per_day(self, year: int, household: HouseholdKind) -> float:
+        """Euros per day of benefit for a household in ``year`` (the norm × 12 / 365.25)."""
+        return float(getattr(self.norms_in(year), household))
