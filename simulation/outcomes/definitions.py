@@ -58,10 +58,16 @@ OUTCOMES: dict[str, Outcome] = {
                                                "Activeringskosten per klantjaar", "€"),
     "cost_per_sustainable_exit": Outcome("Activation cost per sustainable exit", "Kosten per duurzame uitstroom", "€"),
     "benefits_paid_per_year": Outcome("Benefits paid per year (bijstand)", "Uitkeringslasten per jaar", "€ per year"),
+    "benefits_paid_per_client_year": Outcome("Benefits paid per client-year on benefit",
+                                             "Uitkeringslasten per klantjaar", "€"),
     "net_cost_per_year": Outcome("Net cost per year (benefits + activation)",
                                  "Netto kosten (uitkeringen + activering) per jaar", "€ per year"),
+    "net_cost_per_client_year": Outcome("Net cost per client-year on benefit (benefits + activation)",
+                                        "Netto kosten per klantjaar (uitkeringen + activering)", "€"),
     "net_cost_incl_follow_up_per_year": Outcome("Net cost per year incl. follow-up (benefits + activation)",
                                                 "Netto kosten per jaar, incl. naloopperiode", "€ per year"),
+    "net_cost_incl_follow_up_per_client_year": Outcome("Net cost per client-year incl. follow-up",
+                                                       "Netto kosten per klantjaar, incl. naloopperiode", "€"),
 }
 
 
@@ -76,6 +82,9 @@ RATE_OF: dict[str, str] = {
     "back_to_social_services_per_year": "back_to_social_services_per_1000",
     "sanctions_per_year": "sanctions_per_1000",
     "activation_cost_per_year": "activation_cost_per_client_year",
+    "benefits_paid_per_year": "benefits_paid_per_client_year",
+    "net_cost_per_year": "net_cost_per_client_year",
+    "net_cost_incl_follow_up_per_year": "net_cost_incl_follow_up_per_client_year",
 }
 
 SIZE_OUTCOME = "average_stock"

@@ -66,17 +66,23 @@ def activation_cost(result: RunResult, window: Window) -> float:
     return float(staff_per_day * (window.end - window.start) + spent)
 
 
-def business_case(result: RunResult, window: Window, activation_per_year: float) -> dict[str, float]:
+def business_case(result: RunResult, window: Window, activation_per_year: float, average_stock: float
+                  ) -> dict[str, float]:
     """Benefits paid and net cost (benefits + activation) per year: over the observation window, and
     over the window and the follow-up together (the whole world runs on through the follow-up:
-    inflow, staff and budgets, so both kinds of spending go on)."""
+    inflow, staff and budgets, so both kinds of spending go on); each also per client-year on benefit."""
     paid = benefits_paid_in(result, window.start, window.end) / window.years
     longer = Window(window.start, window.follow_up_end, window.follow_up_end)
-    total = benefits_paid_in(result, longer.start, longer.end) + activation_cost(result, longer)
+    total = (benefits_paid_in(result, longer.start, longer.end) + activation_cost(result, longer)) / longer.years
+    monthly = result.tables["monthly"]
+    stock_longer = float(monthly[monthly["period"].isin(["observation", "follow_up"])]["stock"].mean())
     return {
         "benefits_paid_per_year": paid,
+        "benefits_paid_per_client_year": paid / average_stock,
         "net_cost_per_year": paid + activation_per_year,
-        "net_cost_incl_follow_up_per_year": total / longer.years,
+        "net_cost_per_client_year": (paid + activation_per_year) / average_stock,
+        "net_cost_incl_follow_up_per_year": total,
+        "net_cost_incl_follow_up_per_client_year": total / stock_longer,
     }
 
 
@@ -155,5 +161,5 @@ def headline_values(result: RunResult) -> dict[str, float]:
         "activation_cost_per_year": cost,
         "activation_cost_per_client_year": cost / average_stock,
         "cost_per_sustainable_exit": cost / sustainable if sustainable and sustainable > 0 else float("nan"),
-        **business_case(result, window, cost),
+        **business_case(result, window, cost, average_stock),
     }
