@@ -60,7 +60,8 @@ def scenario_record(label: str, scenario: LoadedScenario) -> dict[str, Any]:
     """What a result folder keeps of a scenario: names, file, chain, hash and the resolved data
     (the report's "what differs" table is computed from it)."""
     return {"label": label, "name": scenario.name, "file": scenario.path, "chain": scenario.raw.chain,
-            "overrides": scenario.raw.overrides, "hash": scenario.hash, "resolved": json.loads(scenario.resolved_json)}
+            "overrides": scenario.raw.overrides, "hash": scenario.hash, "resolved": json.loads(scenario.resolved_json),
+            "policy_from": scenario.raw.policy_from}
 
 
 def open_store(store: bool | str | os.PathLike[str] | None) -> ResultStore:
