@@ -19,9 +19,10 @@ from simulation.present.plot_text import words
 from simulation.results.collection import Results
 
 COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
-#: Rungs 1-6 of the participation ladder: viridis from its dark end to short of its palest yellow,
-#: so rung 1 is as visible as rung 6 on white, and the order reads in greyscale too.
-RUNG_COLOURS = [colormaps["viridis"](x) for x in np.linspace(0.0, 0.95, 6)]
+#: Rungs 1-6 of the participation ladder: viridis from its dark end to 0.85, short of its pale
+#: yellow, so the lightest rung stands 1.7:1 against white (the old rung 1 was 1.1:1, nearly
+#: white) and each rung at least 1.45:1 against its neighbour: the order reads in greyscale too.
+RUNG_COLOURS = [colormaps["viridis"](x) for x in np.linspace(0.0, 0.85, 6)]
 #: Inches a character of a tick label takes at the default 10 pt (DejaVu Sans: about 0.55 em,
 #: rounded up), to wrap category names to the width of their group of bars.
 INCH_PER_CHARACTER = 0.085
