@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 import pytest
@@ -247,3 +248,28 @@ def test_stock_of_cities_of_different_sizes_has_a_panel_each(unequal, equal, lan
     assert TEXT[lang]["sizes_panels"].split("(")[0].strip() in legend_title(figure)
     together = plot_stock(equal, lang)  # one size: one panel, no note
     assert len(together.axes) == 1 and TEXT[lang]["sizes_panels"].split("(")[0].strip() not in legend_title(together)
+
+
+def calendar(start: int, label: str) -> pd.DataFrame:
+    """A scenario's month-end stock over four years from ``start``: warm-up, window, two years of follow-up."""
+    months = pd.period_range(f"{start}-01", f"{start + 3}-12", freq="M")
+    periods = ["warmup" if m.year == start else "observation" if m.year == start + 1 else "follow_up" for m in months]
+    return pd.DataFrame({"scenario": label, "replication": 0, "month": months.astype(str), "period": periods,
+                         "variable": "stock", "value": 100.0})
+
+
+def test_scenarios_of_different_calendars_are_marked_each_on_its_own():
+    from matplotlib.figure import Figure
+
+    from simulation.present.plot_time import mark_periods, period_spans, windows_differ
+
+    results = SimpleNamespace(labels=["a", "b"], series=pd.concat([calendar(2016, "a"), calendar(2020, "b")]))
+    assert windows_differ(results)
+    assert not windows_differ(SimpleNamespace(labels=["a", "c"], series=pd.concat([calendar(2016, "a"),
+                                                                                     calendar(2016, "c")])))
+    assert period_spans(results, "b")[1] == ("observation", pd.Timestamp("2021-01-01"), pd.Timestamp("2022-01-01"))
+    ax = Figure(figsize=(12, 3)).subplots()
+    mark_periods(ax, results, "en")  # one panel for both: the first scenario's window, named as its
+    named = [t.get_text().replace("\n", " ") for child in ax.child_axes for t in child.get_xticklabels()]
+    assert "observation window 2017 (a)" in named
+    assert [f"{x:%Y}" for x in mdates.num2date(ax.get_xlim())] == ["2016", "2024"]  # both runs' months shown

@@ -1,7 +1,7 @@
 """The figures' layout, measured: drawn with the Agg renderer, no two pieces of text (tick
 labels, titles, axis labels, notes) or legends overlap, none covers a plotting area it does not
 belong to, and none falls outside the figure — for every figure of the report, for a comparison
-of two cities of different sizes and of two of one size, in English and in Dutch.
+of two cities of different sizes, of two of one size and for one run, in English and in Dutch.
 
 The boxes are matplotlib's own (``get_window_extent`` after a draw), so a long Dutch label that
 runs into its neighbour, or a legend drawn over a panel, fails here before anyone sees it.
@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
 from simulation.experiments.comparison import compare
+from simulation.model.run import run
 from simulation.present.plots import FIGURES, figures
 from simulation.results.collection import Results
 
@@ -136,9 +137,12 @@ def test_the_layout_check_sees_overlapping_labels_legends_and_text_outside():
 # --- every figure of the report ------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module", params=["different_sizes", "same_size"])
+@pytest.fixture(scope="module", params=["different_sizes", "same_size", "one_run"])
 def comparison(request) -> Results:
-    """Tilburg and Leeuwarden, shrunk: 400 against 280 clients, or both 300."""
+    """Tilburg and Leeuwarden, shrunk: 400 against 280 clients, or both 300; or one run of Tilburg
+    (no intervals but Greenwood's, one bar per category)."""
+    if request.param == "one_run":
+        return Results.from_run(run(load_small(SCENARIO_DIR / "tilburg.yaml", stock=300), seed=5, event_log=False))
     stocks = (400, 280) if request.param == "different_sizes" else (300, 300)
     scenarios = [load_small(SCENARIO_DIR / "tilburg.yaml", stock=stocks[0]),
                  load_small(SCENARIO_DIR / "leeuwarden.yaml", stock=stocks[1])]

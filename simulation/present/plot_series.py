@@ -55,7 +55,7 @@ def plot_stock(results: Results, lang: str = "en") -> Figure:
     panels = [[label] for label in results.labels] if split else [list(results.labels)]
     figure, axes = new_figure(8.0, 2.4 * len(panels) + 1.8, nrows=len(panels), sharex=True)
     for row, (ax, labels) in enumerate(zip(axes[:, 0], panels, strict=True)):
-        mark_periods(ax, results, lang, names=row == 0)
+        mark_periods(ax, results, lang, names=row == 0, label=labels[0] if split else None)
         _lines(ax, results, band, labels)
         ax.set_ylabel(w["stock_y"])
         number_axis(ax.yaxis, lang)

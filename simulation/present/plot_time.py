@@ -19,6 +19,8 @@ from simulation.present.plot_text import words
 from simulation.results.collection import Results
 
 PERIODS = ("warmup", "observation", "follow_up")
+#: At most this many years labelled on a time axis (a four-character year every ~0.6 inch).
+MOST_YEARS = 12
 #: How grey the months outside the window are (the warm-up darker: it is the model settling in).
 SHADE = {"warmup": 0.14, "follow_up": 0.07}
 #: A label's width per character, in inches, at the "small" font (8.3 pt; DejaVu Sans averages
@@ -28,13 +30,19 @@ INCH_PER_CHARACTER = 0.07
 
 
 def month_periods(results: Results, label: str | None = None) -> pd.DataFrame:
-    """One row per month of the run: ``month`` (its first day as a date) and ``period``."""
-    stock = results.series[results.series["variable"] == "stock"]
-    if label is not None:
-        stock = stock[stock["scenario"] == label]
+    """One row per month of scenario ``label``'s run (by default the first scenario's):
+    ``month`` (its first day as a date) and ``period``."""
+    stock = results.series[(results.series["variable"] == "stock")
+                           & (results.series["scenario"] == (label or results.labels[0]))]
     rows = stock.drop_duplicates("month")[["month", "period"]]
     return pd.DataFrame({"month": pd.to_datetime(rows["month"].astype(str) + "-01").to_numpy(),
                          "period": rows["period"].to_numpy()})
+
+
+def windows_differ(results: Results) -> bool:
+    """True when the scenarios' runs do not share one calendar of periods (another start or horizon)."""
+    first = month_periods(results)
+    return any(not month_periods(results, label).equals(first) for label in results.labels[1:])
 
 
 def span_text(first: pd.Timestamp, last: pd.Timestamp) -> str:
@@ -56,39 +64,46 @@ def period_spans(results: Results, label: str | None = None) -> list[tuple[str, 
     return spans
 
 
-def period_name(period: str, start: pd.Timestamp, end: pd.Timestamp, lang: str) -> str:
+def period_name(period: str, start: pd.Timestamp, end: pd.Timestamp, lang: str, whose: str = "") -> str:
+    """"warm-up", "observation window 2017", "follow-up"; ``whose`` names the scenario when
+    the scenarios' windows differ and only the first one's is marked."""
     if period == "observation":
-        return words(lang)["observation"].format(span=span_text(start, end - pd.offsets.MonthBegin(1)))
+        name = words(lang)["observation"].format(span=span_text(start, end - pd.offsets.MonthBegin(1)))
+        return f"{name} ({whose})" if whose else name
     return words(lang)[period]
 
 
 def mark_periods(ax: Any, results: Results, lang: str, names: bool = True, shade: bool = True,
                  label: str | None = None) -> None:
     """Shade warm-up and follow-up (or, over a filled area, not), draw the window's edges, and
-    (``names``) name each period above ``ax``; the x-axis spans the run's months exactly."""
+    (``names``) name each period above ``ax``; the x-axis spans the runs' months exactly. A panel
+    of one scenario (``label``) marks its own periods; a panel of several whose windows differ
+    marks the first scenario's, and names it."""
     spans = period_spans(results, label)
     if not spans:
         return
+    whose = results.labels[0].replace("$", r"\$") if label is None and windows_differ(results) else ""
     for period, start, end in spans:
         if shade and period in SHADE:
             ax.axvspan(start, end, color="grey", alpha=SHADE[period], lw=0)
         if period == "observation":
             for edge in (start, end):
                 ax.axvline(edge, color="0.3" if shade else "white", lw=1.0, ls="--")
-    ax.set_xlim(spans[0][1], spans[-1][2])
-    if names:
-        _name_periods(ax, spans, lang)
+    every = [period_spans(results, other) for other in results.labels]  # panels may share the x-axis
+    ax.set_xlim(min(s[0][1] for s in every if s), max(s[-1][2] for s in every if s))
+    if names or (label is not None and windows_differ(results)):  # a panel of its own calendar names it
+        _name_periods(ax, spans, lang, whose)
 
 
-def _name_periods(ax: Any, spans: list[tuple[str, pd.Timestamp, pd.Timestamp]], lang: str) -> None:
+def _name_periods(ax: Any, spans: list[tuple[str, pd.Timestamp, pd.Timestamp]], lang: str, whose: str) -> None:
     """The periods' names as tick labels of a second x-axis on top (no tick marks), one per
     period in its middle; a name wider than its period is left out (the shading still shows it)."""
-    first, last = spans[0][1], spans[-1][2]
+    first, last = ax.get_xlim()
     width = ax.get_position().width * ax.figure.get_figwidth()  # inches, before the layout widens it
     positions, names = [], []
     for period, start, end in spans:
-        room = (end - start) / (last - first) * width
-        name = _fitted(period_name(period, start, end, lang), room)
+        room = (mdates.date2num(end) - mdates.date2num(start)) / (last - first) * width
+        name = _fitted(period_name(period, start, end, lang, whose), room)
         if name:
             positions.append(mdates.date2num(start + (end - start) / 2))
             names.append(name)
@@ -107,7 +122,10 @@ def _fitted(name: str, room: float) -> str | None:
 
 
 def year_axis(ax: Any) -> None:
-    """A labelled tick on each 1 January, unlabelled ones each quarter: never crowded, never rotated."""
-    ax.xaxis.set_major_locator(mdates.YearLocator())
+    """A labelled tick on 1 January (of every year, or every few in a long run: at most
+    :data:`MOST_YEARS` labels), unlabelled ones each quarter: never crowded, never rotated."""
+    first, last = ax.get_xlim()
+    years = (last - first) / 365.25
+    ax.xaxis.set_major_locator(mdates.YearLocator(base=max(1, math.ceil(years / MOST_YEARS))))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.xaxis.set_minor_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
