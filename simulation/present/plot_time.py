@@ -82,17 +82,27 @@ def mark_periods(ax: Any, results: Results, lang: str, names: bool = True, shade
     spans = period_spans(results, label)
     if not spans:
         return
-    whose = results.labels[0].replace("$", r"\$") if label is None and windows_differ(results) else ""
+    differ = windows_differ(results)
+    _draw_periods(ax, spans, shade)
+    ax.set_xlim(*_all_months(results))  # panels may share the x-axis
+    if names or (label is not None and differ):  # a panel of its own calendar names it
+        whose = results.labels[0].replace("$", r"\$") if label is None and differ else ""
+        _name_periods(ax, spans, lang, whose)
+
+
+def _draw_periods(ax: Any, spans: list[tuple[str, pd.Timestamp, pd.Timestamp]], shade: bool) -> None:
     for period, start, end in spans:
         if shade and period in SHADE:
             ax.axvspan(start, end, color="grey", alpha=SHADE[period], lw=0)
         if period == "observation":
             for edge in (start, end):
                 ax.axvline(edge, color="0.3" if shade else "white", lw=1.0, ls="--")
-    every = [period_spans(results, other) for other in results.labels]  # panels may share the x-axis
-    ax.set_xlim(min(s[0][1] for s in every if s), max(s[-1][2] for s in every if s))
-    if names or (label is not None and windows_differ(results)):  # a panel of its own calendar names it
-        _name_periods(ax, spans, lang, whose)
+
+
+def _all_months(results: Results) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """From the first day of the earliest run to the day after the latest run's last month."""
+    every = [spans for spans in (period_spans(results, label) for label in results.labels) if spans]
+    return min(spans[0][1] for spans in every), max(spans[-1][2] for spans in every)
 
 
 def _name_periods(ax: Any, spans: list[tuple[str, pd.Timestamp, pd.Timestamp]], lang: str, whose: str) -> None:
