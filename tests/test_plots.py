@@ -273,7 +273,7 @@ def test_exits_figure_draws_exits_per_year_with_error_bars(cmp_results):
         ["scenario", "replication"])["days"].sum()
     per_rep = observed.groupby(["scenario", "replication", "variable"])["value"].sum().unstack()
     per_rep = per_rep.mul(DAYS_PER_YEAR / days, axis=0)  # per year of the window's days, as the headline
-    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    ticks = [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()]  # names are wrapped to fit
     reasons = {v: k for k, v in TEXT["en"]["reasons"].items()}
     assert ticks[0] == "work"
     for label, container in bars(ax).items():

@@ -1,6 +1,6 @@
-"""What every figure shares: colours per scenario, the mean and confidence band over
-replications, grouped bars, shaded warm-up and follow-up months, legend notes, and figures made
-without pyplot (so nothing global is touched)."""
+"""What every figure shares: colours per scenario and per ladder rung, the mean and confidence
+band over replications, grouped bars, legend notes, one legend under the panels and the title
+above them, and figures made without pyplot (so nothing global is touched)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib import colormaps
 from matplotlib.figure import Figure
 
 from simulation.defaults import CONFIDENCE
@@ -18,7 +19,13 @@ from simulation.present.plot_text import words
 from simulation.results.collection import Results
 
 COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
-PHASE_COLOURS = ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f", "#2d004b"]
+#: Rungs 1-6 of the participation ladder: viridis from its dark end to 0.85, short of its pale
+#: yellow, so the lightest rung stands 1.7:1 against white (the old rung 1 was 1.1:1, nearly
+#: white) and each rung at least 1.45:1 against its neighbour: the order reads in greyscale too.
+RUNG_COLOURS = [colormaps["viridis"](x) for x in np.linspace(0.0, 0.85, 6)]
+#: Inches a character of a tick label takes at the default 10 pt (DejaVu Sans: about 0.55 em,
+#: rounded up), to wrap category names to the width of their group of bars.
+INCH_PER_CHARACTER = 0.085
 
 
 def mean_band(table: pd.DataFrame, keys: Sequence[str], value: str = "value") -> pd.DataFrame:
@@ -43,18 +50,6 @@ def series(results: Results, variable: str | Sequence[str]) -> pd.DataFrame:
     return results.series[results.series["variable"].isin(names)]
 
 
-def shade_periods(ax: Any, results: Results, lang: str) -> None:
-    """Grey out warm-up and follow-up months: the headline outcomes only count the window between."""
-    first = results.series[results.series["variable"] == "stock"]
-    month_periods = first.drop_duplicates("month")[["month", "period"]]
-    dates = months(month_periods)
-    for period, alpha in (("warmup", 0.12), ("follow_up", 0.06)):
-        inside = dates[(month_periods["period"] == period).to_numpy()]
-        if len(inside):
-            ax.axvspan(inside.min() - pd.Timedelta(days=31), inside.max(), color="grey", alpha=alpha, lw=0,
-                       label=words(lang)[period])
-
-
 def legend_note(results: Results, lang: str, km: bool = False, bars: bool = False) -> str:
     """What the bands or error bars mean: a CI over replications, Greenwood's for one run, or none."""
     if results.reps > 1:
@@ -63,10 +58,26 @@ def legend_note(results: Results, lang: str, km: bool = False, bars: bool = Fals
 
 
 def legend_below(figure: Figure, ax: Any, title: str) -> None:
-    """One legend under the panels, where it cannot cover a bar."""
-    handles, labels = ax.get_legend_handles_labels()
+    """One legend under the panels, where it cannot cover a bar or a line; its entries are those
+    of ``ax``, or of every panel in ``ax`` when it is a list (each name once)."""
+    handles, labels = [], []
+    for panel in ax if isinstance(ax, list) else [ax]:
+        for handle, label in zip(*panel.get_legend_handles_labels(), strict=True):
+            if label not in labels:
+                handles.append(handle)
+                labels.append(label)
     figure.legend(handles, labels, loc="outside lower center", ncols=min(4, len(labels)), title=title,
                   fontsize="small", title_fontsize="small")
+
+
+def finish(figure: Figure, title: str, ax: Any, legend_title: str, note: str | None = None) -> Figure:
+    """The title above the panels, ``ax``'s legend under them, and a note (why the panels are
+    split or show rates) in the legend's title, where the layout keeps room for it."""
+    figure.suptitle(title)
+    if note:
+        legend_title = f"{wrap(plain(note), 110)}\n{legend_title}"
+    legend_below(figure, ax, legend_title)
+    return figure
 
 
 def plain(text: str) -> str:
@@ -105,12 +116,14 @@ def grouped_bars(ax: Any, results: Results, band: pd.DataFrame, category: str, o
     if horizontal:
         ax.set_yticks(positions, ticks)
         ax.invert_yaxis()
-    else:
-        ax.set_xticks(positions, ticks, rotation=20, ha="right")
+    else:  # horizontal text, wrapped to its group's width: rotated labels run into each other's boxes
+        room = ax.get_position().width * ax.figure.get_figwidth() / max(1, len(order))
+        ax.set_xticks(positions, [wrap(t, max(6, int(room / INCH_PER_CHARACTER))) for t in ticks])
 
 
 def wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(text, width))
+    """``text`` on lines of at most ``width`` characters (a longer word keeps its own line)."""
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)) or text
 
 
 def figure_bytes(figure: Figure, fmt: str, dpi: int = 110) -> bytes:
