@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import pandas as pd
 
+from simulation.outcomes.definitions import SIZE_DIFFERENCE
+from simulation.outcomes.definitions import sizes_differ as stocks_differ
 from simulation.present.plot_format import grouped
 from simulation.present.plot_text import words
 from simulation.results.collection import Results
+from simulation.scenario.intensity import PER_CLIENTS
 
-#: assumption (issue 12: "differ by more than ~10%"): below this, counts are comparable as they are.
-SIZE_DIFFERENCE = 0.10
-#: Rates are per 1,000 clients on benefit (issue 12, item 4).
-PER_CLIENTS = 1000
+__all__ = ["SIZE_DIFFERENCE", "PER_CLIENTS", "average_stocks", "sizes", "sizes_differ", "per_thousand", "size_note"]
+
 
 
 def average_stocks(results: Results) -> pd.Series:
@@ -32,9 +33,8 @@ def sizes(results: Results) -> dict[str, float]:
 
 
 def sizes_differ(results: Results) -> bool:
-    """True when the largest scenario's average stock exceeds the smallest's by more than 10%."""
-    values = [v for v in sizes(results).values() if v > 0]
-    return len(values) > 1 and max(values) > (1 + SIZE_DIFFERENCE) * min(values)
+    """True when the largest scenario's average stock exceeds the smallest's by more than :data:`SIZE_DIFFERENCE`."""
+    return stocks_differ(list(sizes(results).values()))
 
 
 def per_thousand(results: Results, table: pd.DataFrame, value: str = "value") -> pd.DataFrame:
