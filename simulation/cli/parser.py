@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 
 from simulation import defaults
 from simulation.cli.exits import EXIT_BAD_INPUT
@@ -17,11 +18,25 @@ Subcommands = argparse._SubParsersAction  # argparse names no public type for it
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse exits with 2 on bad options already; keep its message to one line."""
+    """argparse exits with 2 on bad options already; keep its message to one line, pointing to
+    the help of the subcommand the user typed (``meedoen run --help``, or ``meedoen --help``)."""
+
+    #: the subcommands' parsers by name (set on the top-level parser), to blame an unknown option on its subcommand
+    subcommands: dict[str, argparse.ArgumentParser] | None = None
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        print(f"meedoen: error: {message} (see meedoen {self.prog.split()[-1]} --help)", file=sys.stderr)
+        help_command = " ".join(["meedoen", *self.prog.split()[1:2], "--help"])  # prog: "meedoen" or "meedoen run"
+        print(f"meedoen: error: {message} (see {help_command})", file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT)
+
+    def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                   namespace: argparse.Namespace | None = None) -> argparse.Namespace:
+        """As argparse's, but an unknown option is reported by the subcommand it was given to."""
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            command = (self.subcommands or {}).get(getattr(parsed, "command", None) or "", self)
+            command.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for add in SUBCOMMANDS:
         add(commands)
+    parser.subcommands = dict(commands.choices)
     return parser
 
 
