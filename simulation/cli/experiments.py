@@ -38,7 +38,7 @@ def compare_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     if args.out:
         check_output_dir(args.out, args.overwrite)
     if args.report:
-        check_file_target(args.report, (".html", ".htm"))
+        check_file_target(args.report, (".html", ".htm"), args.overwrite)
     summary = compare(scenarios, args.reps, args.seed, precision=precision, **execution_options(args))
     meta = summary.attrs
     print(f"meedoen compare: {len(scenarios)} scenarios, {meta['reps']} replications each, seed {args.seed}; "
@@ -145,7 +145,7 @@ def warmup_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     scenario = load_scenario(args.scenario, args.overrides)
     if args.reps < 1:
         raise ScenarioError(f"must be at least 1, got {args.reps}", file="--reps")
-    plot = check_file_target(args.plot, (".png", ".svg"))
+    plot = check_file_target(args.plot, (".png", ".svg"), args.overwrite)
     tables = monthly_series(scenario, args.reps, args.seed, Execution(workers=args.workers),
                             False if args.quiet else None)
     try:

@@ -42,7 +42,7 @@ def report_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from simulation.results.collection import Results
     from simulation.results.folders import check_file_target
 
-    check_file_target(args.output, (".html", ".htm"))
+    check_file_target(args.output, (".html", ".htm"), args.overwrite)
     target = write_report(Results.load(args.results), args.output, args.lang)
     print(f"report written to {target}")
     return 0
@@ -53,7 +53,7 @@ def journeys_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from simulation.present.journeys import MAX_ROWS, plot_journeys, save_figure
     from simulation.results.folders import check_file_target
 
-    target = check_file_target(args.output, (".png", ".svg", ".pdf"))
+    target = check_file_target(args.output, (".png", ".svg", ".pdf"), args.overwrite)
     if not 1 <= args.n <= MAX_ROWS:
         raise ScenarioError(f"must be between 1 and {MAX_ROWS}, got {args.n}", file="--n")
     tables, label = _run_tables(args.results, args.scenario)
@@ -67,7 +67,7 @@ def export_log_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from simulation.present.eventlog import export_event_log
     from simulation.results.folders import check_file_target
 
-    check_file_target(args.output, EXPORT_SUFFIXES[args.format])
+    check_file_target(args.output, EXPORT_SUFFIXES[args.format], args.overwrite)
     tables, label = _run_tables(args.results, args.scenario)
     target = export_event_log(tables["events"], args.output, args.format, clients=tables.get("clients"),
                               scenario_name=label)

@@ -109,6 +109,7 @@ def _add_warmup(commands: Subcommands) -> None:
     _add_seed(warmup)
     _add_overrides(warmup, "")
     warmup.add_argument("--plot", default="warmup.png", help="where to save the plot, .png or .svg (default warmup.png)")
+    _add_overwrite(warmup, "--plot")
     warmup.add_argument("--workers", type=int, default=_cpus(), help="worker processes (default: all CPUs)")
     warmup.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -167,6 +168,7 @@ def _add_report(commands: Subcommands) -> None:
     report = commands.add_parser("report", help="write a self-contained HTML report of a run or compare results folder")
     report.add_argument("results", metavar="RESULTS_DIR", help="a folder written by 'run --out' or 'compare --out'")
     report.add_argument("-o", "--output", default="report.html", help="the HTML file (default report.html)")
+    _add_overwrite(report, "-o")
     _add_lang(report, "report")
 
 
@@ -178,6 +180,7 @@ def _add_journeys(commands: Subcommands) -> None:
     journeys.add_argument("--sample-seed", type=int, default=0, help="which clients are sampled (default 0)")
     journeys.add_argument("--scenario", help="in a compare folder: which scenario (default the first)")
     journeys.add_argument("-o", "--output", default="journeys.png", help="the figure, .png, .svg or .pdf (default journeys.png)")
+    _add_overwrite(journeys, "-o")
     _add_lang(journeys, "figure")
 
 
@@ -188,8 +191,14 @@ def _add_export_log(commands: Subcommands) -> None:
     export.add_argument("--format", choices=["csv", "ocel", "xes"], default="xes", help="file format (default xes)")
     export.add_argument("--scenario", help="in a compare folder: which scenario (default the first)")
     export.add_argument("-o", "--output", required=True, help="the file to write, e.g. events.xes or events.jsonocel")
+    _add_overwrite(export, "-o")
 
 
+
+
+def _add_overwrite(command: argparse.ArgumentParser, output: str) -> None:
+    """One rule for every command that writes: an output that holds something is kept unless --overwrite."""
+    command.add_argument("--overwrite", action="store_true", help=f"replace the file {output} names if it exists")
 
 
 def _add_lang(command: argparse.ArgumentParser, what: str) -> None:
@@ -234,7 +243,8 @@ def _experiment_options(command: argparse.ArgumentParser) -> None:
                               "(default $MEEDOEN_STORE or ~/.cache/meedoen/replications)")
     command.add_argument("--no-store", action="store_true", help="keep nothing between runs (no resuming)")
     command.add_argument("--out", help="folder for the tidy tables and manifest (must be new or empty)")
-    command.add_argument("--overwrite", action="store_true", help="replace results already in --out")
+    command.add_argument("--overwrite", action="store_true",
+                         help="replace earlier results in --out (and compare's --report file)")
     command.add_argument("--lang", choices=["en", "nl"], default="en", help="labels of the printed table")
     command.add_argument("--quiet", action="store_true", help="no progress bar")
 
