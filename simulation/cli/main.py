@@ -17,6 +17,7 @@ from simulation.cli.exits import bad_input, interrupted, interrupted_before_writ
 from simulation.cli.flags import for_command_line
 from simulation.cli.parser import build_parser
 from simulation.errors import Interrupted, ScenarioError
+from simulation.experiments.progress import progress_style
 
 __all__ = ["build_parser", "main"]
 
@@ -25,7 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Parse ``argv`` (default: the command line), carry out the subcommand, return the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
-    with sigterm_as_interrupt():
+    with sigterm_as_interrupt(), progress_style(args.command, getattr(args, "lang", "en")):
         try:
             return COMMANDS[args.command](args, argv)
         except ScenarioError as error:

@@ -111,7 +111,7 @@ def _add_warmup(commands: Subcommands) -> None:
     warmup.add_argument("--plot", default="warmup.png", help="where to save the plot, .png or .svg (default warmup.png)")
     _add_overwrite(warmup, "--plot")
     warmup.add_argument("--workers", type=int, default=_cpus(), help="worker processes (default: all CPUs)")
-    warmup.add_argument("--quiet", action="store_true", help="no progress bar")
+    warmup.add_argument("--quiet", action="store_true", help="no progress (bar or lines) on stderr")
 
 
 def _add_calibrate(commands: Subcommands) -> None:
@@ -246,7 +246,7 @@ def _experiment_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--overwrite", action="store_true",
                          help="replace earlier results in --out (and compare's --report file)")
     command.add_argument("--lang", choices=["en", "nl"], default="en", help="labels of the printed table")
-    command.add_argument("--quiet", action="store_true", help="no progress bar")
+    command.add_argument("--quiet", action="store_true", help="no progress (bar or lines) on stderr")
 
 
 #: Every subcommand, in the order ``--help`` lists them.
