@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from simulation.cli.commands import COMMANDS
-from simulation.cli.exits import bad_input, interrupted, interrupted_before_writing, sigterm_as_interrupt
+from simulation.cli.exits import bad_input, interrupted, interrupted_before_writing, output_closed, sigterm_as_interrupt
 from simulation.cli.flags import for_command_line
 from simulation.cli.parser import build_parser
 from simulation.errors import Interrupted, ScenarioError
@@ -35,6 +35,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return interrupted(error)
         except KeyboardInterrupt:
             return interrupted_before_writing()
+        except BrokenPipeError:
+            return output_closed()
 
 
 if __name__ == "__main__":
