@@ -18,7 +18,8 @@ from conftest import ROOT, TEST_SCENARIO_DIR
 
 from simulation.cli import main
 from simulation.outcomes.definitions import OUTCOMES
-from simulation.present.tables import SWEEP_WIDTH, format_sweep, money, months_text, period_texts, with_unit
+from simulation.present.sweep_table import SWEEP_WIDTH, format_sweep
+from simulation.present.tables import money, months_text, period_texts, with_unit
 
 TINY_A = str(TEST_SCENARIO_DIR / "tiny_tilburg.yaml")
 TINY_B = str(TEST_SCENARIO_DIR / "tiny_leeuwarden.yaml")

@@ -97,7 +97,7 @@ def _write_report(summary: pd.DataFrame, target: Path | None, path: str, lang: s
 def sweep_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """The scenario over a grid or a Latin hypercube; the mean of a few outcomes per point."""
     from simulation.experiments.parameter_sweep import sweep
-    from simulation.present.tables import format_sweep
+    from simulation.present.sweep_table import format_sweep
     from simulation.results.folders import check_output_dir
     from simulation.scenario import load_scenario
 

@@ -1,5 +1,5 @@
-"""Plain-text tables for the terminal: the headline of one run, a comparison, a sweep summary;
-and how numbers, money, units and months are written, in English and Dutch, for every table.
+"""Plain-text tables for the terminal: the headline of one run and a comparison; and how numbers,
+money, units and months are written, in English and Dutch, for every table (``sweep_table`` too).
 
 Numbers are rounded for reading only; the CSV files keep full precision.
 """
@@ -7,7 +7,6 @@ Numbers are rounded for reading only; the CSV files keep full precision.
 from __future__ import annotations
 
 import math
-import textwrap
 
 import pandas as pd
 
@@ -189,91 +188,3 @@ def _aligned(table: list[list[str]], header_rows: int = 1) -> str:
              for row in table]
     lines.insert(header_rows, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
-
-
-#: Sweep tables wider than this many characters are printed in blocks of points (assumption: a wide terminal).
-SWEEP_WIDTH = 120
-SWEEP_TEXT = {"en": {"point": "point", "means": "means over {reps} replications; every outcome that differs between "
-                                                 "points is shown",
-                     "same": "the same at every point: "},
-              "nl": {"point": "punt", "means": "gemiddelden over {reps} replicaties; elke uitkomst die tussen de "
-                                                 "punten verschilt staat erin",
-                     "same": "gelijk in elk punt: "}}
-
-
-def format_sweep(tidy: pd.DataFrame, outcomes: list[str], lang: str = "en") -> str:
-    """Per outcome a row, per design point a column (its parameters on top): the mean over
-    replications. ``outcomes`` are always shown, every other outcome whenever its mean differs
-    between points, so nothing that moved is hidden; a last line names the outcomes that did not."""
-    from simulation.outcomes.definitions import OUTCOMES
-
-    means = tidy.groupby(["outcome", "point"], sort=True)["value"].mean().unstack("point")
-    order = [o for o in OUTCOMES if o in means.index]
-    shown = [o for o in order if o in outcomes or _differs(means.loc[o])]
-    label = "label_nl" if lang == "nl" else "label"
-    rows = [[_with_short_unit(getattr(OUTCOMES[o], label), OUTCOMES[o].unit, lang),
-             *_distinct_numbers(means.loc[o], OUTCOMES[o].unit, lang)] for o in shown]
-    parameters = tidy.drop_duplicates("point").set_index("point").loc[means.columns, tidy.attrs.get("parameters", [])]
-    header = [[SWEEP_TEXT[lang]["point"], *(str(p) for p in means.columns)],
-              *([str(name), *(_parameter_value(v, lang) for v in values)] for name, values in parameters.items())]
-    text = SWEEP_TEXT[lang]["means"].format(reps=tidy["replication"].nunique()) + "\n\n"
-    text += "\n\n".join(_aligned([*header, *rows], header_rows=len(header)) for header, rows in
-                        _blocks(header, rows))
-    same = [getattr(OUTCOMES[o], label) for o in order if o not in shown]
-    if same:
-        text += "\n\n" + textwrap.fill(SWEEP_TEXT[lang]["same"] + "; ".join(same), width=SWEEP_WIDTH)
-    return text
-
-
-def _differs(means: pd.Series) -> bool:
-    """Means that are not all the same (points share replication seeds, so an outcome a parameter
-    does not touch is identical at every point, to the bit); undefined at some points only counts."""
-    values = means.to_numpy(float)
-    defined = values[~pd.isna(values)]
-    if len(defined) == 0:
-        return False
-    if len(defined) < len(values):
-        return True
-    return bool(defined.max() - defined.min() > 1e-9 * max(1.0, abs(defined).max()))
-
-
-def _distinct_numbers(means: pd.Series, unit: str, lang: str) -> list[str]:
-    """The means as ``number`` writes them; when they differ but would all read the same, with as
-    many more decimals (up to 3) as it takes to see the difference."""
-    texts = [number(v, unit, lang) for v in means]
-    if len(set(texts)) > 1 or not _differs(means):
-        return texts
-    for decimals in (1, 2, 3):
-        texts = [fixed(v, decimals, lang) if math.isfinite(v) else number(v, unit, lang) for v in means]
-        if len(set(texts)) > 1:
-            break
-    return texts
-
-
-def _with_short_unit(text: str, unit: str, lang: str) -> str:
-    shown = unit_text(SHORT_UNITS.get(unit, ""), lang)
-    return f"{text} ({shown})" if shown else text
-
-
-def _parameter_value(value: object, lang: str) -> str:
-    """A sweep parameter's value: numbers in up to 4 significant digits (Dutch decimal comma), text as it is."""
-    if isinstance(value, float):
-        text = f"{value:.4g}"
-        return text.replace(".", ",") if lang == "nl" else text
-    return str(value)
-
-
-def _blocks(header: list[list[str]], rows: list[list[str]]) -> list[tuple[list[list[str]], list[list[str]]]]:
-    """The table cut into blocks of point columns, each with the label column, so no line is wider than SWEEP_WIDTH."""
-    table = [*header, *rows]
-    first = max(len(row[0]) for row in table)
-    widths = [max(len(row[i]) for row in table) for i in range(1, len(table[0]))]
-    blocks, start, used = [], 0, first
-    for i, width in enumerate(widths):
-        if i > start and used + 2 + width > SWEEP_WIDTH:
-            blocks.append((start, i))
-            start, used = i, first
-        used += 2 + width
-    blocks.append((start, len(widths)))
-    return [([[row[0], *row[1 + a:1 + b]] for row in header], [[row[0], *row[1 + a:1 + b]] for row in rows])
-            for a, b in blocks]
