@@ -29,6 +29,9 @@ TEXT: dict[str, dict[str, str]] = {
         "sensitivity": "meedoen sensitivity: {name}, {method}, {points} design points × {reps} replications",
         "sensitivity_written": "results written to {target}/ (indices.csv, noise.csv, design.csv, runs.csv, plots/, "
                                "manifest.json)",
+        "calibrate_written": "results written to {target}/ (fit.md, fit.csv, parameters.csv, evaluations.csv, "
+                             "replications.csv, manifest.json, {scenario})",
+        "calibrate_hint": "(add --out DIR for the tables, the manifest and the calibrated scenario file)",
         "plots_written": "{count} figures ({formats}) written to {folder}/: {names}",
         "journeys_written": "journeys of {n} clients of {label} written to {target}",
         "rerun": "rerunning replication 0 of {label} (seed {seed}) for its event log ...",
@@ -60,6 +63,9 @@ TEXT: dict[str, dict[str, str]] = {
         "sensitivity": "meedoen sensitivity: {name}, {method}, {points} ontwerppunten × {reps} replicaties",
         "sensitivity_written": "resultaten geschreven naar {target}/ (indices.csv, noise.csv, design.csv, runs.csv, "
                                "plots/, manifest.json)",
+        "calibrate_written": "resultaten geschreven naar {target}/ (fit.md, fit.csv, parameters.csv, evaluations.csv, "
+                             "replications.csv, manifest.json, {scenario})",
+        "calibrate_hint": "(met --out MAP komen de tabellen, het manifest en het gekalibreerde scenariobestand erbij)",
         "plots_written": "{count} figuren ({formats}) geschreven naar {folder}/: {names}",
         "journeys_written": "levenslopen van {n} klanten van {label} geschreven naar {target}",
         "rerun": "replicatie 0 van {label} (seed {seed}) wordt opnieuw gedraaid voor het gebeurtenissenlog ...",
