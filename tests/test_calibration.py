@@ -267,6 +267,21 @@ def test_the_fit_report_has_every_target_and_parameter(recovery: dict):
     assert text.count("\n| ") == 1 + 2 + 1 + 1 and "exits_to_work_pct_stock" in text and f"×{row['fitted']:g}" in text
 
 
+def test_the_fit_report_in_dutch_has_no_english_of_its_own(recovery: dict):
+    """--lang nl: the report's own words are Dutch; the sources and reasons are quoted from the targets file."""
+    result = recovery["result"]
+    text = fit_table_markdown(result, "nl")
+    assert text.startswith("## Kalibratie van tiny_tilburg") and "| uitkomst | gepubliceerd | bron |" in text
+    quoted = {*(str(s) for s in result.fit["source"]), *(str(w) for w in result.parameter_table["why"]),
+              *(str(t.published) for t in result.targets.targets)}
+    for cell in sorted(quoted, key=len, reverse=True):
+        text = text.replace(cell, "")
+    english = ("calibration", "objective", "replications", "further", "search", "fitted", "published", "source",
+               "bounds", "why free", "within tolerance", "target in", " to ", "yes", "| no |", "stopped", "budget of")
+    assert [word for word in english if word in text.lower()] == [], text
+    assert fit_table_markdown(result).startswith("## Calibration of tiny_tilburg")  # English stays the default
+
+
 def test_the_calibrated_scenario_extends_the_original_and_carries_the_fit(recovery: dict, tmp_path: Path):
     result = recovery["result"]
     folder = tmp_path / "deep" / "er"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
@@ -20,6 +21,7 @@ import pytest
 from conftest import meedoen
 
 from simulation import load_scenario
+from simulation.outcomes.definitions import OUTCOMES
 from simulation.version import package_version
 
 REPO = Path(__file__).resolve().parent.parent
@@ -93,7 +95,35 @@ def test_run_prints_dutch_headline(results: dict) -> None:
     for label in NL_LABELS:
         assert f"  {label}  " in stdout
     assert not any(f"  {label}  " in stdout for label in EN_LABELS)
-    assert "add --out DIR" in stdout  # nothing saved, and the user is told how to save
+    assert "(met --out MAP worden" in stdout  # nothing saved, and the user is told how to save
+
+
+def headline_lines(stdout: str) -> list[str]:
+    """The headline table's lines: between the blank line after the header and the next blank line."""
+    return stdout.split("\n\n")[1].splitlines()
+
+
+@pytest.mark.parametrize(("key", "window", "money", "units"), [
+    ("en", "observation window Apr–Dec 2016 (warm-up Jan–Mar 2016; exits followed until Jun 2017); ",
+     r"€[\d,]+(\.\d million)? per year", ("clients", "per year", "days", "per client-year")),
+    ("nl", "observatieperiode apr–dec 2016 (opwarmperiode jan–mrt 2016; uitstroom gevolgd tot en met jun 2017); ",
+     r"€ [\d.]+(,\d miljoen)? per jaar", ("klanten", "per jaar", "dagen", "per klantjaar")),
+])
+def test_run_says_the_window_in_months_and_every_outcome_with_its_unit(results: dict, key: str, window: str,
+                                                                       money: str, units: tuple[str, ...]) -> None:
+    """The window of this run (start 2016-01-01, 3 months warm-up, horizon 1 year, 6 months follow-up)
+    in calendar months, not days since a date; each value followed by its unit, money in euros."""
+    proc, _ = results[key]
+    stdout = ok(proc)
+    assert stdout.splitlines()[1].startswith(window)
+    lines = headline_lines(stdout)
+    assert len(lines) == len(OUTCOMES)
+    value = r"−?[\d.,]+"
+    unit = "|".join(re.escape(u) for u in units)
+    for line in lines:
+        assert re.search(rf"  ({value}%|{value} ({unit})|{money}|€ ?[\d.,]+|n/a|n\.v\.t\.)$", line), line
+    cost = next(line for line in lines if "cost per year" in line or "kosten per jaar" in line)
+    assert re.search(rf"  {money}$", cost), cost
 
 
 def test_run_out_writes_every_table(results: dict) -> None:
@@ -111,6 +141,24 @@ def test_run_out_writes_every_table(results: dict) -> None:
     assert {"label", "label_nl", "value", "unit"} <= set(headline.columns)
     assert "Uitstroom naar werk per jaar" in set(headline["label_nl"])
     assert len(pd.read_csv(out / "monthly.csv")) >= 12  # one row per month of a one-year run
+
+
+def test_monthly_counts_are_whole_numbers_and_zero_in_a_month_without_events(results: dict) -> None:
+    """A month in which nobody died has 0 deaths, not an empty cell: spreadsheets and plots read
+    an empty cell as unknown (an average over months would skip it). Only the budget levels and
+    the month's start and end days are fractional."""
+    proc, out = results["en"]
+    ok(proc)
+    text = (out / "monthly.csv").read_text()
+    assert ",," not in text and not any(line.endswith(",") for line in text.splitlines())
+    monthly = pd.read_csv(out / "monthly.csv")
+    fractional = {"start", "time", *(c for c in monthly if c.startswith("budget_"))}
+    counts = [c for c in monthly if c not in fractional | {"month", "period"}]
+    assert all(pd.api.types.is_integer_dtype(monthly[c]) for c in counts), monthly[counts].dtypes
+    assert (monthly[[c for c in counts if c.startswith("exits_")]] == 0).any().all()  # a month without each exit
+    spells = pd.read_csv(out / "spells.csv")
+    for reason in ("work", "moving", "death"):  # the zeros hide nothing: every exit is counted in its month
+        assert monthly[f"exits_{reason}"].sum() == (spells["reason"] == reason).sum()
 
 
 def test_manifest_identifies_the_run(results: dict) -> None:

@@ -522,7 +522,8 @@ def test_sweep_rerun_reuses_the_store(sweeps: dict) -> None:
 
 
 def test_no_progress_bar_when_output_is_captured(sweeps: dict) -> None:
-    """Without a terminal (a log file, CI) the bar is off: stderr stays empty, no --quiet needed."""
+    """Without a terminal (a log file, CI) the bar is off, and a run shorter than the progress
+    interval (10 s) prints no progress line either: stderr stays empty, no --quiet needed."""
     for name in ("grid", "lhs", "again"):
         assert sweeps[name][0].stderr == "", sweeps[name][0].stderr
 

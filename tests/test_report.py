@@ -499,7 +499,7 @@ def test_meedoen_report_writes_atomically(results_folder, tmp_path, fast_images,
     assert len(page.root.all("img")) == len(FIGURES)
     # again over an existing report: replaced, still nothing else beside it
     target.write_text("old")
-    assert main(["report", str(results_folder), "-o", str(target)]) == 0
+    assert main(["report", str(results_folder), "-o", str(target), "--overwrite"]) == 0
     capsys.readouterr()
     assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert [p.name for p in target.parent.iterdir()] == ["report.html"]

@@ -359,6 +359,25 @@ def test_bad_option_value_exits_2_without_traceback() -> None:
     assert proc.stderr.splitlines() == ["meedoen: error: argument --seed: invalid int value: 'abc' (see meedoen run --help)"]
 
 
+@pytest.mark.parametrize(("argv", "line"), [
+    ([], "the following arguments are required: command (see meedoen --help)"),
+    (["frob"], "invalid choice: 'frob'"),
+    (["run", "x.yaml", "--reps", "3"], "unrecognized arguments: --reps 3 (see meedoen run --help)"),
+    (["compare", "a.yaml", "--frob"], "unrecognized arguments: --frob (see meedoen compare --help)"),
+])
+def test_an_option_error_points_to_the_help_of_the_command_typed(argv: list[str], line: str,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """The help named is one that exists: ``meedoen --help`` or the subcommand's, never ``meedoen meedoen``."""
+    from simulation.cli import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2
+    [printed] = capsys.readouterr().err.splitlines()
+    assert printed.startswith("meedoen: error: ") and line in printed and "meedoen meedoen" not in printed
+    assert printed.endswith("--help)")
+
+
 def test_small_overrides_are_valid() -> None:
     """Sanity for the cases above: the small overrides themselves are valid (else every run would fail)."""
     loaded = load_scenario(BASE, overrides=[SMALL[i + 1] for i in range(0, len(SMALL), 2)])

@@ -6,6 +6,7 @@ import argparse
 import os
 from collections.abc import Sequence
 
+from simulation.cli.text import say
 from simulation.experiments.calibration import (
     DEFAULT_CHECK_REPS,
     DEFAULT_MAX_EVALUATIONS,
@@ -28,7 +29,7 @@ def run_calibration(scenario: str | os.PathLike[str], targets: str | os.PathLike
                     executor: str = "processes", scheduler: str | None = None,
                     store: bool | str | os.PathLike[str] | None = True, progress: bool | None = None,
                     out: str | os.PathLike[str] | None = None, overwrite: bool = False,
-                    command: Sequence[str] | None = None) -> tuple[CalibrationResult, str]:
+                    command: Sequence[str] | None = None, lang: str = "en") -> tuple[CalibrationResult, str]:
     """Everything ``meedoen calibrate`` does: check all input (files, keys, bounds, --out) before
     running, calibrate, write the folder; returns the result and the text to print."""
     loaded = load_scenario(scenario, overrides)
@@ -37,13 +38,12 @@ def run_calibration(scenario: str | os.PathLike[str], targets: str | os.PathLike
         check_output_dir(out, overwrite)
     result = calibrate(loaded, target_spec, params, reps, seed, workers, store, method, max_evaluations, progress,
                        check_reps=check_reps, stock=stock, executor=executor, scheduler=scheduler)
-    text = fit_table_markdown(result)
+    text = fit_table_markdown(result, lang)
     if out:
-        written = write_calibration(result, out, overwrite, command)
-        text += (f"\nresults written to {written}/ (fit.md, fit.csv, parameters.csv, evaluations.csv, replications.csv, "
-                 f"manifest.json, {calibrated_file_name(result)})\n")
+        written = write_calibration(result, out, overwrite, command, lang)
+        text += "\n" + say(lang, "calibrate_written", target=written, scenario=calibrated_file_name(result)) + "\n"
     else:
-        text += "\n(add --out DIR for the tables, the manifest and the calibrated scenario file)\n"
+        text += "\n" + say(lang, "calibrate_hint") + "\n"
     return result, text
 
 
@@ -56,6 +56,6 @@ def calibrate_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
         executor=getattr(args, "executor", "processes"), scheduler=getattr(args, "scheduler", None),
         store=False if getattr(args, "no_store", False) else (getattr(args, "store", None) or True),
         progress=False if getattr(args, "quiet", False) else None, out=getattr(args, "out", None),
-        overwrite=getattr(args, "overwrite", False), command=["meedoen", *argv])
+        overwrite=getattr(args, "overwrite", False), command=["meedoen", *argv], lang=getattr(args, "lang", "en"))
     print(text, end="")
     return 0

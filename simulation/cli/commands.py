@@ -14,6 +14,7 @@ from simulation.cli.experiments import (
 )
 from simulation.cli.flags import flag
 from simulation.cli.outputs import export_log_command, journeys_command, plot_command, report_command
+from simulation.cli.text import say, window_line
 
 
 def validate_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
@@ -38,24 +39,24 @@ def run_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """One replication: its headline outcomes, and with ``--out`` every table and a manifest."""
     from simulation.model.run import run
     from simulation.outcomes.headline import headline
-    from simulation.present.tables import format_headline
+    from simulation.present.tables import fixed, format_headline, period_texts
     from simulation.results.folders import check_output_dir
     from simulation.results.run_output import write_results
     from simulation.scenario import load_scenario
 
-    scenario = load_scenario(args.scenario, args.overrides)
+    scenario, lang = load_scenario(args.scenario, args.overrides), args.lang
     if args.out:
         check_output_dir(args.out, args.overwrite)  # fail before spending the run's time
     result = run(scenario, seed=args.seed, replication=args.replication, event_log=not args.no_event_log)
-    window = f"{scenario.model.clock.start} + {scenario.model.clock.warmup:.0f} days warm-up"
-    print(f"meedoen run: {scenario.name} (seed {args.seed}, replication {args.replication}, hash {scenario.hash})")
-    print(f"observation window after {window}; {result.simpy_events:,} SimPy events in {result.runtime_s:.1f} s\n")
-    print(format_headline(headline(result), args.lang))
+    print(say(lang, "run", name=scenario.name, seed=args.seed, replication=args.replication, hash=scenario.hash))
+    print(window_line(period_texts(result.tables["monthly"], lang), fixed(result.simpy_events, 0, lang),
+                      fixed(result.runtime_s, 1, lang), lang) + "\n")
+    print(format_headline(headline(result), lang))
     if args.out:
         target = write_results(result, args.out, overwrite=args.overwrite, command=["meedoen", *argv])
-        print(f"\nresults written to {target}/ (monthly.csv, clients.csv, events.csv, manifest.json, ...)")
+        print("\n" + say(lang, "run_written", target=target))
     else:
-        print("\n(add --out DIR to save the monthly series, per-client records, event log and manifest)")
+        print("\n" + say(lang, "run_hint"))
     return 0
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from simulation.errors import Interrupted, ScenarioError
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130  # as a shell reports a process stopped by Ctrl-C (128 + SIGINT)
+EXIT_OUTPUT_CLOSED = 141  # as a shell reports a process whose reader went away (128 + SIGPIPE), e.g. `| head`
 
 
 def bad_input(error: ScenarioError) -> int:
@@ -32,6 +34,16 @@ def interrupted(error: Interrupted) -> int:
 def interrupted_before_writing() -> int:
     print("meedoen: interrupted; nothing was written", file=sys.stderr)
     return EXIT_INTERRUPTED
+
+
+def output_closed() -> int:
+    """The reader of stdout is gone (``meedoen run ... | head``): stop quietly, no traceback, and
+    point stdout at nothing so Python's flush at exit does not fail again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a file descriptor (e.g. captured by a test)
+        pass
+    return EXIT_OUTPUT_CLOSED
 
 
 def _terminate_as_interrupt(signum: int, frame: object) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from simulation.cli.options import execution_options
+from simulation.cli.text import say
 from simulation.errors import ScenarioError
 
 if TYPE_CHECKING:  # imported lazily at run time: `meedoen --help` should not load pandas
@@ -39,7 +40,7 @@ def compare_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     if args.out:
         check_output_dir(args.out, args.overwrite)
     if args.report:
-        check_file_target(args.report, (".html", ".htm"))
+        check_file_target(args.report, (".html", ".htm"), args.overwrite)
     if args.decompose:
         from simulation.experiments.decomposition import decompose
 
@@ -47,10 +48,10 @@ def compare_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     else:
         summary = compare(scenarios, args.reps, args.seed, precision=precision, **execution_options(args))
     meta = summary.attrs
-    print(f"meedoen compare: {len(meta['scenarios'])} scenarios, {meta['reps']} replications each, seed {args.seed}; "
-          f"paired on common random numbers ({meta['computed']} run, {meta['reused']} reused from the store)")
+    print(say(args.lang, "compare", scenarios=len(meta["scenarios"]), reps=meta["reps"], seed=args.seed,
+              computed=meta["computed"], reused=meta["reused"]))
     if precision is not None:
-        _print_precision(summary, precision)
+        _print_precision(summary, precision, args.lang)
     target = write_experiment(summary, meta["replications"], args, argv, "comparison") if args.out else None
     _print_comparison(summary, args.lang)
     if args.decompose:
@@ -58,8 +59,7 @@ def compare_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
         print("\n" + format_decomposition(meta["decomposition"], args.lang))
     if target:
-        print(f"\nresults written to {target}/ (summary.csv, replications.csv, series.csv, curves.csv, "
-              "resources.csv, equity.csv, manifest.json)")
+        print("\n" + say(args.lang, "compare_written", target=target))
     if args.report:
         _write_report(summary, target, args.report, args.lang, argv)
     return 0
@@ -91,16 +91,16 @@ def _precision(args: argparse.Namespace) -> Precision | None:
     return Precision(args.precision, args.max_reps, outcomes)
 
 
-def _print_precision(summary: pd.DataFrame, precision: Precision) -> None:
+def _print_precision(summary: pd.DataFrame, precision: Precision, lang: str) -> None:
     from simulation.experiments.comparison import imprecise
 
     meta = summary.attrs
-    state = "reached" if meta["converged"] else f"NOT reached within --max-reps {precision.max_reps}"
-    print(f"precision ±{precision.target:.0%} of the mean on every {'chosen ' if precision.outcomes else ''}"
-          f"outcome: {state} with {meta['reps']} replications")
+    state = say(lang, "reached") if meta["converged"] else say(lang, "not_reached", max_reps=precision.max_reps)
+    print(say(lang, "precision", target=f"{precision.target:.0%}", state=state, reps=meta["reps"],
+              chosen=say(lang, "chosen") if precision.outcomes else ""))
     if not meta["converged"]:
         wide = imprecise(summary, precision.target, precision.outcomes)
-        print("still wider than that: " + "; ".join(f"{row.outcome} ({row.scenario})" for row in wide.itertuples()))
+        print(say(lang, "still_wide") + "; ".join(f"{row.outcome} ({row.scenario})" for row in wide.itertuples()))
 
 
 def _print_comparison(summary: pd.DataFrame, lang: str) -> None:
@@ -121,13 +121,13 @@ def _write_report(summary: pd.DataFrame, target: Path | None, path: str, lang: s
 
     summary.attrs["command"] = ["meedoen", *argv]
     results = Results.load(target) if target else Results.from_comparison(summary)
-    print(f"report written to {write_report(results, path, lang)}")
+    print(say(lang, "report_written", target=write_report(results, path, lang)))
 
 
 def sweep_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """The scenario over a grid or a Latin hypercube; the mean of a few outcomes per point."""
     from simulation.experiments.parameter_sweep import sweep
-    from simulation.present.tables import format_sweep
+    from simulation.present.sweep_table import format_sweep
     from simulation.results.folders import check_output_dir
     from simulation.scenario import load_scenario
 
@@ -138,13 +138,10 @@ def sweep_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     tidy = sweep(scenario, points, args.reps, args.seed, **execution_options(args))
     meta = tidy.attrs
     target = write_experiment(None, tidy, args, argv, "sweep") if args.out else None
-    print(f"meedoen sweep: {scenario.name}, {len(points)} points × {args.reps} replications, seed {args.seed} "
-          f"({meta['computed']} run, {meta['reused']} reused from the store)\n")
+    print(say(args.lang, "sweep", name=scenario.name, points=len(points), reps=args.reps, seed=args.seed,
+              computed=meta["computed"], reused=meta["reused"]) + "\n")
     print(format_sweep(tidy, SWEEP_OUTCOMES, args.lang))
-    if target:
-        print(f"\nresults written to {target}/ (sweep.csv, manifest.json)")
-    else:
-        print("\n(add --out DIR for the tidy table of every point, replication and outcome)")
+    print("\n" + (say(args.lang, "sweep_written", target=target) if target else say(args.lang, "sweep_hint")))
     return 0
 
 
@@ -175,7 +172,7 @@ def warmup_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     scenario = load_scenario(args.scenario, args.overrides)
     if args.reps < 1:
         raise ScenarioError(f"must be at least 1, got {args.reps}", file="--reps")
-    plot = check_file_target(args.plot, (".png", ".svg"))
+    plot = check_file_target(args.plot, (".png", ".svg"), args.overwrite)
     tables = monthly_series(scenario, args.reps, args.seed, Execution(workers=args.workers),
                             False if args.quiet else None)
     try:
@@ -201,8 +198,8 @@ def sensitivity_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     def announce(design: object, distinct: int) -> None:
         if args.out:
             check_output_dir(args.out, args.overwrite)  # before the runs
-        print(f"meedoen sensitivity: {scenario.name}, {args.method}, {distinct} design points × {args.reps} "
-              f"replications", file=sys.stderr)
+        print(say(args.lang, "sensitivity", name=scenario.name, method=args.method, points=distinct, reps=args.reps),
+              file=sys.stderr)
 
     result = sensitivity(scenario, args.params, args.method, args.n, args.reps, args.seed, outcomes=args.outcomes,
                          on_design=announce, **execution_options(args))
@@ -210,7 +207,7 @@ def sensitivity_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
         write_sensitivity(result, args.out, args.lang, args.overwrite, ["meedoen", *argv])
     print(format_sensitivity(result, args.lang))
     if args.out:
-        print(f"\nresults written to {args.out}/ (indices.csv, noise.csv, design.csv, runs.csv, plots/, manifest.json)")
+        print("\n" + say(args.lang, "sensitivity_written", target=args.out))
     return 0
 
 

@@ -30,6 +30,7 @@ _SETTING = re.compile(r"(?<![\w.\-])(" + "|".join(HINT_ARGUMENTS) + r")=(True\b|
 HINTS = {
     "choose another folder": "choose another --out",
     "choose another folder, or overwrite=True": "choose another --out, or add --overwrite",
+    "choose another file name, or overwrite=True": "choose another file name, or add --overwrite",
     "choose a new folder, e.g. results/run1": "choose a new folder, e.g. --out results/run1",
     "give the folder a run's results were written to (write_results)": "give the folder of `meedoen run --out`",
     "run again with event_log=True": "run again without --no-event-log",

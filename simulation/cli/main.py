@@ -13,10 +13,11 @@ import sys
 from collections.abc import Sequence
 
 from simulation.cli.commands import COMMANDS
-from simulation.cli.exits import bad_input, interrupted, interrupted_before_writing, sigterm_as_interrupt
+from simulation.cli.exits import bad_input, interrupted, interrupted_before_writing, output_closed, sigterm_as_interrupt
 from simulation.cli.flags import for_command_line
 from simulation.cli.parser import build_parser
 from simulation.errors import Interrupted, ScenarioError
+from simulation.experiments.progress import progress_style
 
 __all__ = ["build_parser", "main"]
 
@@ -25,7 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Parse ``argv`` (default: the command line), carry out the subcommand, return the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
-    with sigterm_as_interrupt():
+    with sigterm_as_interrupt(), progress_style(args.command, getattr(args, "lang", "en")):
         try:
             return COMMANDS[args.command](args, argv)
         except ScenarioError as error:
@@ -34,6 +35,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return interrupted(error)
         except KeyboardInterrupt:
             return interrupted_before_writing()
+        except BrokenPipeError:
+            return output_closed()
 
 
 if __name__ == "__main__":

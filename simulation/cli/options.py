@@ -12,7 +12,7 @@ def store(args: argparse.Namespace) -> bool | str:
 
 
 def progress(args: argparse.Namespace) -> bool | None:
-    return False if args.quiet else None  # None: only when stderr is a terminal
+    return False if args.quiet else None  # None: a bar on a terminal, plain lines when stderr is redirected
 
 
 def execution_options(args: argparse.Namespace) -> dict:

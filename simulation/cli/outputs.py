@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from simulation.cli.text import say
 from simulation.errors import ScenarioError
 
 if TYPE_CHECKING:  # imported lazily at run time: `meedoen --help` should not load pandas
@@ -32,7 +33,8 @@ def plot_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     folder = args.out or str(Path(args.results) / "plots")
     written = save_plots(results, folder, args.lang, formats, overwrite=args.overwrite)
     names = sorted({p.stem for p in written})
-    print(f"{len(names)} figures ({', '.join(dict.fromkeys(formats))}) written to {folder}/: " + ", ".join(names))
+    print(say(args.lang, "plots_written", count=len(names), formats=", ".join(dict.fromkeys(formats)), folder=folder,
+              names=", ".join(names)))
     return 0
 
 
@@ -42,9 +44,9 @@ def report_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from simulation.results.collection import Results
     from simulation.results.folders import check_file_target
 
-    check_file_target(args.output, (".html", ".htm"))
+    check_file_target(args.output, (".html", ".htm"), args.overwrite)
     target = write_report(Results.load(args.results), args.output, args.lang)
-    print(f"report written to {target}")
+    print(say(args.lang, "report_written", target=target))
     return 0
 
 
@@ -53,12 +55,12 @@ def journeys_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from simulation.present.journeys import MAX_ROWS, plot_journeys, save_figure
     from simulation.results.folders import check_file_target
 
-    target = check_file_target(args.output, (".png", ".svg", ".pdf"))
+    target = check_file_target(args.output, (".png", ".svg", ".pdf"), args.overwrite)
     if not 1 <= args.n <= MAX_ROWS:
         raise ScenarioError(f"must be between 1 and {MAX_ROWS}, got {args.n}", file="--n")
-    tables, label = _run_tables(args.results, args.scenario)
+    tables, label = _run_tables(args.results, args.scenario, args.lang)
     save_figure(plot_journeys(tables, n=args.n, seed=args.sample_seed, lang=args.lang, title=label), target)
-    print(f"journeys of {args.n} clients of {label} written to {target}")
+    print(say(args.lang, "journeys_written", n=args.n, label=label, target=target))
     return 0
 
 
@@ -67,7 +69,7 @@ def export_log_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from simulation.present.eventlog import export_event_log
     from simulation.results.folders import check_file_target
 
-    check_file_target(args.output, EXPORT_SUFFIXES[args.format])
+    check_file_target(args.output, EXPORT_SUFFIXES[args.format], args.overwrite)
     tables, label = _run_tables(args.results, args.scenario)
     target = export_event_log(tables["events"], args.output, args.format, clients=tables.get("clients"),
                               scenario_name=label)
@@ -75,7 +77,7 @@ def export_log_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     return 0
 
 
-def _run_tables(folder: str, scenario: str | None) -> tuple[dict[str, pd.DataFrame], str]:
+def _run_tables(folder: str, scenario: str | None, lang: str = "en") -> tuple[dict[str, pd.DataFrame], str]:
     """A run's full tables with its event log: read from a run folder, or, for a compare folder,
     replication 0 of one scenario rerun with the same seed (results are reproducible)."""
     from simulation.results.folders import MANIFEST
@@ -91,10 +93,11 @@ def _run_tables(folder: str, scenario: str | None) -> tuple[dict[str, pd.DataFra
         from simulation.results.run_tables import load_run_tables
 
         return load_run_tables(folder), str(manifest.get("scenario", path.name))
-    return _rerun(folder, manifest, scenario)
+    return _rerun(folder, manifest, scenario, lang)
 
 
-def _rerun(folder: str, manifest: dict[str, Any], scenario: str | None) -> tuple[dict[str, pd.DataFrame], str]:
+def _rerun(folder: str, manifest: dict[str, Any], scenario: str | None, lang: str
+           ) -> tuple[dict[str, pd.DataFrame], str]:
     """Replication 0 of one scenario of a compare folder (default the first), from its resolved data."""
     from simulation.model.run import run
     from simulation.scenario import scenario_from_resolved
@@ -106,8 +109,7 @@ def _rerun(folder: str, manifest: dict[str, Any], scenario: str | None) -> tuple
         raise ScenarioError(f"no scenario '{label}' in this comparison", file=folder, key="--scenario",
                             hint="one of: " + ", ".join(records))
     if manifest.get("model_version") != model_version():
-        print(f"note: these results came from model {manifest.get('model_version')}, this is {model_version()}; "
-              "the rerun may differ from them", file=sys.stderr)
+        print(say(lang, "other_model", then=manifest.get("model_version"), now=model_version()), file=sys.stderr)
     loaded = scenario_from_resolved(records[label]["resolved"], label)
-    print(f"rerunning replication 0 of {label} (seed {manifest['seed']}) for its event log ...", file=sys.stderr)
+    print(say(lang, "rerun", label=label, seed=manifest["seed"]), file=sys.stderr)
     return run(loaded, seed=int(manifest["seed"]), replication=0).tables, label

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 
 from simulation import defaults
 from simulation.cli.exits import EXIT_BAD_INPUT
@@ -17,11 +18,25 @@ Subcommands = argparse._SubParsersAction  # argparse names no public type for it
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse exits with 2 on bad options already; keep its message to one line."""
+    """argparse exits with 2 on bad options already; keep its message to one line, pointing to
+    the help of the subcommand the user typed (``meedoen run --help``, or ``meedoen --help``)."""
+
+    #: the subcommands' parsers by name (set on the top-level parser), to blame an unknown option on its subcommand
+    subcommands: dict[str, argparse.ArgumentParser] | None = None
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        print(f"meedoen: error: {message} (see meedoen {self.prog.split()[-1]} --help)", file=sys.stderr)
+        help_command = " ".join(["meedoen", *self.prog.split()[1:2], "--help"])  # prog: "meedoen" or "meedoen run"
+        print(f"meedoen: error: {message} (see {help_command})", file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT)
+
+    def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                   namespace: argparse.Namespace | None = None) -> argparse.Namespace:
+        """As argparse's, but an unknown option is reported by the subcommand it was given to."""
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            command = (self.subcommands or {}).get(getattr(parsed, "command", None) or "", self)
+            command.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for add in SUBCOMMANDS:
         add(commands)
+    parser.subcommands = dict(commands.choices)
     return parser
 
 
@@ -99,8 +115,9 @@ def _add_warmup(commands: Subcommands) -> None:
     _add_seed(warmup)
     _add_overrides(warmup, "")
     warmup.add_argument("--plot", default="warmup.png", help="where to save the plot, .png or .svg (default warmup.png)")
+    _add_overwrite(warmup, "--plot")
     warmup.add_argument("--workers", type=int, default=_cpus(), help="worker processes (default: all CPUs)")
-    warmup.add_argument("--quiet", action="store_true", help="no progress bar")
+    warmup.add_argument("--quiet", action="store_true", help="no progress (bar or lines) on stderr")
 
 
 def _add_calibrate(commands: Subcommands) -> None:
@@ -157,6 +174,7 @@ def _add_report(commands: Subcommands) -> None:
     report = commands.add_parser("report", help="write a self-contained HTML report of a run or compare results folder")
     report.add_argument("results", metavar="RESULTS_DIR", help="a folder written by 'run --out' or 'compare --out'")
     report.add_argument("-o", "--output", default="report.html", help="the HTML file (default report.html)")
+    _add_overwrite(report, "-o")
     _add_lang(report, "report")
 
 
@@ -168,6 +186,7 @@ def _add_journeys(commands: Subcommands) -> None:
     journeys.add_argument("--sample-seed", type=int, default=0, help="which clients are sampled (default 0)")
     journeys.add_argument("--scenario", help="in a compare folder: which scenario (default the first)")
     journeys.add_argument("-o", "--output", default="journeys.png", help="the figure, .png, .svg or .pdf (default journeys.png)")
+    _add_overwrite(journeys, "-o")
     _add_lang(journeys, "figure")
 
 
@@ -178,8 +197,14 @@ def _add_export_log(commands: Subcommands) -> None:
     export.add_argument("--format", choices=["csv", "ocel", "xes"], default="xes", help="file format (default xes)")
     export.add_argument("--scenario", help="in a compare folder: which scenario (default the first)")
     export.add_argument("-o", "--output", required=True, help="the file to write, e.g. events.xes or events.jsonocel")
+    _add_overwrite(export, "-o")
 
 
+
+
+def _add_overwrite(command: argparse.ArgumentParser, output: str) -> None:
+    """One rule for every command that writes: an output that holds something is kept unless --overwrite."""
+    command.add_argument("--overwrite", action="store_true", help=f"replace the file {output} names if it exists")
 
 
 def _add_lang(command: argparse.ArgumentParser, what: str) -> None:
@@ -224,9 +249,10 @@ def _experiment_options(command: argparse.ArgumentParser) -> None:
                               "(default $MEEDOEN_STORE or ~/.cache/meedoen/replications)")
     command.add_argument("--no-store", action="store_true", help="keep nothing between runs (no resuming)")
     command.add_argument("--out", help="folder for the tidy tables and manifest (must be new or empty)")
-    command.add_argument("--overwrite", action="store_true", help="replace results already in --out")
+    command.add_argument("--overwrite", action="store_true",
+                         help="replace earlier results in --out (and compare's --report file)")
     command.add_argument("--lang", choices=["en", "nl"], default="en", help="labels of the printed table")
-    command.add_argument("--quiet", action="store_true", help="no progress bar")
+    command.add_argument("--quiet", action="store_true", help="no progress (bar or lines) on stderr")
 
 
 #: Every subcommand, in the order ``--help`` lists them.

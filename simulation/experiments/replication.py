@@ -19,6 +19,7 @@ import pandas as pd
 
 from simulation.errors import Interrupted, ScenarioError
 from simulation.experiments.execution import Execution, run_tasks
+from simulation.experiments.progress import progress_bar
 from simulation.experiments.store import ResultStore, default_root
 from simulation.model.run import run
 from simulation.outcomes.definitions import OUTCOMES
@@ -130,14 +131,6 @@ class Replicator:
         """(scenario label, replication, profile) for replications 0..n-1 of every scenario."""
         return Profiles((self.labels[index], replication, self.records[index, replication]["profile"])
                         for index in range(len(self.scenarios)) for replication in range(replications))
-
-
-def progress_bar(total: int, done: int, description: str, enabled: bool | None) -> Any:
-    """tqdm with an ETA on stderr; ``enabled=None`` shows it only on a terminal."""
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, initial=done, desc=description, unit="run", disable=None if enabled is None else not enabled,
-                dynamic_ncols=True, leave=False)
 
 
 def monthly_series(scenario: LoadedScenario, reps: int, seed: int, execution: Execution,

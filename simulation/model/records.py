@@ -109,6 +109,7 @@ class Recorder:
         self.placements: list[PlacementRow] = []
         self.budget: list[BudgetRow] = []
         self.monthly: list[dict[str, Any]] = []
+        self.month_counts: set[str] = set()  # monthly columns that count events: 0 in a month without any
         # ladder moves in typed arrays: ~3 per client-year, kept compact for national runs
         self.rung_columns: tuple[array[Any], ...] = (array("l"), array("d"), array("b"), array("b"), array("b"),
                                                      array("b"))
@@ -141,9 +142,18 @@ class Recorder:
             "budget": pd.DataFrame(self.budget, columns=BUDGET_COLUMNS),
             "rungs": pd.DataFrame({name: pd.Series(column, dtype=dtype)
                                    for name, column, dtype in zip(RUNG_COLUMNS, self.rung_columns, RUNG_DTYPES)}),
-            "monthly": pd.DataFrame(self.monthly),
+            "monthly": self._monthly(),
             "events": self._events(start_date),
         }
+
+    def _monthly(self) -> pd.DataFrame:
+        """One row per month. A month's counts hold only what happened in it, so a count is missing
+        from the months without such an event: there it is 0, a whole number like every count."""
+        monthly = pd.DataFrame(self.monthly)
+        counts = [column for column in monthly.columns if column in self.month_counts]
+        if counts:
+            monthly[counts] = monthly[counts].fillna(0).astype("int64")
+        return monthly
 
     def _spells(self) -> pd.DataFrame:
         spells = pd.DataFrame(self.spells, columns=SPELL_COLUMNS)

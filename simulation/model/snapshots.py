@@ -45,6 +45,7 @@ def snapshot_row(world: WorldView, month_start: float, t: float, label: str) -> 
         row.update(resource_columns(name, programme.resource))
     row.update({f"budget_{name}": line.level for name, line in world.budgets.items()})
     row.update(world.month)
+    world.recorder.month_counts.update(world.month)
     return row
 
 

@@ -20,15 +20,48 @@ from simulation.experiments.calibration.targets import format_number
 from simulation.files import atomic_write
 from simulation.results.calibration import calibrated_file_name, write_calibration_folder
 
-_fmt = format_number
+#: The fit report's own words in English and Dutch; sources and reasons are shown as the targets file says them.
+TEXT = {
+    "en": {"title": "## Calibration of {name} ({path}) against {targets}",
+           "fit": "| outcome | published | source | start | fitted mean (95% CI) | z | target in CI | within tolerance |",
+           "parameters": "| parameter | bounds | start | fitted | why free |",
+           "lower": " (at the lower bound)", "upper": " (at the upper bound)", "weight": " (weight {weight})",
+           "to": "to", "yes": "yes", "no": "no",
+           "held_out": "{n} further replications (never seen by the search)",
+           "search": "the search's {n} replications", "resized": ", world resized to {n} clients",
+           "summary": "Objective {start} at the start → **{fit}** at the fit ({method}, {points} points × {reps} "
+                      "replications of seed {seed} on common random numbers{size}; {message}). Means and 95% CIs at "
+                      "the fit are from {check}; {seconds} s, {computed} replications run, {reused} reused."},
+    "nl": {"title": "## Kalibratie van {name} ({path}) op {targets}",
+           "fit": "| uitkomst | gepubliceerd | bron | start | gemiddelde bij de fit (95%-BI) | z | doel in BI | "
+                  "binnen tolerantie |",
+           "parameters": "| parameter | grenzen | start | gefit | waarom vrij |",
+           "lower": " (op de ondergrens)", "upper": " (op de bovengrens)", "weight": " (gewicht {weight})",
+           "to": "tot", "yes": "ja", "no": "nee",
+           "held_out": "{n} extra replicaties (door de zoektocht nooit gezien)",
+           "search": "de {n} replicaties van de zoektocht", "resized": ", wereld geschaald naar {n} klanten",
+           "summary": "Doelfunctie {start} bij de start → **{fit}** bij de fit ({method}, {points} punten × {reps} "
+                      "replicaties van seed {seed} op gemeenschappelijke toevalsgetallen{size}; {message}). "
+                      "Gemiddelden en 95%-BI's bij de fit komen uit {check}; {seconds} s, {computed} replicaties "
+                      "gedraaid, {reused} hergebruikt.",
+           "converged": "de zoektocht is geconvergeerd", "not_converged": "de zoektocht is niet geconvergeerd",
+           "budget": "gestopt bij het budget van {n} evaluaties; het beste punt is de fit"},
+}
+
+
+def _fmt(value: float, lang: str = "en") -> str:
+    """A figure as the fit report writes it (``format_number``), with Dutch digits in Dutch."""
+    text = format_number(value)
+    return text.replace(",", "_").replace(".", ",").replace("_", ".") if lang == "nl" else text
 
 
 def _cell(text: Any) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _yes(flag: bool, emphasise: bool = False) -> str:
-    return "yes" if flag else "**no**" if emphasise else "no"
+def _yes(flag: bool, emphasise: bool = False, lang: str = "en") -> str:
+    word = TEXT[lang]["yes" if flag else "no"]
+    return f"**{word}**" if emphasise and not flag else word
 
 
 # ---------------------------------------------------------------- Markdown
@@ -45,38 +78,52 @@ def target_table_markdown(table: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
-def fit_table_markdown(result: CalibrationResult) -> str:
+def fit_table_markdown(result: CalibrationResult, lang: str = "en") -> str:
     """The fit report as Markdown: a summary line, the targets table and the parameters table."""
-    lines = [
-        f"## Calibration of {result.scenario.name} ({result.scenario.path}) against {result.targets.path}", "",
-        _fit_summary(result), "",
-        "| outcome | published | source | start | fitted mean (95% CI) | z | target in CI | within tolerance |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
+    text = TEXT[lang]
+    lines = [text["title"].format(name=result.scenario.name, path=result.scenario.path, targets=result.targets.path), "",
+             _fit_summary(result, lang), "", text["fit"], "|---|---|---|---|---|---|---|---|"]
     targets = {t.outcome: t for t in result.targets.targets}
-    lines += [_fit_row(row, targets[row.outcome]) for row in result.fit.itertuples()]
-    lines += ["", "| parameter | bounds | start | fitted | why free |", "|---|---|---|---|---|"]
+    lines += [_fit_row(row, targets[row.outcome], lang) for row in result.fit.itertuples()]
+    lines += ["", text["parameters"], "|---|---|---|---|---|"]
     for row in result.parameter_table.itertuples():
-        bound = f" (at the {row.at_bound} bound)" if row.at_bound else ""
+        bound = text[row.at_bound] if row.at_bound else ""
         lines.append(f"| {row.key} | {row.bounds} | {row.start_text} | **{row.fitted_text}**{bound} | {_cell(row.why)} |")
     return "\n".join(lines) + "\n"
 
 
-def _fit_summary(result: CalibrationResult) -> str:
-    check = (f"{result.check_reps} further replications (never seen by the search)" if result.check_reps
-             else f"the search's {result.reps} replications")
-    size = f", world resized to {result.stock:,} clients" if result.stock else ""
-    return (f"Objective {_fmt(result.objective_start)} at the start → **{_fmt(result.objective)}** at the fit "
-            f"({result.method}, {len(result.evaluations)} points × {result.reps} replications of seed {result.seed} on "
-            f"common random numbers{size}; {result.message}). Means and 95% CIs at the fit are from {check}; "
-            f"{result.runtime_s:.0f} s, {result.computed} replications run, {result.reused} reused.")
+def _fit_summary(result: CalibrationResult, lang: str = "en") -> str:
+    text = TEXT[lang]
+    check = text["held_out" if result.check_reps else "search"].format(n=result.check_reps or result.reps)
+    size = text["resized"].format(n=_fmt(result.stock, lang)) if result.stock else ""
+    return text["summary"].format(
+        start=_fmt(result.objective_start, lang), fit=_fmt(result.objective, lang), method=result.method,
+        points=len(result.evaluations), reps=result.reps, seed=result.seed, size=size, check=check,
+        message=_message(result, lang), seconds=f"{result.runtime_s:.0f}", computed=result.computed, reused=result.reused)
 
 
-def _fit_row(row: Any, target: Target) -> str:
-    weight = "" if row.weight == 1 else f" (weight {_fmt(row.weight)})"
-    return (f"| {row.outcome}{weight} | {target.published} | {_cell(row.source)} | {_fmt(row.start_mean)} | "
-            f"{_fmt(row.mean)} ({_fmt(row.ci_low)} to {_fmt(row.ci_high)}) | {row.z:+.2f} | "
-            f"{_yes(row.target_in_ci)} | {_yes(row.within_tolerance, True)} |")
+def _message(result: CalibrationResult, lang: str) -> str:
+    """The optimiser's word on how the search ended; in Dutch said in our words (scipy speaks English)."""
+    if lang == "en":
+        return result.message
+    if result.converged:
+        return TEXT[lang]["converged"]
+    if len(result.evaluations) >= result.max_evaluations:
+        return TEXT[lang]["budget"].format(n=result.max_evaluations)
+    return TEXT[lang]["not_converged"]
+
+
+def _fit_row(row: Any, target: Target, lang: str = "en") -> str:
+    text = TEXT[lang]
+    weight = "" if row.weight == 1 else text["weight"].format(weight=_fmt(row.weight, lang))
+    return (f"| {row.outcome}{weight} | {target.published} | {_cell(row.source)} | {_fmt(row.start_mean, lang)} | "
+            f"{_fmt(row.mean, lang)} ({_fmt(row.ci_low, lang)} {text['to']} {_fmt(row.ci_high, lang)}) | "
+            f"{_z(row.z, lang)} | {_yes(row.target_in_ci, lang=lang)} | {_yes(row.within_tolerance, True, lang)} |")
+
+
+def _z(z: float, lang: str) -> str:
+    text = f"{z:+.2f}"
+    return text.replace(".", ",") if lang == "nl" else text
 
 
 # ---------------------------------------------------------------- the calibrated scenario file
@@ -144,9 +191,9 @@ def write_calibrated_scenario(result: CalibrationResult, path: str | os.PathLike
 
 
 def write_calibration(result: CalibrationResult, out: str | os.PathLike[str], overwrite: bool = False,
-                      command: Sequence[str] | None = None) -> Path:
-    """Write fit.csv, parameters.csv, evaluations.csv, replications.csv, fit.md, manifest.json and
-    ``<name>_calibrated.yaml`` into ``out``; atomic at the folder level (a new or empty folder)."""
-    texts = {"fit.md": fit_table_markdown(result),
+                      command: Sequence[str] | None = None, lang: str = "en") -> Path:
+    """Write fit.csv, parameters.csv, evaluations.csv, replications.csv, fit.md (in ``lang``), manifest.json
+    and ``<name>_calibrated.yaml`` into ``out``; atomic at the folder level (a new or empty folder)."""
+    texts = {"fit.md": fit_table_markdown(result, lang),
              calibrated_file_name(result): calibrated_scenario_text(result, Path(out))}
     return write_calibration_folder(result, out, texts, overwrite, command)

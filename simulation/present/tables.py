@@ -1,4 +1,5 @@
-"""Plain-text tables for the terminal: the headline of one run, a comparison, a sweep summary.
+"""Plain-text tables for the terminal: the headline of one run and a comparison; and how numbers,
+money, units and months are written, in English and Dutch, for every table (``sweep_table`` too).
 
 Numbers are rounded for reading only; the CSV files keep full precision.
 """
@@ -26,6 +27,17 @@ COMPARE_TEXT = {
 }
 
 
+#: Units in words (a unit not listed is shown as it is); "%" and money are written with the number.
+UNIT_WORDS = {
+    "en": {"clients": "clients", "per year": "per year", "days": "days", "per client-year": "per client-year"},
+    "nl": {"clients": "klanten", "per year": "per jaar", "days": "dagen", "per client-year": "per klantjaar"},
+}
+#: Large amounts of money in words: €7.2 million, € 7,2 miljoen.
+MONEY_SCALES = {"en": ((1e9, "billion"), (1e6, "million")), "nl": ((1e9, "miljard"), (1e6, "miljoen"))}
+MONTHS = {"en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+          "nl": ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")}
+
+
 def number(value: float | None, unit: str, lang: str = "en", signed: bool = False) -> str:
     """One decimal for shares, rates per client-year and small numbers; whole numbers otherwise."""
     if value is None:
@@ -33,11 +45,70 @@ def number(value: float | None, unit: str, lang: str = "en", signed: bool = Fals
     if isinstance(value, float) and not math.isfinite(value):
         return WORDS[lang]["n/a"] if math.isnan(value) else "∞"
     decimals = 1 if unit in ("per client-year", "%") or abs(value) < 10 else 0
+    return fixed(value, decimals, lang, signed)
+
+
+def fixed(value: float, decimals: int, lang: str = "en", signed: bool = False) -> str:
+    """``value`` with ``decimals`` decimals, thousands grouped and a true minus sign: 1,234.5 (Dutch 1.234,5)."""
     if round(value, decimals) == 0:
         value = 0.0  # never "−0.0"
     text = f"{value:+,.{decimals}f}" if signed else f"{value:,.{decimals}f}"
     text = text.replace("-", "−")
     return _dutch(text) if lang == "nl" else text
+
+
+def money(value: float | None, lang: str = "en", signed: bool = False) -> str:
+    """€7.2 million, €295,792 (Dutch € 7,2 miljoen, € 295.792): millions and billions with one
+    decimal in words, smaller amounts in whole euros."""
+    if value is None or not math.isfinite(value):
+        return number(value, "€", lang)
+    sign = "−" if round(value) < 0 else ("+" if signed and round(value) > 0 else "")
+    euro = "€ " if lang == "nl" else "€"
+    for scale, word in MONEY_SCALES[lang]:
+        if round(abs(value)) >= scale:
+            return f"{sign}{euro}{fixed(abs(value) / scale, 1, lang)} {word}"
+    return f"{sign}{euro}{fixed(abs(value), 0, lang)}"
+
+
+def quantity(value: float | None, unit: str, lang: str = "en") -> tuple[str, str]:
+    """An outcome's value and its unit, for reading: ("12.0%", ""), ("24", "per year"), ("€7.2 million",
+    "per year"), ("200", "clients"); an undefined value has no unit ("n/a", "")."""
+    if value is None or not math.isfinite(value):
+        return number(value, unit, lang), ""
+    if unit.startswith("€"):
+        rest = unit[1:].strip()
+        return money(value, lang), UNIT_WORDS[lang].get(rest, rest)
+    if unit == "%":
+        return number(value, unit, lang) + "%", ""
+    return number(value, unit, lang), UNIT_WORDS[lang].get(unit, unit)
+
+
+def with_unit(value: float | None, unit: str, lang: str = "en") -> str:
+    """``quantity`` as one text: "€7.2 million per year", "12.0%", "169 days"."""
+    return " ".join(part for part in quantity(value, unit, lang) if part)
+
+
+def months_text(first: str, last: str, lang: str = "en") -> str:
+    """The calendar months ``first`` to ``last`` ("YYYY-MM"), as briefly as they can be said:
+    "2017", "2016–2019", "Apr–Dec 2016", "Apr 2016 – Mar 2017" (Dutch "apr 2016 – mrt 2017")."""
+    (y1, m1), (y2, m2) = ((int(part) for part in month.split("-")) for month in (first, last))
+    names = MONTHS[lang]
+    if m1 == 1 and m2 == 12:
+        return str(y1) if y1 == y2 else f"{y1}–{y2}"
+    if y1 == y2:
+        return f"{names[m1 - 1]} {y1}" if m1 == m2 else f"{names[m1 - 1]}–{names[m2 - 1]} {y1}"
+    return f"{names[m1 - 1]} {y1} – {names[m2 - 1]} {y2}"
+
+
+def period_texts(monthly: pd.DataFrame, lang: str = "en") -> dict[str, str]:
+    """Each period of a run's monthly table (warmup, observation, follow_up) as months in words, and
+    its last month as ``end``. A last month of less than a day (365.25-day years) does not count."""
+    whole = monthly[monthly["time"] - monthly["start"] >= 1.0]
+    texts = {str(period): months_text(rows["month"].iloc[0], rows["month"].iloc[-1], lang)
+             for period, rows in whole.groupby("period", sort=False)}
+    if len(whole):
+        texts["end"] = months_text(whole["month"].iloc[-1], whole["month"].iloc[-1], lang)
+    return texts
 
 
 def _dutch(text: str) -> str:
@@ -62,13 +133,11 @@ def variance_ratio_text(ratio: float, lang: str) -> str:
 
 
 def format_headline(headline: pd.DataFrame, lang: str = "en") -> str:
+    """One line per outcome: its label, its value and its unit (money in words, "12.0%")."""
     label = "label_nl" if lang == "nl" else "label"
-    width = max(len(text) for text in headline[label])
-    lines = []
-    for _, row in headline.iterrows():
-        shown = number(row["value"], row["unit"], lang)
-        lines.append(f"  {row[label]:<{width}}  {shown:>12} {unit_text(row['unit'], lang)}")
-    return "\n".join(lines)
+    cells = [(row[label], *quantity(row["value"], row["unit"], lang)) for _, row in headline.iterrows()]
+    widths = [max(len(cell[i]) for cell in cells) for i in range(2)]
+    return "\n".join(f"  {text:<{widths[0]}}  {value:>{widths[1]}} {unit}".rstrip() for text, value, unit in cells)
 
 
 def estimate_text(mean: float, low: float, high: float, unit: str, lang: str, signed: bool = False) -> str:
@@ -112,26 +181,10 @@ def _comparison_row(rows: pd.DataFrame, labels: list[str], lang: str) -> list[st
     return cells
 
 
-def _aligned(table: list[list[str]]) -> str:
-    """Columns padded to their widest cell (the first left-aligned), a rule under the header."""
+def _aligned(table: list[list[str]], header_rows: int = 1) -> str:
+    """Columns padded to their widest cell (the first left-aligned), a rule under the header rows."""
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     lines = ["  ".join(cell.ljust(widths[0]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row))
              for row in table]
-    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines.insert(header_rows, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
-
-
-def format_sweep(tidy: pd.DataFrame, outcomes: list[str], lang: str = "en") -> str:
-    """Per design point: its parameters and the mean of a few outcomes over replications."""
-    from simulation.outcomes.definitions import OUTCOMES
-
-    parameters = list(tidy.attrs.get("parameters", []))
-    chosen = tidy[tidy["outcome"].isin(outcomes)]
-    means = chosen.pivot_table(index=["point", *parameters], columns="outcome", values="value",
-                               aggfunc="mean", sort=True)[outcomes].reset_index()
-    label = "label_nl" if lang == "nl" else "label"
-    names = {o: getattr(OUTCOMES[o], label) for o in outcomes}
-    shown = means.rename(columns=names)
-    for outcome in outcomes:
-        shown[names[outcome]] = [number(v, OUTCOMES[outcome].unit, lang) for v in means[outcome]]
-    return shown.to_string(index=False)

@@ -40,6 +40,7 @@ TABLE_FILES = {
 ANOTHER_FOLDER = "choose another folder"
 ANOTHER_FOLDER_OR_OVERWRITE = "choose another folder, or overwrite=True"
 NEW_FOLDER = "choose a new folder, e.g. results/run1"
+ANOTHER_FILE_OR_OVERWRITE = "choose another file name, or overwrite=True"
 
 
 def check_output_dir(path: str | os.PathLike[str], overwrite: bool) -> Path:
@@ -124,8 +125,10 @@ def write_tables(path: str | os.PathLike[str], tables: dict[str, pd.DataFrame], 
     return Path(path)
 
 
-def check_file_target(path: str | os.PathLike[str], suffixes: tuple[str, ...]) -> Path:
-    """A file we will write later (a plot): right suffix, and its folder exists and is writable."""
+def check_file_target(path: str | os.PathLike[str], suffixes: tuple[str, ...], overwrite: bool = False) -> Path:
+    """A file we will write later (a plot, a report): right suffix, its folder exists and is
+    writable, and it does not hold something already unless ``overwrite`` (an empty file is
+    replaced: there is nothing in it to lose)."""
     target = Path(path)
     if target.suffix.lower() not in suffixes:
         raise ScenarioError(f"must end in {' or '.join(suffixes)}", file=str(target))
@@ -134,6 +137,8 @@ def check_file_target(path: str | os.PathLike[str], suffixes: tuple[str, ...]) -
         raise ScenarioError(f"folder {folder} does not exist", file=str(target), hint="create it first")
     if target.is_dir():
         raise ScenarioError("is a folder, not a file name", file=str(target))
+    if not overwrite and target.exists() and target.stat().st_size > 0:
+        raise ScenarioError("already exists; not overwriting it", file=str(target), hint=ANOTHER_FILE_OR_OVERWRITE)
     try:
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".meedoen-probe-"):
             pass

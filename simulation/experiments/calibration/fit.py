@@ -53,7 +53,7 @@ from simulation.experiments.calibration.parameters import (
 from simulation.experiments.calibration.tables import fit_table, parameter_table
 from simulation.experiments.calibration.targets import Targets, load_targets
 from simulation.experiments.execution import Execution
-from simulation.experiments.replication import progress_bar
+from simulation.experiments.progress import progress_bar
 from simulation.scenario import LoadedScenario, load_scenario
 from simulation.scenario.scaling import load_scaled
 from simulation.scenario.yamlio import KeyPath
