@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import TEST_SCENARIO_DIR, load_small, meedoen
+from conftest import SCENARIO_DIR, SCENARIO_FILES, TEST_SCENARIO_DIR, load_small, meedoen
 from scipy import stats
 
 from simulation.cli.main import main
@@ -35,6 +35,7 @@ from simulation.present.plots import FIGURES
 from simulation.present.report import render_report, summary_sentences, write_report
 from simulation.present.tables import number
 from simulation.results.collection import Results, write_comparison
+from simulation.scenario import load_scenario
 
 TINY = TEST_SCENARIO_DIR / "tiny_tilburg.yaml"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -558,3 +559,25 @@ def test_meedoen_report_bad_input_is_one_line(case, results_folder, tmp_path, ca
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("meedoen: error:")
     assert not (tmp_path / "report.html").exists() and not (tmp_path / "report.pdf").exists()
+
+
+# --- the Dutch description of a scenario ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: p.stem)
+def test_every_shipped_scenario_has_its_own_dutch_description(path):
+    model = load_scenario(path).model
+    assert model.description_nl and model.description_nl != model.description
+    parent = load_scenario(SCENARIO_DIR / "base.yaml").model
+    assert path.stem == "base" or model.description_nl != parent.description_nl
+
+
+def test_an_inherited_dutch_description_goes_with_the_description_it_translates(tmp_path):
+    tilburg = (SCENARIO_DIR / "tilburg.yaml").resolve()
+    (tmp_path / "own.yaml").write_text(f"extends: {tilburg}\nname: own\ndescription: My own variant\n")
+    (tmp_path / "same.yaml").write_text(f"extends: {tilburg}\nname: same\n")
+    inherited = load_scenario(tilburg).model.description_nl
+    assert load_scenario(tmp_path / "own.yaml").model.description_nl is None  # not Tilburg's text
+    assert load_scenario(tmp_path / "same.yaml").model.description_nl == inherited
+    assert load_scenario(tilburg, ["description=x"]).model.description_nl is None
+    assert load_scenario(tilburg, ["description=x", "description_nl=y"]).model.description_nl == "y"
