@@ -72,10 +72,16 @@ HANDLERS = {
 
 
 def plain_number(value: float, lang: str) -> str:
-    """1,300 or 0.42 (1.300 or 0,42 in Dutch): thousands grouped, at most three decimals, no trailing zeros."""
+    """1,300 or 0.42 (1.300 or 0,42 in Dutch): thousands grouped, a fraction to three significant digits
+    (52.7, 1.22, 0.162; a scaled scenario's 52.7027 would read as fifty thousand in Dutch), no trailing zeros."""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         value = int(value)
-    text = f"{value:,}" if isinstance(value, int) else f"{value:,.3f}".rstrip("0").rstrip(".")
+    if isinstance(value, int):
+        text = f"{value:,}"
+    else:
+        decimals = max(0, 2 - math.floor(math.log10(abs(value))))
+        text = f"{value:,.{decimals}f}"
+        text = text.rstrip("0").rstrip(".") if "." in text else text
     text = text.replace("-", "−")
     return text.replace(",", "_").replace(".", ",").replace("_", ".") if lang == "nl" else text
 
