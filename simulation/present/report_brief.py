@@ -45,9 +45,11 @@ class Sentence:
 
     @property
     def colour(self) -> str:
-        """The colour class of the legend: better, worse, clear (no direction named) or unclear."""
+        """The colour class of the legend: better, worse, clear (no direction named) or unclear; a value has none."""
         if self.judgement:
             return self.judgement
+        if self.verdict == "value":
+            return "value"
         return "clear" if self.verdict in ("higher", "lower") else "unclear"
 
 
