@@ -75,7 +75,7 @@ def _data_uri(png: bytes) -> str:
 
 
 def _template_source(name: str) -> str:
-    return resources.files("simulation.present").joinpath("templates", name).read_text(encoding="utf-8")
+    return resources.files("simulation.present").joinpath(f"templates/{name}").read_text(encoding="utf-8")
 
 
 def render_report(results: Results, lang: str = "en") -> str:
