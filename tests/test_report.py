@@ -17,12 +17,12 @@ from __future__ import annotations
 import base64
 import re
 import struct
-from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import TEST_SCENARIO_DIR, load_small, meedoen
+from conftest import SCENARIO_DIR, SCENARIO_FILES, TEST_SCENARIO_DIR, load_small, meedoen
+from html_page import Page, cells, section, sections
 from scipy import stats
 
 from simulation.cli.main import main
@@ -32,9 +32,11 @@ from simulation.outcomes.definitions import OUTCOMES
 from simulation.outcomes.profiles import EQUITY_GROUPS
 from simulation.present import report
 from simulation.present.plots import FIGURES
-from simulation.present.report import render_report, summary_sentences, write_report
+from simulation.present.report import BRIEF_SHOWN, SECTIONS, brief_rows, render_report, write_report
+from simulation.present.report_brief import KEY_OUTCOMES, label, lower_first
 from simulation.present.tables import number
 from simulation.results.collection import Results, write_comparison
+from simulation.scenario import load_scenario
 
 TINY = TEST_SCENARIO_DIR / "tiny_tilburg.yaml"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -44,76 +46,6 @@ EVIL = '<script>alert(1)</script> & "quotes"'
 EVIL_DESCRIPTION = EVIL + " {{ 7*7 }} <img src=x onerror=alert(2)>"
 CHANGED = {"policy.groups.group3.review_interval": "3 months", "services.netwerkconsulent.slots": "12"}
 REPS = 3
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-
-# --- a small DOM, so the tests read the page as a browser would ----------------------------------
-
-
-class Node:
-    def __init__(self, tag: str, attrs: dict[str, str | None], parent: Node | None) -> None:
-        self.tag, self.attrs, self.parent, self.children = tag, attrs, parent, []
-
-    def text(self) -> str:
-        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
-
-    def all(self, tag: str, **attrs: str) -> list[Node]:
-        found = []
-        for child in self.children:
-            if isinstance(child, Node):
-                if child.tag == tag and all(child.attrs.get(k) == v for k, v in attrs.items()):
-                    found.append(child)
-                found += child.all(tag, **attrs)
-        return found
-
-    def one(self, tag: str, **attrs: str) -> Node:
-        found = self.all(tag, **attrs)
-        assert len(found) == 1, f"{len(found)} <{tag} {attrs}>"
-        return found[0]
-
-    def classes(self) -> set[str]:
-        return set((self.attrs.get("class") or "").split())
-
-
-class Page(HTMLParser):
-    """Builds the tree and fails on anything a well-formed page would not have."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Node("#document", {}, None)
-        self.node = self.root
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.feed(html)
-        self.close()
-        assert self.node is self.root, f"<{self.node.tag}> is never closed"
-
-    def handle_starttag(self, tag, attrs):
-        node = Node(tag, dict(attrs), self.node)
-        self.tags.append((tag, node.attrs))
-        self.node.children.append(node)
-        if tag not in VOID:
-            self.node = node
-
-    def handle_startendtag(self, tag, attrs):
-        self.handle_starttag(tag, attrs)
-        if tag not in VOID:
-            self.node = self.node.parent
-
-    def handle_endtag(self, tag):
-        assert tag not in VOID, f"</{tag}>"
-        assert self.node.tag == tag, f"</{tag}> closes <{self.node.tag}>"
-        self.node = self.node.parent
-
-    def handle_data(self, data):
-        self.node.children.append(data)
-
-
-def cells(row: Node) -> list[str]:
-    return [c.text().strip() for c in row.children if isinstance(c, Node) and c.tag in ("td", "th")]
-
-
-def section(page: Page, name: str) -> Node:
-    return page.root.one("section", id=name)
 
 
 def t_interval(values: np.ndarray) -> tuple[float, float]:
@@ -222,24 +154,28 @@ def test_markup_in_scenario_names_and_descriptions_stays_text(cli_report):
 def test_compare_report_records_where_it_came_from(cli_report):
     html_path, folder, args = cli_report
     page = Page(html_path.read_text(encoding="utf-8"))
-    rows = {cells(r)[0]: cells(r)[1] for r in section(page, "provenance").all("tr")}
+    technical = section(page, "technical")
+    rows = {cells(r)[0]: cells(r)[1] for r in technical.one("table", id="provenance").all("tr")}
     assert rows["seed"] == "5" and rows["replications"] == "2"
     assert rows["command"] == " ".join(["meedoen", *args])
     assert rows["results folder"] == str(folder)
-    scenarios = section(page, "scenarios").all("tr")[1:]
-    assert [cells(r)[0].startswith(("tiny_tilburg", EVIL)) for r in scenarios] == [True, True]
+    files = [cells(r) for r in technical.one("table", id="scenario-files").all("tr")[1:]]
+    assert [row[0] for row in files] == ["tiny_tilburg", EVIL]
+    assert files[1][1] == str(folder.parent / "evil.yaml") or files[1][1].endswith("evil.yaml")
+    assert files[1][2].split(" › ")[-1].endswith("evil.yaml")  # the extends chain, base first
+    assert all(re.fullmatch(r"[0-9a-f]{16}", row[4]) for row in files)  # the scenario hashes
 
 
 def test_what_differs_in_the_cli_report(cli_report):
     page = Page(cli_report[0].read_text(encoding="utf-8"))
     rows = [cells(r) for r in section(page, "differences").all("tr")]
-    assert rows[0] == ["key", "tiny_tilburg", EVIL]
-    table = {row[0]: row[1:] for row in rows[1:]}
-    assert set(table) == {"name", "description", "policy.groups.group3.review_interval",
-                          "services.netwerkconsulent.slots"}
-    assert table["name"] == ["tiny_tilburg", EVIL]
-    assert table["description"][1] == EVIL_DESCRIPTION
-    assert table["policy.groups.group3.review_interval"] == ["1 year", "3 months"]
+    assert rows[0] == ["setting", "tiny_tilburg", EVIL]
+    # name and description are the columns and the header; the two settings, each under its subject
+    assert rows[1:] == [["Group 3 (phases 4 and 5)"], ["reviewed by social services", "every year", "every 3 months"],
+                        ["Netwerkconsulenten"], ["capacity: clients helped at the same time", "2 places", "4 places"]]
+    header = page.root.one("header")
+    assert [dt.text() for dt in header.all("dt")] == ["tiny_tilburg:", EVIL + ":"]
+    assert header.all("dd")[1].text() == EVIL_DESCRIPTION
 
 
 # --- what differs --------------------------------------------------------------------------------
@@ -255,8 +191,9 @@ def test_differences_are_exactly_the_changed_keys(comparison, render):
     assert table.loc["services.netwerkconsulent.slots"].tolist() == ["3", "12"]  # 3: scaled down by load_small
     page = Page(render(comparison))
     rows = [cells(r) for r in section(page, "differences").all("tr")[1:]]
-    assert rows == [[key, *values] for key, values in zip(differences["key"], differences.iloc[:, 1:].values.tolist(),
-                                                           strict=True)]
+    settings = [row for row in rows if len(row) == 3]  # the others are the subjects' headings
+    assert settings == [["reviewed by social services", "every year", "every 3 months"],
+                        ["capacity: clients helped at the same time", "3 places", "12 places"]]
 
 
 def test_identical_scenarios_have_no_differences(scenarios):
@@ -270,22 +207,24 @@ def test_identical_scenarios_have_no_differences(scenarios):
 
 
 def expected_verdict(row) -> str:
-    if row["diff_low"] == row["diff_high"] == row["diff"]:
-        return "same"  # no spread at all: nothing to be unsure about
+    if np.isnan(row["diff"]):
+        return "undefined"
+    if row["diff_low"] == row["diff_high"] == row["diff"]:  # no spread at all: nothing to be unsure about
+        return "same" if row["diff"] == 0 else "higher" if row["diff"] > 0 else "lower"
     return "higher" if row["diff_low"] > 0 else "lower" if row["diff_high"] < 0 else "unclear"
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_one_sentence_per_outcome_with_the_summary_numbers_and_verdict(comparison, lang):
-    sentences = summary_sentences(comparison, lang)
-    assert len(sentences) == len(OUTCOMES)
+    sentences = brief_rows(comparison, lang)
+    assert sorted(s.outcome for s in sentences) == sorted(OUTCOMES)
     assert {s.scenario for s in sentences} == {"B"}
     summary = comparison.summary.set_index(["scenario", "outcome"])
     words = report.TEXT[lang]
     verdicts = []
     for sentence in sentences:
-        matching = [o for o in OUTCOMES if report._lower_first(report._label(o, lang)) in sentence.text]
-        outcome = max(matching, key=lambda o: len(report._label(o, lang)))  # the most specific label
+        outcome = sentence.outcome
+        assert lower_first(label(outcome, lang)) in sentence.text
         row = summary.loc[("B", outcome)]
         unit = OUTCOMES[outcome].unit
         if np.isnan(row["diff"]):
@@ -299,7 +238,9 @@ def test_one_sentence_per_outcome_with_the_summary_numbers_and_verdict(compariso
         assert diff.startswith(sign)
         shown = sentence.text.split(" ")[0]
         assert shown == (diff[0] + "€" + diff[1:] if unit.startswith("€") else diff), sentence.text
-        if verdict in ("higher", "lower", "unclear"):
+        if row["diff_low"] == row["diff_high"]:
+            assert words["same" if verdict == "same" else "same_difference"] in sentence.text, sentence.text
+        elif verdict in ("higher", "lower", "unclear"):
             interval = (f"{words['ci']} {number(row['diff_low'], unit, lang, signed=True)} {words['to']} "
                         f"{number(row['diff_high'], unit, lang, signed=True)}; {words[verdict]}")
             assert interval in sentence.text, (outcome, sentence.text)
@@ -312,31 +253,33 @@ def test_one_sentence_per_outcome_with_the_summary_numbers_and_verdict(compariso
     assert {"higher", "lower"} & set(verdicts) and "unclear" in verdicts
 
 
-def test_sentences_are_in_the_page_with_their_verdict(comparison, render):
+def test_sentences_are_in_the_page_in_their_order_with_their_colour(comparison, render):
     page = Page(render(comparison))
-    items = section(page, "summary").all("li")
-    sentences = summary_sentences(comparison, "en")
-    assert len(items) == len(sentences)
-    shown = {(item.text().strip(), frozenset(item.classes())) for item in items}
-    for sentence in sentences:
-        assert (f"{sentence.scenario}: {sentence.text}", frozenset({sentence.verdict})) in shown
-    # the key outcomes come first; the others may be folded away but are all there
-    first = [item.text() for item in items[: len(report.KEY_OUTCOMES)]]
-    for outcome, text in zip(report.KEY_OUTCOMES, first, strict=True):
-        assert report._lower_first(OUTCOMES[outcome].label) in text
+    summary = section(page, "summary")
+    items = summary.all("li")
+    sentences = brief_rows(comparison, "en")
+    assert [(item.text().strip(), item.classes()) for item in items] == \
+        [(f"{s.scenario}: {s.text}", {s.colour}) for s in sentences]
+    # the first BRIEF_SHOWN are in view, the others folded away in <details>
+    folded = summary.one("details").all("li")
+    assert len(items) - len(folded) == BRIEF_SHOWN == sum(s.shown for s in sentences)
+    assert [item.text() for item in folded] == [item.text() for item in items[BRIEF_SHOWN:]]
 
 
 def test_outcome_table_shows_means_intervals_and_differences(comparison, render):
     page = Page(render(comparison))
-    rows = [cells(r) for r in section(page, "outcomes").all("tr")]
-    assert rows[0] == ["outcome", "tiny_tilburg", "B", "B − tiny_tilburg", "VR"]
+    table = section(page, "outcomes")
+    rows = [cells(r) for r in table.all("tr")]
+    assert rows[0] == ["outcome", "tiny_tilburg", "B", "B − tiny_tilburg"]  # no VR: that is technical
     body = rows[1:]
     assert len(body) == len(OUTCOMES)
     summary = comparison.summary.set_index(["scenario", "outcome"])
     by_label = {row[0]: row[1:] for row in body}
+    colours = {s.outcome: s.colour for s in brief_rows(comparison, "en")}
+    diff_cells = {cells(r)[0]: r.all("td")[-1] for r in table.all("tr")[1:]}
     for outcome, spec in OUTCOMES.items():
-        label = next(k for k in by_label if k == spec.label or k.startswith(spec.label + " ("))
-        first, second, diff, _ = by_label[label]
+        shown_label = next(k for k in by_label if k == spec.label or k.startswith(spec.label + " ("))
+        first, second, diff = by_label[shown_label]
         for shown, scenario in ((first, "tiny_tilburg"), (second, "B")):
             row = summary.loc[(scenario, outcome)]
             assert shown.startswith(number(row["mean"], spec.unit)), (outcome, shown)
@@ -344,6 +287,7 @@ def test_outcome_table_shows_means_intervals_and_differences(comparison, render)
                 assert shown.endswith(f"[{number(row['ci_low'], spec.unit)} to {number(row['ci_high'], spec.unit)}]")
         row = summary.loc[("B", outcome)]
         assert diff.startswith(number(row["diff"], spec.unit, signed=True)), (outcome, diff)
+        assert diff_cells[shown_label].classes() == {"num", "diff", colours[outcome]}
 
 
 def test_equity_table_is_the_mean_and_interval_over_replications(comparison, render):
@@ -388,7 +332,7 @@ def test_dutch_report_uses_dutch_terms_and_numbers(comparison, render):
                  "wat verschilt er"):
         assert term in text, term
     for english in ("percentage points", "clearly higher", "no clear difference", "recidivism", "in brief"):
-        assert english not in text, english
+        assert english not in text, english  # more in test_report_sections.py
     sentences = [item.text() for item in section(page, "summary").all("li")]
     assert any(re.search(r"\d,\d", s) for s in sentences)  # decimal commas are there
     mean_cells = [c for row in section(page, "outcomes").all("tr")[1:] for c in cells(row)[1:4]]
@@ -417,22 +361,29 @@ def single_run(single_result) -> Results:
     return Results.from_run(single_result)
 
 
+def technical_rows(page: Page) -> dict[str, str]:
+    return {cells(r)[0]: cells(r)[1] for r in section(page, "technical").one("table", id="provenance").all("tr")}
+
+
 def test_a_single_run_says_it_has_no_confidence_interval(single_run, render):
-    sentences = summary_sentences(single_run, "en")
+    sentences = brief_rows(single_run, "en")
     assert len(sentences) == len(OUTCOMES)
     assert {s.verdict for s in sentences} == {"value"}
+    assert [s.outcome for s in sentences[: len(KEY_OUTCOMES)]] == list(KEY_OUTCOMES)
     means = single_run.summary.set_index("outcome")["mean"]
-    for sentence, outcome in zip(sentences, report._ordered_outcomes(), strict=True):
-        assert sentence.text.startswith(OUTCOMES[outcome].label + ": " + number(means[outcome], OUTCOMES[outcome].unit))
+    for sentence in sentences:
+        spec = OUTCOMES[sentence.outcome]
+        assert sentence.text.startswith(spec.label + ": " + number(means[sentence.outcome], spec.unit))
         assert "CI" not in sentence.text
     page = Page(render(single_run))
-    summary_text = section(page, "summary").text()
-    assert "no confidence interval" in summary_text
-    assert "One replication (seed 3, replication 1)" in page.root.text()
+    assert "no confidence interval" in section(page, "how-to-read").text()
+    assert page.root.one("p", **{"class": "subtitle"}).text() == "One replication"
+    assert technical_rows(page)["seed"] == "3" and technical_rows(page)["replication"] == "1"
     assert not page.root.all("section", id="differences")
     assert "[" not in " ".join(c.text() for c in section(page, "outcomes").all("td"))  # no intervals shown
+    assert not section(page, "technical").all("table", id="variance-ratios")
     nl = Page(render(single_run, "nl"))
-    assert "geen betrouwbaarheidsinterval" in section(nl, "summary").text()
+    assert "geen betrouwbaarheidsinterval" in section(nl, "how-to-read").text()
 
 
 def test_meedoen_report_of_a_run_folder(single_result, tmp_path, fast_images, capsys):
@@ -442,8 +393,8 @@ def test_meedoen_report_of_a_run_folder(single_result, tmp_path, fast_images, ca
     assert main(["report", str(folder), "-o", str(tmp_path / "run.html")]) == 0
     capsys.readouterr()
     page = Page((tmp_path / "run.html").read_text(encoding="utf-8"))
-    assert "One replication (seed 3, replication 1)" in page.root.text()
-    assert "no confidence interval" in section(page, "summary").text()
+    assert technical_rows(page)["seed"] == "3" and technical_rows(page)["replication"] == "1"
+    assert "no confidence interval" in section(page, "how-to-read").text()
     means = Results.from_run(single_result).summary.set_index("outcome")["mean"]
     rows = {cells(r)[0]: cells(r)[1] for r in section(page, "outcomes").all("tr")[1:]}
     shown = next(v for k, v in rows.items() if k.startswith(OUTCOMES["recidivism_12m"].label))
@@ -453,18 +404,18 @@ def test_meedoen_report_of_a_run_folder(single_result, tmp_path, fast_images, ca
 def test_three_scenarios_give_one_sentence_per_outcome_and_other_scenario(scenarios, render):
     third = load_small(TINY, ["name=C", "klantmanagers.count=4"], stock=300)
     results = Results.from_comparison(compare([*scenarios, third], 2, seed=3, workers=1, store=False))
-    sentences = summary_sentences(results, "en")
+    sentences = brief_rows(results, "en")
     assert len(sentences) == 2 * len(OUTCOMES)
-    assert [s.scenario for s in sentences] == ["B", "C"] * len(OUTCOMES)
+    assert [s.scenario for s in sentences] == ["B"] * len(OUTCOMES) + ["C"] * len(OUTCOMES)
     summary = results.summary.set_index(["scenario", "outcome"])
-    first = report._ordered_outcomes()[0]
-    for sentence in sentences[:2]:
-        row = summary.loc[(sentence.scenario, first)]
-        assert sentence.text.startswith(number(row["diff"], OUTCOMES[first].unit, signed=True) + " percentage points")
-        assert sentence.verdict == expected_verdict(row)
+    for sentence in sentences:
+        assert sentence.verdict == expected_verdict(summary.loc[(sentence.scenario, sentence.outcome)])
     page = Page(render(results))
     header = cells(section(page, "outcomes").all("tr")[0])
-    assert header == ["outcome", "tiny_tilburg", "B", "C", "B − tiny_tilburg", "C − tiny_tilburg", "VR B", "VR C"]
+    assert header == ["outcome", "tiny_tilburg", "B", "C", "B − tiny_tilburg", "C − tiny_tilburg"]
+    vr_header = cells(section(page, "technical").one("table", id="variance-ratios").all("tr")[0])
+    assert vr_header == ["outcome", "VR B", "VR C"]
+    assert [h.text() for h in section(page, "summary").all("h3")] == ["B against tiny_tilburg", "C against tiny_tilburg"]
     differences = results.differences().set_index("key")
     assert set(differences.index) == {"name", "klantmanagers.count", *CHANGED}
     assert differences.loc["klantmanagers.count"].tolist() == ["2", "2", "4"]
@@ -472,12 +423,14 @@ def test_three_scenarios_give_one_sentence_per_outcome_and_other_scenario(scenar
 
 def test_one_scenario_over_replications_gives_means_with_intervals(scenarios, render):
     results = Results.from_comparison(compare([scenarios[0]], 2, seed=3, workers=1, store=False))
-    sentences = summary_sentences(results, "en")
+    sentences = brief_rows(results, "en")
     assert len(sentences) == len(OUTCOMES) and {s.verdict for s in sentences} == {"value"}
     row = results.summary.set_index("outcome").loc["recidivism_12m"]
     text = next(s.text for s in sentences if s.text.startswith(OUTCOMES["recidivism_12m"].label))
     assert f"(95% CI {number(row['ci_low'], '%')} to {number(row['ci_high'], '%')})" in text
-    assert "Means over 2 replications" in section(Page(render(results)), "summary").text()
+    page = Page(render(results))
+    assert "Means over 2 replications" in section(page, "summary").text()
+    assert sections(page) == [s.id for s in SECTIONS if s.id != "differences"]
 
 
 # --- writing it ----------------------------------------------------------------------------------
@@ -558,3 +511,25 @@ def test_meedoen_report_bad_input_is_one_line(case, results_folder, tmp_path, ca
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("meedoen: error:")
     assert not (tmp_path / "report.html").exists() and not (tmp_path / "report.pdf").exists()
+
+
+# --- the Dutch description of a scenario ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: p.stem)
+def test_every_shipped_scenario_has_its_own_dutch_description(path):
+    model = load_scenario(path).model
+    assert model.description_nl and model.description_nl != model.description
+    parent = load_scenario(SCENARIO_DIR / "base.yaml").model
+    assert path.stem == "base" or model.description_nl != parent.description_nl
+
+
+def test_an_inherited_dutch_description_goes_with_the_description_it_translates(tmp_path):
+    tilburg = (SCENARIO_DIR / "tilburg.yaml").resolve()
+    (tmp_path / "own.yaml").write_text(f"extends: {tilburg}\nname: own\ndescription: My own variant\n")
+    (tmp_path / "same.yaml").write_text(f"extends: {tilburg}\nname: same\n")
+    inherited = load_scenario(tilburg).model.description_nl
+    assert load_scenario(tmp_path / "own.yaml").model.description_nl is None  # not Tilburg's text
+    assert load_scenario(tmp_path / "same.yaml").model.description_nl == inherited
+    assert load_scenario(tilburg, ["description=x"]).model.description_nl is None
+    assert load_scenario(tilburg, ["description=x", "description_nl=y"]).model.description_nl == "y"

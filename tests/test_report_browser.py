@@ -18,6 +18,7 @@ from conftest import SCENARIO_DIR, load_small
 import simulation
 from simulation.present.plots import FIGURES
 from simulation.present.report import write_report
+from simulation.present.report_text import TEXT
 from simulation.results.collection import Results
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -48,6 +49,14 @@ def test_comparison_report_renders_offline_without_errors(comparison, tmp_path, 
     assert all(width > 0 for _, width in check.images), check.images  # ... and has rendered
     assert ("In het kort" if lang == "nl" else "In brief") in check.text
     assert all(label in check.text for label in comparison.labels)
+    # a reader meets "how to read" first and the technical details last
+    words = TEXT[lang]
+    headings = [words[key] for key in ("how_to_read", "summary", "differs", "outcomes", "figures", "technical")]
+    assert [check.text.find(heading) for heading in headings] == sorted(check.text.find(h) for h in headings)
+    assert check.text.find(headings[0]) >= 0
+    if lang == "nl":
+        for english in ("In brief", "clearly", "percentage points", "extends", "common random numbers", "never"):
+            assert english not in check.text, english
     assert screenshot.read_bytes()[:8] == PNG_SIGNATURE
 
 

@@ -70,6 +70,40 @@ OUTCOMES: dict[str, Outcome] = {
                                                        "Netto kosten per klantjaar, incl. naloopperiode", "€"),
 }
 
+#: Which way an outcome should move for the report to call a clear difference "better" or "worse".
+#: An outcome missing here is neutral: the report says "higher" or "lower" and paints neither
+#: good nor bad. Each direction says why (assumption: read from the Participatiewet's aim, work
+#: first and participation for those far from work, and seed 002's account of the two cities).
+DIRECTION: dict[str, str] = {
+    # average_stock: neutral, a smaller stock also comes from exits without work and from a smaller inflow
+    "exits_to_work_per_year": "higher_is_better",  # work is the Participatiewet's first aim
+    "exits_to_work_pct_stock": "higher_is_better",  # the same per client
+    # outflow_pct_stock: neutral, it counts moving away, partner income and enforcement exits as well
+    # work_share_of_outflow: neutral, a ratio that also rises when exits to school or elsewhere fall
+    "sustainable_exits_per_year": "higher_is_better",  # work that lasts a year is the aim itself
+    "sustainable_exits_per_1000": "higher_is_better",  # the same per client
+    "recidivism_12m": "lower_is_better",  # a return to benefit within a year: the job did not last
+    "recidivism_24m": "lower_is_better",  # the same over two years
+    "reinflow_any_exit_12m": "lower_is_better",  # a return after any exit: the exit did not last
+    # share_over_1_year: neutral, a composition that also rises when short spells end sooner
+    "share_rung_3_plus": "higher_is_better",  # participation (meedoen) is the aim for those far from work
+    "volunteer_placements_per_year": "higher_is_better",  # participation; seed 002's targets count them
+    "social_activity_starts_per_year": "higher_is_better",  # participation: a step up from isolation
+    "volunteer_placements_per_1000": "higher_is_better",  # the same per client
+    "social_activity_starts_per_1000": "higher_is_better",  # the same per client
+    # back_to_social_services_per_year: neutral, a hand-back means ready for work or that the team could not help
+    "share_no_contact_12m": "lower_is_better",  # nobody sees them; they drift down the ladder (seed 002)
+    # contacts_per_client_year: neutral, contact costs staff time; its worth shows in the other outcomes
+    "wait_wijkteam_mean_days": "lower_is_better",  # waiting is time without help
+    "wait_wijkteam_p90_days": "lower_is_better",  # the same for the longest waits
+    "wait_trajectory_mean_days": "lower_is_better",  # waiting is time without help
+    "wait_trajectory_p90_days": "lower_is_better",  # the same for the longest waits
+    # sanctions_per_year: neutral, a policy may want more (enforcement) or fewer (trust)
+    # activation_cost_per_year: neutral, spending is a choice; what it buys is the business case's question
+    # cost_per_sustainable_exit: neutral, activation also buys care and participation, not only exits
+    # benefits_paid and net_cost: neutral, less is cheaper but can mean people left without work or income
+}
+
 
 #: Each count (per year, €, clients) with the rate that takes the size of the place out of it:
 #: per 1,000 clients on benefit (the average stock of the window) per year, or per client-year.

@@ -24,8 +24,21 @@ def load_raw(path: str | os.PathLike[str], overrides: Sequence[str] = (), transp
     if overrides:
         raw.chain.append(OVERRIDE_FILE)
         raw.overrides = list(overrides)
+    _drop_stale_translation(raw)
     expand_policy_changes(raw)
     return raw
+
+
+def _drop_stale_translation(raw: RawScenario) -> None:
+    """A ``description_nl`` translates the ``description`` of its own file: one inherited from a
+    parent whose ``description`` a later file (or override) replaced describes another scenario."""
+    translated, described = raw.sources.get(("description_nl",)), raw.sources.get(("description",))
+    if translated is None or described is None:
+        return
+    order = {file: i for i, file in enumerate(raw.chain)}
+    if order.get(described[0], -1) > order.get(translated[0], -1):
+        raw.data.pop("description_nl", None)
+        del raw.sources[("description_nl",)]
 
 
 def load_scenario_file(

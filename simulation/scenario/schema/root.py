@@ -12,6 +12,8 @@ from simulation.scenario.schema.services import Benefits, Budget, Klantmanagers,
 class Scenario(Strict):
     name: str
     description: str
+    #: The description in Dutch, shown by ``--lang nl`` reports; optional (a Dutch report then shows none).
+    description_nl: str | None = None
     clock: Clock
     population: Population
     inflow: Inflow
