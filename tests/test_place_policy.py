@@ -6,6 +6,7 @@ that do not grow with the size of a place while counts do.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -217,3 +218,37 @@ def test_decompose_takes_exactly_two_scenarios(tmp_path: Path):
     tiny = TEST_SCENARIO_DIR / "tiny_tilburg.yaml"
     done = meedoen("compare", str(tiny), str(tiny), str(tiny), "--decompose", "--reps", "2", "--no-store")
     assert done.returncode == 2 and "exactly two" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.fixture(scope="module")
+def decomposition_pages():
+    """The report of a decomposition of the two tiny cities (different sizes), in English and Dutch."""
+    from simulation.experiments.decomposition import decompose
+    from simulation.present.report import render_report
+    from simulation.results.collection import Results
+
+    tiny_a = TEST_SCENARIO_DIR / "tiny_tilburg.yaml"
+    bigger_b = load_scenario(TEST_SCENARIO_DIR / "tiny_leeuwarden.yaml", ["population.initial_stock=300"])
+    results = Results.from_comparison(decompose([tiny_a, bigger_b], 3, seed=2, workers=1, store=False))
+    return {lang: render_report(results, lang) for lang in ("en", "nl")}
+
+
+def test_a_decomposition_report_shows_policy_place_and_the_business_case(decomposition_pages):
+    from html_page import Page, section, sections
+    from test_report_sections import ENGLISH
+
+    page = Page(decomposition_pages["en"])
+    ids = sections(page)
+    assert ids.index("summary") < ids.index("place-policy") < ids.index("business-case") < ids.index("technical")
+    assert ids[-1] == "technical"
+    brief = section(page, "summary").text()
+    assert "In tiny_tilburg: the tiny_leeuwarden policy instead of the tiny_tilburg policy" in brief
+    assert "In tiny_leeuwarden: the tiny_leeuwarden policy" in brief
+    place = section(page, "place-policy")
+    assert len(place.all("table")) == 4  # policy effects, place effects, and the two conversions
+    assert "VR" not in place.text() and "VR" in section(page, "technical").text()
+    case = section(page, "business-case").text()
+    assert case.count("approach costs") + case.count("approach saves") == 2
+    dutch = Page(decomposition_pages["nl"]).root.visible_text(skip_classes=frozenset({"code"}))
+    found = [w for w in ENGLISH if re.search(rf"(?<![\w‘]){re.escape(w)}(?![\w’])", dutch, re.IGNORECASE)]
+    assert not found, found

@@ -31,7 +31,6 @@ LONGER_RUN = "--set clock.horizon='6 years'"
 
 def compare_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """A paired comparison over replications; optionally its folder and an HTML report."""
-    from simulation.experiments.comparison import compare
     from simulation.results.folders import check_file_target, check_output_dir
     from simulation.scenario import load_scenario
 
@@ -41,12 +40,7 @@ def compare_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
         check_output_dir(args.out, args.overwrite)
     if args.report:
         check_file_target(args.report, (".html", ".htm"), args.overwrite)
-    if args.decompose:
-        from simulation.experiments.decomposition import decompose
-
-        summary = decompose(scenarios, args.reps, args.seed, precision=precision, **execution_options(args))
-    else:
-        summary = compare(scenarios, args.reps, args.seed, precision=precision, **execution_options(args))
+    summary = _run_comparison(args, scenarios, precision)
     meta = summary.attrs
     print(say(args.lang, "compare", scenarios=len(meta["scenarios"]), reps=meta["reps"], seed=args.seed,
               computed=meta["computed"], reused=meta["reused"]))
@@ -54,12 +48,10 @@ def compare_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
         _print_precision(summary, precision, args.lang)
     target = write_experiment(summary, meta["replications"], args, argv, "comparison") if args.out else None
     _print_comparison(summary, args.lang)
-    if args.decompose:
-        from simulation.present.place_policy import format_decomposition
-
-        print("\n" + format_decomposition(meta["decomposition"], args.lang))
+    _print_place_and_policy(summary, args.lang)
     if target:
-        print("\n" + say(args.lang, "compare_written", target=target))
+        print("\n" + say(args.lang, "compare_written", target=target,
+                          extra=", decomposition.csv" if args.decompose else ""))
     if args.report:
         _write_report(summary, target, args.report, args.lang, argv)
     return 0
@@ -113,6 +105,31 @@ def _print_comparison(summary: pd.DataFrame, lang: str) -> None:
         print(note + "\n")
     print(format_comparison(ordered_summary(summary), lang))
     print("\n" + COMPARE_TEXT[lang]["vr"])
+
+
+def _run_comparison(args: argparse.Namespace, scenarios: list[LoadedScenario], precision: Precision | None
+                    ) -> pd.DataFrame:
+    """The paired comparison of the scenarios, or with ``--decompose`` the 2 × 2 of their places and policies."""
+    if args.decompose:
+        from simulation.experiments.decomposition import decompose
+
+        return decompose(scenarios, args.reps, args.seed, precision=precision, **execution_options(args))
+    from simulation.experiments.comparison import compare
+
+    return compare(scenarios, args.reps, args.seed, precision=precision, **execution_options(args))
+
+
+def _print_place_and_policy(summary: pd.DataFrame, lang: str) -> None:
+    """The decomposition's tables (with ``--decompose``) and the business case sentences."""
+    from simulation.present.business_case import format_business_case
+    from simulation.present.place_policy import format_decomposition
+
+    meta = summary.attrs
+    if meta.get("decomposition") is not None:
+        print("\n" + format_decomposition(meta["decomposition"], lang))
+    text = format_business_case(summary, meta["scenarios"], meta["reps"], meta.get("decomposition"), lang)
+    if text:
+        print("\n" + text)
 
 
 def _write_report(summary: pd.DataFrame, target: Path | None, path: str, lang: str, argv: Sequence[str]) -> None:

@@ -20,7 +20,7 @@ TEXT: dict[str, dict[str, str]] = {
         "not_reached": "NOT reached within --max-reps {max_reps}",
         "still_wide": "still wider than that: ",
         "compare_written": "results written to {target}/ (summary.csv, replications.csv, series.csv, curves.csv, "
-                           "resources.csv, equity.csv, manifest.json)",
+                           "resources.csv, equity.csv, manifest.json{extra})",
         "report_written": "report written to {target}",
         "sweep": "meedoen sweep: {name}, {points} points × {reps} replications, seed {seed} "
                  "({computed} run, {reused} reused from the store)",
@@ -54,7 +54,7 @@ TEXT: dict[str, dict[str, str]] = {
         "not_reached": "NIET bereikt binnen --max-reps {max_reps}",
         "still_wide": "nog breder dan dat: ",
         "compare_written": "resultaten geschreven naar {target}/ (summary.csv, replications.csv, series.csv, "
-                           "curves.csv, resources.csv, equity.csv, manifest.json)",
+                           "curves.csv, resources.csv, equity.csv, manifest.json{extra})",
         "report_written": "rapport geschreven naar {target}",
         "sweep": "meedoen sweep: {name}, {points} punten × {reps} replicaties, seed {seed} "
                  "({computed} gedraaid, {reused} hergebruikt uit de opslag)",

@@ -18,7 +18,7 @@ TEXT: dict[str, dict[str, str]] = {
         "sizes": "The compared worlds differ in size (average stock {stocks} clients), so rates per 1,000 clients "
                  "on benefit (or per client-year) come first; counts per year follow and mostly reflect size.",
         "policy_title": "Policy effect: the {b} policy instead of the {a} policy, to the same clients "
-                        "(paired 95% CI; VR)",
+                        "(paired 95% CI{vr})",
         "place_title": "Place effect: {b}'s place instead of {a}'s, under the same policy (95% CI; rates only, "
                        "counts mostly reflect size)",
         "in": "in {place}", "under": "under the {policy} policy", "interaction": "interaction",
@@ -32,7 +32,7 @@ TEXT: dict[str, dict[str, str]] = {
                  "cijfers per 1.000 klanten in de bijstand (of per klantjaar) voorop; aantallen per jaar volgen en "
                  "weerspiegelen vooral de omvang.",
         "policy_title": "Effect van het beleid: het beleid van {b} in plaats van dat van {a}, voor dezelfde klanten "
-                        "(gepaard 95%-interval; VR)",
+                        "(gepaard 95%-interval{vr})",
         "place_title": "Effect van de plaats: de plaats {b} in plaats van {a}, met hetzelfde beleid (95%-interval; "
                        "alleen cijfers per klant, aantallen weerspiegelen vooral de omvang)",
         "in": "in {place}", "under": "met beleid {policy}", "interaction": "wisselwerking",
@@ -96,22 +96,22 @@ def _vr(row: pd.Series, lang: str) -> str:
     return "" if isinstance(ratio, float) and math.isnan(ratio) else variance_ratio_text(ratio, lang)
 
 
-def _label(outcome: str, lang: str) -> str:
+def outcome_label(outcome: str, lang: str) -> str:
     return OUTCOMES[outcome].label_nl if lang == "nl" else OUTCOMES[outcome].label
 
 
-def policy_table(effects: pd.DataFrame, lang: str) -> list[list[str]]:
+def policy_table(effects: pd.DataFrame, lang: str, with_vr: bool = True) -> list[list[str]]:
     """Rows of the policy table: per outcome the effect in each place (with VR) and the interaction."""
     a, b = effects["policy_a"].iloc[0], effects["policy_b"].iloc[0]
     t = TEXT[lang]
-    header = ["", t["in"].format(place=a), "VR", t["in"].format(place=b), "VR", t["interaction"]]
-    rows = [header]
+    vr = ["VR"] if with_vr else []
+    rows = [["", t["in"].format(place=a), *vr, t["in"].format(place=b), *vr, t["interaction"]]]
     for outcome, block in effects.groupby("outcome", sort=False):
-        by = {(r.effect, r.held): r for r in block.itertuples(index=False)}
-        in_a, in_b = pd.Series(by[("policy", a)]._asdict()), pd.Series(by[("policy", b)]._asdict())
-        both = pd.Series(by[("interaction", "")]._asdict())
-        rows.append([_label(str(outcome), lang), _cell(in_a, lang), _vr(in_a, lang), _cell(in_b, lang),
-                     _vr(in_b, lang), _cell(both, lang)])
+        by = {(r.effect, r.held): pd.Series(r._asdict()) for r in block.itertuples(index=False)}
+        in_a, in_b, both = by[("policy", a)], by[("policy", b)], by[("interaction", "")]
+        ratios = ([_vr(in_a, lang)], [_vr(in_b, lang)]) if with_vr else ([], [])
+        rows.append([outcome_label(str(outcome), lang), _cell(in_a, lang), *ratios[0], _cell(in_b, lang), *ratios[1],
+                     _cell(both, lang)])
     return rows
 
 
@@ -124,7 +124,7 @@ def place_table(effects: pd.DataFrame, lang: str) -> list[list[str]]:
         if is_count(str(outcome)):
             continue
         by = {(r.effect, r.held): pd.Series(r._asdict()) for r in block.itertuples(index=False)}
-        rows.append([_label(str(outcome), lang), _cell(by[("place", a)], lang), _cell(by[("place", b)], lang)])
+        rows.append([outcome_label(str(outcome), lang), _cell(by[("place", a)], lang), _cell(by[("place", b)], lang)])
     return rows
 
 
@@ -139,8 +139,9 @@ def format_decomposition(effects: pd.DataFrame, lang: str = "en") -> str:
     t = TEXT[lang]
     effects = ordered_effects(effects)
     a, b = effects["policy_a"].iloc[0], effects["policy_b"].iloc[0]
-    parts = [t["policy_title"].format(a=a, b=b), _aligned(policy_table(effects, lang)),
+    parts = [t["policy_title"].format(a=a, b=b, vr="; VR"), _aligned(policy_table(effects, lang)),
              t["interaction_note"].format(a=a, b=b), "", t["place_title"].format(a=a, b=b),
              _aligned(place_table(effects, lang))]
     return "\n".join(parts)
+
 

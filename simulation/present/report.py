@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from simulation.files import atomic_write
+from simulation.present import report_place as place
 from simulation.present import report_sections as build
 from simulation.present.plot_style import figure_bytes
 from simulation.present.plot_text import words
@@ -61,8 +62,8 @@ SECTIONS: list[Section] = [
     Section("how-to-read", build.how_to_read),
     Section("summary", build.in_brief),
     Section("differences", build.what_differs),
-    # Place and policy: the 2 × 2 decomposition (issue 12, item 3) goes here, as Section("place-policy", ...).
-    # The business case: net cost, benefits + activation (issue 12, item 5) goes here, as Section("business-case", ...).
+    Section("place-policy", place.place_and_policy),
+    Section("business-case", place.business_case),
     Section("outcomes", build.outcome_table),
     Section("figures", _figures),
     Section("equity", build.equity),

@@ -112,6 +112,12 @@ def lookup(data: Any, parts: list[str]) -> Any:
 Described = tuple[str, str, str, int]  # subject, setting, kind of value, position of the setting in its table
 
 
+def key_words(key: str, lang: str) -> str:
+    """A dotted scenario key in plain words: "services.wijkteam.slots" → "Wijkteam: places"."""
+    subject, setting, _, _ = _describe(key.split("."), lang, {})
+    return f"{subject}: {setting}" if setting else subject
+
+
 def _describe(parts: list[str], lang: str, phases: dict[str, Any]) -> Described:
     """Subject, setting and kind of value of a key; a policy change is its number and the policy key's."""
     if parts[0] == "policy_changes" and len(parts) > 2 and parts[1].isdigit():

@@ -12,11 +12,12 @@ from typing import Any
 
 from markupsafe import Markup
 
-from simulation.outcomes.definitions import OUTCOMES
+from simulation.outcomes.definitions import OUTCOMES, rates_first
 from simulation.outcomes.profiles import EQUITY_GROUPS
+from simulation.present import report_place as place
 from simulation.present.plot_text import words
 from simulation.present.plots import equity_band
-from simulation.present.report_brief import brief_rows, label
+from simulation.present.report_brief import Sentence, brief_rows, label
 from simulation.present.report_differs import difference_rows
 from simulation.present.report_text import TEXT
 from simulation.present.tables import SHORT_UNITS, estimate_text, unit_text, variance_ratio_text
@@ -40,13 +41,23 @@ def how_to_read(results: Results, lang: str) -> dict[str, Any]:
 
 def in_brief(results: Results, lang: str) -> dict[str, Any]:
     """The plain sentences, per compared scenario the first few shown and the rest folded away."""
-    rows = brief_rows(results, lang)
+    groups = place.brief_groups(results, lang)
+    if groups is None:
+        groups = _groups_by_scenario(brief_rows(results, lang, place.size_free(results)))
+    intro = place.brief_intro(results, lang) or _brief_intro(results, lang)
+    by_size = len(results.labels) > 1 and place.brief_intro(results, lang) is None  # a decomposition compares within places
+    return {"intro": intro, "sizes": place.size_sentence(results, lang) if by_size else None,
+            "groups": groups, "heading_per_scenario": len(groups) > 1, "reference": results.labels[0]}
+
+
+def _groups_by_scenario(rows: list[Sentence]) -> list[dict[str, Any]]:
+    """The sentences of each compared scenario: those shown and those folded away."""
     groups = []
     for scenario in dict.fromkeys(row.scenario for row in rows):
         mine = [row for row in rows if row.scenario == scenario]
-        groups.append({"scenario": scenario, "shown": [r for r in mine if r.shown], "folded": [r for r in mine if not r.shown]})
-    return {"intro": _brief_intro(results, lang), "groups": groups, "heading_per_scenario": len(groups) > 1,
-            "reference": results.labels[0]}
+        groups.append({"scenario": scenario, "heading": None, "shown": [r for r in mine if r.shown],
+                       "folded": [r for r in mine if not r.shown]})
+    return groups
 
 
 def _brief_intro(results: Results, lang: str) -> Markup:
@@ -70,8 +81,9 @@ def outcome_table(results: Results, lang: str) -> dict[str, Any]:
     summary = results.summary.set_index(["scenario", "outcome"])
     labels = results.labels
     colours = {(s.scenario, s.outcome): s.colour for s in brief_rows(results, lang)} if len(labels) > 1 else {}
+    sized = place.size_free(results) is not None
     rows = []
-    for outcome in _outcomes(results):
+    for outcome in rates_first(_outcomes(results)) if sized else _outcomes(results):
         unit = OUTCOMES[outcome].unit
         estimates = [summary.loc[(scenario, outcome), ["mean", "ci_low", "ci_high"]] for scenario in labels]
         cells = [estimate_text(e["mean"], e["ci_low"], e["ci_high"], unit, lang) for e in estimates]
@@ -115,7 +127,8 @@ def equity(results: Results, lang: str) -> dict[str, Any]:
 def technical(results: Results, lang: str) -> dict[str, Any]:
     """Variance reduction, scenario files with their chains and hashes, seeds, versions: always last."""
     t = TEXT[lang]
-    return {"labels": results.labels, "variance_ratios": _variance_ratios(results, lang),
+    headers, ratios = place.decomposition_ratios(results, lang)
+    return {"labels": results.labels, "variance_ratios": ratios or _variance_ratios(results, lang), "vr_headers": headers,
             "scenarios": [_scenario_file(s, t) for s in results.scenarios], "provenance": _provenance(results, t)}
 
 

@@ -102,6 +102,13 @@ def transplant_raw(place: RawScenario, donor: RawScenario, donor_file: str) -> R
     result.data["description"] = (f"{place_model.name}'s clients, inflow and labour market under the "
                                   f"{donor_model.name} policy, its capacities and budgets converted per client "
                                   f"({here:,} vs {there:,} clients on benefit: ×{factor:.3g}).")
+    def dutch(text: str) -> str:
+        return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+    result.data["description_nl"] = (f"Klanten, instroom en arbeidsmarkt van {place_model.name} met het beleid van "
+                                     f"{donor_model.name}, capaciteit en budgetten omgerekend per klant "
+                                     f"({dutch(f'{here:,}')} tegen {dutch(f'{there:,}')} klanten in de bijstand: "
+                                     f"×{dutch(f'{factor:.3g}')}).")
     result.policy_from = {"file": donor_file, "chain": list(donor.chain), "policy": donor_model.name,
                           "place": place_model.name, "place_clients": here, "policy_clients": there,
                           "factor": factor, "per_clients": PER_CLIENTS, "conversions": conversions}
