@@ -30,7 +30,7 @@ class Capacity:
     value: float
     kind: Kind
 
-    def scaled(self, factor: float) -> float:
+    def converted(self, factor: float) -> float:
         """The value for a place ``factor`` times as large; places stay whole and an existing one stays."""
         value = self.value * factor
         if self.kind == "places":
@@ -79,4 +79,4 @@ def policy_capacities(model: Scenario) -> Iterator[Capacity]:
 
 def scaled_overrides(model: Scenario, factor: float) -> list[str]:
     """Overrides that convert every policy capacity of ``model`` by ``factor``."""
-    return [f"{c.key}={c.text(c.scaled(factor))}" for c in policy_capacities(model)]
+    return [f"{c.key}={c.text(c.converted(factor))}" for c in policy_capacities(model)]

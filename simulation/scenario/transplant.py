@@ -94,7 +94,7 @@ def transplant_raw(place: RawScenario, donor: RawScenario, donor_file: str) -> R
     factor = here / there if there else 1.0
     conversions = []
     for capacity in policy_capacities(donor_model):
-        converted = capacity.scaled(factor)
+        converted = capacity.converted(factor)
         _set(result, capacity.key, capacity.text(converted))
         conversions.append({"key": capacity.key, "kind": capacity.kind, "there": capacity.value,
                             "per_1000": capacity.per_clients(there), "here": converted})
