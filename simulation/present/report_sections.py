@@ -146,6 +146,9 @@ def _variance_ratios(results: Results, lang: str) -> list[dict[str, Any]]:
 def _scenario_file(scenario: dict[str, Any], t: dict[str, str]) -> dict[str, Any]:
     """A scenario's file, its ``extends`` chain (the overrides named in the report's language), overrides, hash."""
     chain = [t["overrides"] if source == OVERRIDE_FILE else source for source in scenario.get("chain", [])]
+    moved = scenario.get("policy_from")
+    if moved:  # a transplant: the place's files, then where its policy came from
+        chain.append(f"{t['policy_from']} {' › '.join(moved['chain'])} (×{moved['factor']:.2f})")
     return {"label": scenario["label"], "file": scenario.get("file", ""), "chain": chain,
             "overrides": scenario.get("overrides") or [], "hash": scenario.get("hash", "")}
 

@@ -73,7 +73,7 @@ TEXT = {
         "vr_note": "VR: how many times more replications independent (unpaired) runs would need for the same "
         "precision as these paired ones.",
         "scenario_files": "Scenario files", "file": "file", "chain": "built on (base first)",
-        "overrides": "command-line changes", "hash": "scenario hash",
+        "overrides": "command-line changes", "hash": "scenario hash", "policy_from": "policy from",
         "provenance": "Where these numbers come from",
         "seed": "seed", "reps": "replications", "replication": "replication", "version": "meedoen version",
         "model_version": "model version",
@@ -136,6 +136,7 @@ TEXT = {
         "zouden hebben voor dezelfde precisie als deze gepaarde.",
         "scenario_files": "Scenariobestanden", "file": "bestand", "chain": "bouwt voort op (basis eerst)",
         "overrides": "aanpassingen op de opdrachtregel", "hash": "vingerafdruk van het scenario",
+        "policy_from": "beleid uit",
         "provenance": "Herkomst van de cijfers",
         "seed": "startgetal van het toeval", "reps": "replicaties", "replication": "replicatie", "version": "meedoen-versie",
         "model_version": "modelversie", "git_commit": "versie van de broncode", "python": "Python", "command": "opdracht",
