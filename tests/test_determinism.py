@@ -16,11 +16,13 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import ROOT, SCENARIO_DIR, SCENARIO_FILES, assert_tables_equal, load_small, small_overrides
 
 import simulation
+from simulation.model.rng import ClientStreams, Purpose, Streams
 from simulation.scenario import LoadedScenario
 
 SEED = 5
@@ -117,3 +119,18 @@ def test_cli_writes_identical_files(tmp_path: Path) -> None:
         manifest.pop("runtime_s")
     assert manifests[0] == manifests[1]
     assert Path(manifests[0]["scenario_file"]).resolve().is_relative_to(ROOT)
+
+
+def test_a_clients_stream_is_made_on_first_use_from_its_own_key() -> None:
+    """Lazy (most clients never need most kinds), kept once made, and nothing but seed,
+    replication, purpose and client id in its key: the same numbers in any run or process."""
+    streams = Streams(seed=3, replication=1).client_streams(7)
+    slot = ClientStreams.__dict__["service"]  # the slot itself, read without making the stream
+    with pytest.raises(AttributeError):
+        slot.__get__(streams)
+    made = streams.service
+    assert slot.__get__(streams) is made and streams.service is made
+    direct = np.random.Generator(np.random.PCG64(np.random.SeedSequence(3, spawn_key=(1, Purpose.CLIENT_SERVICE, 7))))
+    np.testing.assert_array_equal(made.random(5), direct.random(5))
+    with pytest.raises(AttributeError, match="no stream"):
+        _ = streams.servce  # type: ignore[attr-defined]  # a misspelt stream fails loudly

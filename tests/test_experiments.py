@@ -83,6 +83,25 @@ def test_a_clients_own_draws_do_not_depend_on_policy() -> None:
     pd.testing.assert_frame_equal(left[columns].iloc[:common], right[columns].iloc[:common], check_exact=True)
 
 
+def test_more_draws_of_one_kind_shift_no_other_kind() -> None:
+    """Streams per purpose (rng.py): asking many more tegenprestaties changes how many
+    tegenprestatie draws each client makes and nothing else, so every sanction and every spell
+    stays where it was. With one shared stream for all policy draws the extra draws shift the
+    monitoring draws after them and the sanctions differ (tried: most rows move).
+
+    Placements here last beyond the run and nobody drifts, so a placement adds no event: an
+    event that re-books the hazards moves exits a little (the rates are held between events).
+    """
+    quiet = ["ladder.volunteer_work_duration={dist: fixed, value: 50 years}", "ladder.drift_after_no_contact=100 years"]
+    base = load_small(TILBURG, quiet, stock=400)
+    more = load_small(TILBURG, [*quiet, "sanctions.tegenprestatie_start.ask=0.5"], stock=400)
+    left, right = (simulation.run(s, seed=5, replication=1, event_log=False).tables for s in (base, more))
+    assert len(right["placements"]) > 2 * len(left["placements"]), "the variant asks no more tegenprestaties"
+    assert len(left["sanctions"]) > 20, "too few sanctions to tell"
+    for name in ("sanctions", "spells"):
+        pd.testing.assert_frame_equal(left[name], right[name], check_exact=True)
+
+
 # --- statistics -----------------------------------------------------------------------------
 
 

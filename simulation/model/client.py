@@ -13,6 +13,8 @@ from simulation.scenario.units import DAYS_PER_YEAR
 if TYPE_CHECKING:
     import simpy
 
+    from simulation.model.rng import ClientStreams
+
 BARRIER_BIT = {name: 1 << i for i, name in enumerate(BARRIERS)}
 Household = Literal["single", "single_parent", "couple"]
 HOUSEHOLDS: tuple[Household, ...] = ("single", "single_parent", "couple")
@@ -110,7 +112,7 @@ class Client:
     """
 
     __slots__ = (
-        "id", "decisions", "luck", "origin", "birth", "male", "household", "migrant", "statushouder",
+        "id", "rng", "origin", "birth", "male", "household", "migrant", "statushouder",
         "education", "barriers", "motivation", "motivation_base", "motivation_time", "trust",
         "on_benefit", "spell_no", "spell_start", "entry_time", "phase", "true_phase", "group",
         "rung", "handler", "handler_override", "has_klantmanager", "handler_stop", "left",
@@ -121,10 +123,9 @@ class Client:
         "exit_reason", "state", "drift_ref", "placement_rung",
     )
 
-    def __init__(self, client_id: int, luck: np.random.Generator, decisions: np.random.Generator, origin: str) -> None:
+    def __init__(self, client_id: int, rng: ClientStreams, origin: str) -> None:
         self.id = client_id
-        self.luck = luck  # the client's own draws: attributes, exit budgets, jobs (rng.py)
-        self.decisions = decisions  # the draws policy makes about this client: uptake, monitoring, referrals, outcomes
+        self.rng = rng  # the client's streams: its own luck and one per kind of policy draw (rng.py)
         self.origin = origin  # "initial" stock or "inflow"
         self.birth = 0.0  # simulation day of birth (negative)
         self.male = False
@@ -185,7 +186,7 @@ class Client:
         A draw for a client that is gone is a bug; it fails loudly (AttributeError).
         """
         if self.state is not ClientState.GONE:
-            del self.luck, self.decisions
+            del self.rng
         self.state = ClientState.GONE
 
     def has(self, barrier: str) -> bool:

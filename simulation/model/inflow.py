@@ -48,7 +48,7 @@ def arrivals(world: WorldView) -> Generator[simpy.Event, None, None]:
         client = applicant(world, env.now)
         world.count("applications")
         world.record(client, Activity.APPLICATION)
-        rng = client.luck
+        rng = client.rng.luck
         draws = rng.random(3)
         if spec.youth_rule.enabled and client.age(env.now) < spec.youth_rule.age_limit and draws[0] < spec.youth_rule.redirected:
             deter(world, client, Activity.REDIRECTED_YOUTH)

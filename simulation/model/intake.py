@@ -35,7 +35,7 @@ def intake(world: WorldView, client: Client, reentry: bool) -> None:
     world.record(client, Activity.BENEFIT_START)
     world.policy.assess_and_route(client, now)
     if not reentry:
-        world.ladder.set_rung(client, world.ladder.initial_rung(client.true_phase, client.luck), first=True)
+        world.ladder.set_rung(client, world.ladder.initial_rung(client.true_phase, client.rng.luck), first=True)
     if world.policy.spec.intake_assessment:
         world.note_contact(client, "review", now)
     reschedule(world, client)
@@ -49,12 +49,12 @@ def populate(world: WorldView) -> None:
         start_spell(world, client, 0.0, elapsed, inflow=False)
         world.last_contact[client.id] = -since_contact
         world.policy.assess_and_route(client, 0.0, route=False)
-        world.ladder.set_rung(client, world.ladder.initial_rung(client.true_phase, client.luck), first=True)
+        world.ladder.set_rung(client, world.ladder.initial_rung(client.true_phase, client.rng.luck), first=True)
     priority = world.staff.priority
     for client, _, since_contact in sorted(stock, key=lambda item: priority.get(item[0].group, UNLISTED_PRIORITY)):
         world.policy.assign_handler(client, 0.0)
         interval = world.policy.groups[client.group].review_interval
         if interval is not None:
             due = interval - since_contact
-            client.next_review = due if due > 0 else float(client.decisions.uniform(0.0, interval))
+            client.next_review = due if due > 0 else float(client.rng.review.uniform(0.0, interval))
         reschedule(world, client)

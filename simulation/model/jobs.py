@@ -37,8 +37,8 @@ class OpenJob(NamedTuple):
 
 def _draw_return(client: Client, back: Return) -> tuple[bool, float]:
     """Whether the person comes back on benefit, and after how long (its own luck)."""
-    returns = client.luck.random() < back.probability
-    return returns, back.delay.sample(client.luck) if returns else 0.0
+    returns = client.rng.luck.random() < back.probability
+    return returns, back.delay.sample(client.rng.luck) if returns else 0.0
 
 
 class JobMarket:
@@ -56,13 +56,13 @@ class JobMarket:
         odds_stable *= spec.motivation_stable_odds ** (2.0 * (self.world.hazards.motivation(client, now) - 0.5))
         odds_stable = flex_job_odds(odds_stable, self.world.scenario.sanctions, client, now)
         p_stable = odds_stable / (1.0 + odds_stable)
-        return "stable" if client.luck.random() < p_stable else "flex"
+        return "stable" if client.rng.luck.random() < p_stable else "flex"
 
     def exit_to_work(self, client: Client, now: float, job_type: JobKind | None, via: str) -> None:
         """Uitstroom naar werk: close the spell and start a job whose end may bring the client back."""
         world = self.world
         kind = job_type or self._job_type(client, now)
-        length = self.spec.types[kind].duration.sample(client.luck)
+        length = self.spec.types[kind].duration.sample(client.rng.luck)
         end_spell(world, client, now, ExitReason.WORK)
         client.state = ClientState.JOB
         client.job_no += 1

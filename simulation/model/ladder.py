@@ -84,6 +84,6 @@ class Ladder:
     def drift(self, client: Client, now: float) -> None:
         """The drift timer fired: a step down with ``drift_down_probability``."""
         client.drift_ref = now
-        if client.decisions.random() < self.spec.drift_down_probability:
+        if client.rng.drift.random() < self.spec.drift_down_probability:
             self.set_rung(client, client.rung - 1)
             self.world.record(client, Activity.LADDER_DRIFT)

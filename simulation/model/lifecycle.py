@@ -78,7 +78,7 @@ def _other_due(world: WorldView, client: Client, now: float) -> bool:
     """Which other exit: drawn in proportion to the rates now."""
     pairs = world.hazards.other_rates(client, now)
     total = sum(rate for _, rate in pairs)
-    pick = client.luck.random() * total
+    pick = client.rng.luck.random() * total
     reason = pairs[-1][0]  # should rounding leave ``pick`` above 0
     for candidate, rate in pairs:
         pick -= rate
@@ -129,8 +129,8 @@ def start_spell(world: WorldView, client: Client, now: float, elapsed: float = 0
     client.spell_no += 1
     client.spell_start = now - elapsed
     client.entry_time = now
-    client.e_work = float(client.luck.exponential())
-    client.e_other = float(client.luck.exponential())
+    client.e_work = float(client.rng.luck.exponential())
+    client.e_other = float(client.rng.luck.exponential())
     client.rate_work = client.rate_other = 0.0
     client.rate_time = now
     client.exit_reason = ExitReason.CENSORED

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 class PolicyRules:
-    """The contact logic; draws come from the client's ``decisions`` stream.
+    """The contact logic; draws come from the client's streams, one per kind (``rng.py``).
 
     ``spec`` is the policy in force and ``groups`` its groups by name (a client's group is
     None only before its first assessment); a dated policy change replaces both (``adopt``).
@@ -42,7 +42,7 @@ class PolicyRules:
         """(Re)assess the phase, put the client in its group, and hand it to the group's handler."""
         world = self.world
         world.hazards.motivation(client, now)
-        world.assessor.assess(client, now, client.decisions)
+        world.assessor.assess(client, now, client.rng.assessment)
         world.record(client, Activity.ASSESSMENT)
         world.set_group(client, self.spec.phase_to_group[client.phase])
         if route:
@@ -76,10 +76,10 @@ class PolicyRules:
         """Voluntary: logistic in motivation and trust. Obligatory: all but rare pertinent refusers."""
         spec = self.spec.uptake
         if uptake == "obligatory":
-            return client.decisions.random() >= spec.obligatory_refusal
+            return client.rng.uptake.random() >= spec.obligatory_refusal
         logit = (spec.voluntary_intercept + spec.voluntary_motivation_effect * (client.motivation - 0.5)
                  + spec.voluntary_trust_effect * (client.trust - 0.5))
-        return client.decisions.random() < 1.0 / (1.0 + math.exp(-logit))
+        return client.rng.uptake.random() < 1.0 / (1.0 + math.exp(-logit))
 
     # --- the contact ----------------------------------------------------------------------
 
@@ -116,7 +116,8 @@ class PolicyRules:
     def _refer(self, client: Client, now: float, group: Group) -> None:
         """After monitoring: referrals to services and a trajectory, and the personal budget."""
         self._refer_to_services(client, group)
-        if client.trajectory is None and group.trajectories and client.decisions.random() < group.trajectory_referral.probability:
+        referral = group.trajectory_referral
+        if client.trajectory is None and group.trajectories and client.rng.referral.random() < referral.probability:
             self._refer_to_trajectory(client, group)
         if group.personal_budget:
             self._personal_budget(client, now)
@@ -125,7 +126,7 @@ class PolicyRules:
         """One referral at a time: a client already in a service is not referred again."""
         world = self.world
         for name, referral in group.service_referrals.items():
-            if client.in_service is None and client.decisions.random() < referral.probability:
+            if client.in_service is None and client.rng.referral.random() < referral.probability:
                 desk = world.services[name]
                 if self.accepts(client, referral.uptake):
                     world.record(client, Activity.REFERRAL, desk.code)
@@ -141,7 +142,7 @@ class PolicyRules:
                     if catalogue[name].enabled and client.phase in catalogue[name].eligible_phases]
         if not eligible:
             return
-        programme = world.trajectories[eligible[int(client.decisions.integers(len(eligible)))]]
+        programme = world.trajectories[eligible[int(client.rng.referral.integers(len(eligible)))]]
         if self.accepts(client, group.trajectory_referral.uptake):
             programme.offer(client)
         else:
@@ -158,5 +159,5 @@ class PolicyRules:
         client.last_personal_budget = now
         world.record(client, Activity.PERSONAL_BUDGET)
         self.motivate(client, now, spec.motivation_gain)
-        if maybe_remove_barrier(client, client.decisions, spec.barrier_removal):
+        if maybe_remove_barrier(client, client.rng.personal_budget, spec.barrier_removal):
             world.record(client, Activity.BARRIER_REMOVED)

@@ -47,5 +47,5 @@ def apply_policy(world: WorldView, policy: Policy) -> None:
         if interval is None:
             client.next_review = math.inf
         elif client.next_review > now + interval:
-            client.next_review = now + float(client.decisions.uniform(0.0, interval))
+            client.next_review = now + float(client.rng.review.uniform(0.0, interval))
         reschedule(world, client)

@@ -94,7 +94,7 @@ def applicant(world: WorldView, now: float) -> Client:
     """A new applicant, drawn from the client's own stream (common random numbers)."""
     spec = world.scenario.inflow
     client = world.new_client("inflow")
-    rng = client.luck
+    rng = client.rng.luck
     attrs = _attributes(world, 1, rng, spec.age.sample(rng, 1), spec.barrier_probability_multiplier,
                         spec.motivation_shift)
     _apply(client, attrs, 0, now)

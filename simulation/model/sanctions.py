@@ -64,7 +64,7 @@ def flex_job_odds(odds_stable: float, spec: Sanctions, client: Client, now: floa
 # --- monitoring and the maatregel -----------------------------------------------------------------
 
 class SanctionRules:
-    """Monitoring of obligations and the sanction; draws come from the client's ``decisions`` stream."""
+    """Monitoring of obligations and the sanction; draws come from the client's ``monitoring`` and ``tegenprestatie`` streams."""
 
     def __init__(self, world: WorldView) -> None:
         self.world = world
@@ -78,13 +78,13 @@ class SanctionRules:
             mode = getattr(obligations, obligation)
             if obligation == "tegenprestatie" and client.rung < 4:
                 start = getattr(spec.tegenprestatie_start, mode)
-                if client.decisions.random() < start:
-                    self.world.ladder.place(client, "tegenprestatie", "", client.decisions)
+                if client.rng.tegenprestatie.random() < start:
+                    self.world.ladder.place(client, "tegenprestatie", "", client.rng.tegenprestatie)
             if mode != "enforce":
                 continue
             p = spec.noncompliance_probability * client.noncompliance_factor
             p *= max(0.0, 1.0 + spec.noncompliance_motivation_slope * (0.5 - client.motivation))
-            if client.decisions.random() < p and client.decisions.random() < spec.detection_probability:
+            if client.rng.monitoring.random() < p and client.rng.monitoring.random() < spec.detection_probability:
                 self.impose(client, now, obligation)
                 return
 

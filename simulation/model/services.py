@@ -119,10 +119,10 @@ class ServiceDesk:
     def _serve(self, client: Client, stop: simpy.Event) -> Generator[simpy.Event, Any, bool]:
         world, env = self.world, self.world.env
         world.record(client, Activity.SERVICE_START, self.code)
-        end = env.now + self.spec.service_time.sample(client.decisions)
+        end = env.now + self.spec.service_time.sample(client.rng.service)
         world.policy.contact(client, self.name)
         while True:
-            next_contact = env.now + self.spec.contact_interval.sample(client.decisions)
+            next_contact = env.now + self.spec.contact_interval.sample(client.rng.service)
             yield env.timeout(min(next_contact, end) - env.now) | stop
             if stop.triggered:
                 return False
@@ -144,7 +144,7 @@ class ServiceDesk:
         return 1.0 + self.spec.target.pressure if behind else 1.0
 
     def _outcome(self, client: Client) -> None:
-        world, rng, now = self.world, client.decisions, self.world.env.now
+        world, rng, now = self.world, client.rng.service_outcome, self.world.env.now
         year = world.calendar.calendar_year(now)
         if year != self.year:
             self.year, self.year_done = year, {"back": 0, "volunteer": 0}

@@ -84,7 +84,7 @@ class Staff:
 
     def _next_contact(self, client: Client, stop: simpy.Event) -> None:
         world = self.world
-        interval = world.policy.groups[client.group].contact_interval.sample(client.decisions)
+        interval = world.policy.groups[client.group].contact_interval.sample(client.rng.contact)
         if world.env.now + interval < world.t_end:
             world.env.timeout(interval).callbacks.append(partial(self._contact_due, client, stop))
 

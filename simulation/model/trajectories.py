@@ -59,11 +59,11 @@ class Programme:
     def _episode(self, client: Client) -> Generator[simpy.Event, Any, None]:
         world, env, spec = self.world, self.world.env, self.spec
         try:
-            if client.decisions.random() < spec.offer_self_exit_probability:
+            if client.rng.trajectory.random() < spec.offer_self_exit_probability:
                 # the offer effect: the client turns out to have (or finds) work of its own
                 world.jobs.exit_to_work(client, env.now, job_type=None, via=f"offer:{self.name}")
                 return
-            planned = spec.duration.sample(client.decisions)
+            planned = spec.duration.sample(client.rng.trajectory)
             fixed = 0.0 if spec.contract == "no_cure_no_pay" else spec.cost_start + spec.cost_per_month * planned
             bonus = spec.contract_bonus if spec.contract in ("no_cure_no_pay", "bonus_malus") else 0.0
             cost = fixed + bonus
@@ -100,8 +100,8 @@ class Programme:
             client.trajectory_multiplier = spec.lock_in_multiplier
             client.trajectory_until = math.inf
             reschedule(world, client)
-            drops_out = client.decisions.random() < spec.dropout_probability
-            length = planned * client.decisions.random() if drops_out else planned
+            drops_out = client.rng.trajectory.random() < spec.dropout_probability
+            length = planned * client.rng.trajectory.random() if drops_out else planned
             yield env.timeout(length) | _left(client)
             used = env.now - started
             if spec.contract != "no_cure_no_pay":  # cost_per_month is held in euros per day
@@ -128,7 +128,7 @@ class Programme:
     def _complete(self, client: Client, bonus: float) -> None:
         world, env, effects = self.world, self.world.env, self.spec.on_completion
         now = env.now
-        if client.decisions.random() < effects.exit_to_work_probability:
+        if client.rng.trajectory.random() < effects.exit_to_work_probability:
             self._settle_contract(client, bonus, cured=True)
             world.jobs.exit_to_work(client, now, job_type=effects.job_type, via=self.name)
             return
@@ -142,7 +142,7 @@ class Programme:
             world.ladder.set_rung(client, effects.ladder_rung_min)
         if effects.motivation_gain:
             world.policy.motivate(client, now, effects.motivation_gain)
-        if maybe_remove_barrier(client, client.decisions, effects.barrier_removal):
+        if maybe_remove_barrier(client, client.rng.trajectory, effects.barrier_removal):
             world.record(client, Activity.BARRIER_REMOVED, self.code)
         if bonus > 0:
             env.process(self._await_cure(client, bonus, now + self.spec.contract_window))

@@ -83,7 +83,7 @@ class World:
     # --- clients and stock ------------------------------------------------------------------
 
     def new_client(self, origin: str) -> Client:
-        client = Client(len(self.clients), *self.streams.client_streams(len(self.clients)), origin)
+        client = Client(len(self.clients), self.streams.client_streams(len(self.clients)), origin)
         self.clients.append(client)
         if client.id >= len(self.last_contact):
             size = len(self.last_contact)
