@@ -160,7 +160,9 @@ def test_rates_do_not_grow_with_the_place_while_counts_do():
 
     The two places hold different people, so the difference is tested unpaired (Welch); with
     several outcomes at once each interval is widened by Bonferroni so the test as a whole errs
-    one time in twenty. Counts must differ: their difference's interval excludes zero.
+    one time in twenty. Each count must be its rate times the size (the count of the larger place
+    minus the size ratio times that of the smaller is zero within chance), and must visibly grow
+    wherever the growth is beyond three standard errors of the noise (rare events may not).
     """
     small, large = (load_scaled(SCENARIOS / "base.yaml", n) for n in SIZES)
     summary = compare([small, large], SIZE_REPS, seed=11, workers=2, store=False)
@@ -174,11 +176,21 @@ def test_rates_do_not_grow_with_the_place_while_counts_do():
         test = stats.ttest_ind(y, x, equal_var=False)
         low, high = test.confidence_interval(confidence)
         assert low <= 0 <= high, f"{rate}: {x.mean():.3g} vs {y.mean():.3g} differ beyond chance"
+    stocks = summary[summary["outcome"] == "average_stock"]["mean"].tolist()
+    ratio = stocks[1] / stocks[0]
+    grew = 0
     for count in RATE_OF:
         x, y = (table.loc[count][label].to_numpy(float) for label in labels)
-        low, _ = stats.ttest_ind(y, x, equal_var=False).confidence_interval(0.95)
-        assert low > 0, f"{count} should grow with the place"
-    stocks = summary[summary["outcome"] == "average_stock"]["mean"].tolist()
+        # a count is its rate times the size: y − ratio·x is zero within chance (Bonferroni as above)
+        low, high = stats.ttest_ind(y, ratio * x, equal_var=False).confidence_interval(1 - 0.05 / len(RATE_OF))
+        assert low <= 0 <= high, f"{count}: {y.mean():.3g} is not {ratio:.2f} × {x.mean():.3g}"
+        # and where the doubling is well beyond the noise (3 standard errors), the count does grow
+        error = math.sqrt(x.var(ddof=1) / len(x) + y.var(ddof=1) / len(y))
+        if x.mean() * (ratio - 1) > 3 * error:
+            low, _ = stats.ttest_ind(y, x, equal_var=False).confidence_interval(0.95)
+            assert low > 0, f"{count} should grow with the place"
+            grew += 1
+    assert grew >= 4  # exits, sustainable exits, activation cost, benefits and net cost at least
     assert sizes_differ(stocks) and all(is_count(c) for c in RATE_OF)
 
 
