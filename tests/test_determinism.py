@@ -122,15 +122,22 @@ def test_cli_writes_identical_files(tmp_path: Path) -> None:
 
 
 def test_a_clients_stream_is_made_on_first_use_from_its_own_key() -> None:
-    """Lazy (most clients never need most kinds), kept once made, and nothing but seed,
-    replication, purpose and client id in its key: the same numbers in any run or process."""
+    """Lazy (most clients never need most kinds), kept once made, and its numbers fixed by seed,
+    replication, client and kind alone: not by which kinds were made before it, in this run or
+    process. Kinds, clients and replications differ; ``luck`` keeps its key from before issue 12."""
     streams = Streams(seed=3, replication=1).client_streams(7)
     slot = ClientStreams.__dict__["service"]  # the slot itself, read without making the stream
     with pytest.raises(AttributeError):
         slot.__get__(streams)
     made = streams.service
     assert slot.__get__(streams) is made and streams.service is made
-    direct = np.random.Generator(np.random.PCG64(np.random.SeedSequence(3, spawn_key=(1, Purpose.CLIENT_SERVICE, 7))))
-    np.testing.assert_array_equal(made.random(5), direct.random(5))
+    other = Streams(seed=3, replication=1).client_streams(7)
+    other.review.random(3), other.monitoring.random(2)
+    np.testing.assert_array_equal(made.random(5), other.service.random(5))
+    firsts = [Streams(3, 1).client_streams(7).service.random(), Streams(3, 1).client_streams(7).review.random(),
+              Streams(3, 1).client_streams(8).service.random(), Streams(3, 2).client_streams(7).service.random()]
+    assert len(set(firsts)) == len(firsts)
+    luck = np.random.Generator(np.random.PCG64(np.random.SeedSequence(3, spawn_key=(1, Purpose.CLIENT_LUCK, 7))))
+    np.testing.assert_array_equal(Streams(3, 1).client_streams(7).luck.random(5), luck.random(5))
     with pytest.raises(AttributeError, match="no stream"):
         _ = streams.servce  # type: ignore[attr-defined]  # a misspelt stream fails loudly

@@ -13,34 +13,46 @@ Common random numbers across scenarios rest on splitting by purpose *and by clie
   back), and one stream per kind of draw that policy makes about it (assessment noise, uptake,
   referrals, monitoring, ...; see ``Purpose``).
 
+A client's policy streams are seeded from one SeedSequence per client (``CLIENT_POLICY``): its
+output words, four per kind in the order of the kinds' numbers, seed each kind's PCG64 on first
+use. Hashing once per client instead of once per stream keeps a run's cost down (a client that is
+assessed, contacted and monitored needs six streams or more).
+
 So the k-th draw of one kind for a client is the same number under every policy: a policy that
 makes one more draw of one kind for client A (an extra review, a tegenprestatie asked) shifts
 only A's later draws of that kind, not its monitoring, trajectory outcomes or luck, and nobody
-else's draws (tests/test_experiments.py measures the resulting variance reduction). Draws for
-events that exist under one policy only (a step down the ladder while waiting for a team, a
-tegenprestatie asked at a review the other policy does not hold) cannot be paired by any stream.
+else's draws (tests/test_experiments.py). With one stream for all of a client's policy draws, a
+review under one policy that the other does not hold shifted every later draw of that client.
+
+What no stream can pair are events that happen under one policy only: a step down the ladder
+while waiting for a team, a tegenprestatie asked at a review the other policy does not hold, a
+case with another team. Their noise is part of the policy effect itself, which is why the
+share of clients on rung 3 or higher pairs less sharply than exits between very different
+policies (variance-reduction ratio about 5 against 20-35 for Tilburg against Leeuwarden).
 """
 
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.random.bit_generator import ISeedSequence
 
 
 class Purpose(IntEnum):
-    """Spawn-key components; fixed numbers so streams never change with code order.
+    """Spawn-key components and a client's kinds; fixed numbers so streams never change with code order.
 
-    ``CLIENT_*`` members are a client's streams; ``ClientStreams`` names them in lower case
-    without the prefix (``CLIENT_ASSESSMENT`` → ``client.rng.assessment``).
+    ``CLIENT_*`` members other than ``CLIENT_POLICY`` are a client's streams; ``ClientStreams``
+    names them in lower case without the prefix (``CLIENT_ASSESSMENT`` → ``client.rng.assessment``).
+    A new kind takes the next number: the words of the kinds before it stay where they are.
     """
 
     POPULATION = 1
     ARRIVALS = 2
     URGENT_CARE = 3
     CLIENT_LUCK = 100  # attributes, deterrence at the door, exit budgets, which other exit, jobs, return
-    # 101 was the single stream of every policy draw (issue 3 to issue 12); not reused
+    CLIENT_POLICY = 101  # the seed of the kinds below (until issue 12: one stream for every policy draw)
     CLIENT_ASSESSMENT = 102  # assessor noise at each (re)assessment
     CLIENT_UPTAKE = 103  # accepts a handler, a referral or a trajectory offer
     CLIENT_REFERRAL = 104  # referred to a team or a trajectory, and to which trajectory
@@ -56,20 +68,43 @@ class Purpose(IntEnum):
 
 
 #: A client's stream names → their purposes.
-CLIENT_PURPOSES = {p.name.removeprefix("CLIENT_").lower(): p for p in Purpose if p.name.startswith("CLIENT_")}
+CLIENT_PURPOSES = {p.name.removeprefix("CLIENT_").lower(): p for p in Purpose
+                   if p.name.startswith("CLIENT_") and p is not Purpose.CLIENT_POLICY}
+FIRST_KIND = Purpose.CLIENT_ASSESSMENT  # the policy kinds are numbered on from here
+WORDS_PER_KIND = 4  # what PCG64 takes from a seed sequence: a 128-bit state and a 128-bit increment
+POLICY_WORDS = WORDS_PER_KIND * (max(Purpose) - FIRST_KIND + 1)
 
 
 def _generator(seed: int, key: tuple[int, ...]) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key)))
 
 
-class ClientStreams:
-    """One client's Generators, each made on first use: creating one costs ~10 µs and most
-    clients never need most kinds (a client without a team case has no ``service`` stream).
-    After the first use a stream is a plain slot read on the hot path."""
+class _Words(ISeedSequence):
+    """A seed for one PCG64: four words already drawn from a client's policy SeedSequence.
 
-    __slots__ = ("_seed", "_key", "luck", "assessment", "uptake", "referral", "monitoring", "tegenprestatie",
-                 "drift", "service", "service_outcome", "trajectory", "contact", "review", "personal_budget")
+    NumPy's bit generators take any ``ISeedSequence`` as a seed sequence (its documented
+    interface); PCG64 asks it for four uint64 words.
+    """
+
+    __slots__ = ("words",)
+
+    def __init__(self, words: np.ndarray) -> None:
+        self.words = words
+
+    def generate_state(self, n_words: int, dtype: Any = np.uint32) -> np.ndarray:
+        if n_words != WORDS_PER_KIND or dtype is not np.uint64:  # PCG64 asks for exactly this
+            raise ValueError(f"a kind's seed is {WORDS_PER_KIND} uint64 words, not {n_words} × {dtype}")
+        return self.words
+
+
+class ClientStreams:
+    """One client's Generators, each made on first use: most clients never need most kinds (a
+    client without a team case has no ``service`` stream). The client's policy seed words cost
+    ~15 µs once, a kind's Generator ~2 µs; after its first use a stream is a plain slot read."""
+
+    __slots__ = ("_seed", "_replication", "_client", "_policy_words",
+                 "luck", "assessment", "uptake", "referral", "monitoring", "tegenprestatie", "drift",
+                 "service", "service_outcome", "trajectory", "contact", "review", "personal_budget")
     luck: np.random.Generator
     assessment: np.random.Generator
     uptake: np.random.Generator
@@ -86,17 +121,29 @@ class ClientStreams:
 
     def __init__(self, seed: int, replication: int, client_id: int) -> None:
         self._seed = seed
-        self._key = (replication, client_id)
+        self._replication = replication
+        self._client = client_id
+        self._policy_words: np.ndarray | None = None
 
-    if not TYPE_CHECKING:  # mypy checks stream names against the annotations above
+    def _make(self, purpose: Purpose) -> np.random.Generator:
+        if purpose is Purpose.CLIENT_LUCK:
+            return _generator(self._seed, (self._replication, int(purpose), self._client))
+        if self._policy_words is None:  # a prefix of the sequence's output: adding a kind moves no other
+            sequence = np.random.SeedSequence(self._seed, spawn_key=(self._replication, int(Purpose.CLIENT_POLICY),
+                                                                     self._client))
+            self._policy_words = sequence.generate_state(POLICY_WORDS, np.uint64)
+        start = WORDS_PER_KIND * (purpose - FIRST_KIND)
+        seed = _Words(self._policy_words[start:start + WORDS_PER_KIND])
+        return np.random.Generator(np.random.PCG64(seed))  # type: ignore[arg-type]  # the stubs name only SeedSequence
+
+    if not TYPE_CHECKING:  # so mypy checks stream names against the annotations above
 
         def __getattr__(self, name: str) -> np.random.Generator:
             """Called only for a stream not made yet: make it and keep it in its slot."""
             purpose = CLIENT_PURPOSES.get(name)
             if purpose is None:
                 raise AttributeError(f"'ClientStreams' has no stream '{name}'")
-            replication, client_id = self._key
-            generator = _generator(self._seed, (replication, int(purpose), client_id))
+            generator = self._make(purpose)
             setattr(self, name, generator)
             return generator
 
