@@ -34,6 +34,7 @@ from simulation.present import report
 from simulation.present.plots import FIGURES
 from simulation.present.report import BRIEF_SHOWN, SECTIONS, brief_rows, render_report, write_report
 from simulation.present.report_brief import KEY_OUTCOMES, label, lower_first
+from simulation.present.report_place import size_free
 from simulation.present.tables import number
 from simulation.results.collection import Results, write_comparison
 from simulation.scenario import load_scenario
@@ -257,7 +258,7 @@ def test_sentences_are_in_the_page_in_their_order_with_their_colour(comparison, 
     page = Page(render(comparison))
     summary = section(page, "summary")
     items = summary.all("li")
-    sentences = brief_rows(comparison, "en")
+    sentences = brief_rows(comparison, "en", size_free(comparison))  # each quantity once
     assert [(item.text().strip(), item.classes()) for item in items] == \
         [(f"{s.scenario}: {s.text}", {s.colour}) for s in sentences]
     # the first BRIEF_SHOWN are in view, the others folded away in <details>

@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from simulation.outcomes.definitions import OUTCOMES, SIZE_OUTCOME, is_count, sizes_differ
+from simulation.outcomes.definitions import OUTCOMES, RATE_OF, SIZE_OUTCOME, is_count, sizes_differ
 from simulation.outcomes.statistics import summarise
 from simulation.present import business_case as case
 from simulation.present import place_policy
@@ -71,9 +71,16 @@ def _pair(results: Results, first: str, second: str) -> Results:
 
 
 def size_free(results: Results) -> list[str] | None:
-    """The outcomes "in brief" compares: rates and shares when the worlds differ in size, else all (None)."""
+    """The outcomes "in brief" compares, each quantity once: its rate when the worlds differ in size
+    (counts mostly show size), its count otherwise (the rate per 1,000 would say the same twice);
+    None for a single scenario (every outcome)."""
+    if len(results.labels) < 2:
+        return None
     stocks = results.summary[results.summary["outcome"] == SIZE_OUTCOME]["mean"].tolist()
-    return [o for o in OUTCOMES if not is_count(o)] if sizes_differ(stocks) else None
+    if sizes_differ(stocks):
+        return [o for o in OUTCOMES if not is_count(o)]
+    twins = set(RATE_OF.values()) - {"exits_to_work_pct_stock"}  # exits per client is a headline of its own
+    return [o for o in OUTCOMES if o not in twins]
 
 
 def brief_groups(results: Results, lang: str) -> list[dict[str, Any]] | None:
@@ -84,7 +91,8 @@ def brief_groups(results: Results, lang: str) -> list[dict[str, Any]] | None:
     labels, names = worlds["labels"], worlds["names"]
     groups = []
     for place, (first, second) in ((names["a"], (labels[0], labels[1])), (names["b"], (labels[3], labels[2]))):
-        rows: list[Sentence] = brief_rows(_pair(results, first, second), lang)
+        pair = _pair(results, first, second)
+        rows: list[Sentence] = brief_rows(pair, lang, size_free(pair))
         groups.append({"scenario": second, "heading": TEXT[lang]["policy_in"].format(place=place, a=names["a"],
                                                                                      b=names["b"]),
                        "shown": [r for r in rows if r.shown], "folded": [r for r in rows if not r.shown]})
