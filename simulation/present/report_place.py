@@ -66,8 +66,9 @@ def _pair(results: Results, first: str, second: str) -> Results:
     replications = results.replications[results.replications["scenario"].isin([first, second])]
     order = {first: 0, second: 1}
     replications = replications.sort_values("scenario", key=lambda s: s.map(order), kind="stable")
+    manifest = {k: v for k, v in results.manifest.items() if k != "decomposition"}  # two worlds are no 2 × 2
     return dataclasses.replace(results, scenarios=[records[first], records[second]], replications=replications,
-                               summary=summarise(replications))
+                               summary=summarise(replications), manifest=manifest)
 
 
 def size_free(results: Results) -> list[str] | None:

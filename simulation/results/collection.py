@@ -9,6 +9,7 @@ resolved data; ``Results.load`` reads either kind back, and ``Results.from_compa
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Sequence
@@ -131,9 +132,10 @@ class Results:
 
     # --- what the report shows ----------------------------------------------------------------
 
-    @property
+    @functools.cached_property
     def decomposition(self) -> pd.DataFrame | None:
-        """Policy, place and interaction effects when the comparison is a 2 × 2 (``compare --decompose``)."""
+        """Policy, place and interaction effects when the comparison is a 2 × 2 (``compare --decompose``);
+        computed once from the replications (the report's sections and the folder's table all read it)."""
         from simulation.experiments.decomposition import effects
 
         worlds = self.manifest.get("decomposition")
