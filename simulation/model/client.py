@@ -43,6 +43,8 @@ class Timer(IntEnum):
     REVIEW = 3  # the yearly review of a client without klantmanager
     DRIFT = 4  # long without contact: a step down the ladder may follow
     CHANGE = 5  # the hazard changes by itself (duration band, year, 27th birthday, decay, placement end)
+    CONTACT = 6  # the klantmanager's next contact with a client on its caseload
+    CASELOAD = 7  # a caseload review at which an outranked holder gives up its place (``staff``)
 
 
 TIMERS = tuple(Timer)
@@ -117,7 +119,7 @@ class Client:
         "on_benefit", "spell_no", "spell_start", "entry_time", "phase", "true_phase", "group",
         "rung", "handler", "handler_override", "has_klantmanager", "handler_stop", "left",
         "e_work", "e_other", "rate_work", "rate_other", "rate_time", "timer_version",
-        "timer_kind", "next_review", "sanction_effect_until", "sanction_cut_until", "n_sanctions",
+        "timer_kind", "timer_at", "due", "next_review", "next_contact", "caseload_review_at", "sanction_effect_until", "sanction_cut_until", "n_sanctions",
         "noncompliance_factor", "trajectory", "trajectory_until", "trajectory_multiplier",
         "in_service", "placement_until", "n_contacts", "job_no", "last_personal_budget",
         "exit_reason", "state", "drift_ref", "placement_rung",
@@ -149,8 +151,8 @@ class Client:
         self.handler: str | None = None  # who handles the client now: klantmanager, a service, "none"
         self.handler_override: str | None = None
         self.has_klantmanager = False
-        self.handler_stop: simpy.Event | None = None
-        self.left: simpy.Event | None = None
+        self.handler_stop: simpy.Event | None = None  # ends a service's episode as the client's handler
+        self.left: simpy.Event | None = None  # the spell's end, made only when a process waits for it
         self.e_work = 0.0
         self.e_other = 0.0
         self.rate_work = 0.0
@@ -158,7 +160,11 @@ class Client:
         self.rate_time = 0.0
         self.timer_version = 0
         self.timer_kind = Timer.WORK
+        self.timer_at = np.inf  # when the client's pending SimPy timer fires (inf: none pending)
+        self.due = np.inf  # when ``timer_kind`` is due; a timer that fires before it is re-armed (``lifecycle``)
         self.next_review = np.inf
+        self.next_contact = np.inf  # the klantmanager's next contact while the client holds a caseload place
+        self.caseload_review_at = np.inf  # set only while a higher-priority client waits for this place
         self.sanction_effect_until = -np.inf
         self.sanction_cut_until = -np.inf
         self.n_sanctions = 0

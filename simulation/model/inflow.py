@@ -16,7 +16,7 @@ import simpy
 
 from simulation.model.client import Activity
 from simulation.model.intake import admit, deter
-from simulation.model.population import applicant
+from simulation.model.population import PersonDrawer, applicant
 
 if TYPE_CHECKING:
     from simulation.model.protocols import WorldView
@@ -43,13 +43,14 @@ def arrivals(world: WorldView) -> Generator[simpy.Event, None, None]:
     """Each applicant at the door: redirected (youth rule), deterred (Work First, home visit) or admitted."""
     spec = world.scenario.inflow
     env = world.env
-    for t in arrival_times(world):
-        yield env.timeout(float(t) - env.now)
-        client = applicant(world, env.now)
+    drawer = PersonDrawer(world)
+    for t in arrival_times(world).tolist():
+        yield env.timeout(t - env.now)
+        client = applicant(world, drawer, env.now)
         world.count("applications")
         world.record(client, Activity.APPLICATION)
         rng = client.rng.luck
-        draws = rng.random(3)
+        draws = (rng.random(), rng.random(), rng.random())
         if spec.youth_rule.enabled and client.age(env.now) < spec.youth_rule.age_limit and draws[0] < spec.youth_rule.redirected:
             deter(world, client, Activity.REDIRECTED_YOUTH)
         elif spec.work_first.enabled and draws[1] < spec.work_first.deterred:

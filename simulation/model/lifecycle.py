@@ -7,6 +7,11 @@ something that changes them happens (a contact, a sanction, a trajectory, a dura
 a new labour-market year) the spent part is booked and the next event time recomputed. One
 timer per client is pending at any moment (``client.Timer``); a stale timer is recognised by
 its version number.
+
+The pending timer is moved only when the new due time is earlier: a later due time leaves it
+where it is, and when it fires early it is re-armed for the due time (``_fire``). So each
+change that makes the next event later costs nothing, and one that makes it earlier leaves one
+stale timer behind; klantmanager contacts and caseload reviews are candidates of the same timer.
 """
 
 from __future__ import annotations
@@ -19,15 +24,18 @@ from typing import TYPE_CHECKING
 import simpy
 
 from simulation.model.client import TIMERS, Client, ClientState, ExitReason, Timer
+from simulation.scenario.schema import KLANTMANAGER
 
 if TYPE_CHECKING:
     from simulation.model.protocols import WorldView
 
 INF = math.inf
+#: a timer set for ``when`` fires at ``now + (when - now)``, which floating point may put a hair earlier
+DUE_SLACK = 1e-9
 
 
 def reschedule(world: WorldView, client: Client) -> None:
-    """Book the hazard spent since the last change and set the client's single pending timer."""
+    """Book the hazard spent since the last change and set what the client's timer is due for."""
     if not client.on_benefit:
         return
     now = world.env.now
@@ -50,20 +58,35 @@ def reschedule(world: WorldView, client: Client) -> None:
         INF if client.has_klantmanager else client.next_review,
         world.ladder.next_drift(client),
         next_change,
+        client.next_contact,
+        client.caseload_review_at,
     )
     kind = min(TIMERS, key=candidates.__getitem__)
     when = max(candidates[kind], now)
-    client.timer_version += 1
     client.timer_kind = kind
+    client.due = when
+    if when < client.timer_at:
+        _arm(world, client, when, now)
+
+
+def _arm(world: WorldView, client: Client, when: float, now: float) -> None:
+    """Push the client's timer for ``when``; a timer pending for later becomes stale (its version)."""
+    client.timer_version += 1
     if when < world.t_end:
-        timer = world.env.timeout(when - now)
-        timer.callbacks.append(partial(_fire, world, client, client.timer_version))
+        client.timer_at = when
+        world.env.timeout(when - now).callbacks.append(partial(_fire, world, client, client.timer_version))
+    else:
+        client.timer_at = INF
 
 
 def _fire(world: WorldView, client: Client, version: int, _event: simpy.Event) -> None:
     if version != client.timer_version or not client.on_benefit:
-        return  # superseded by a later reschedule, or the client already left
-    if _ON_TIMER[client.timer_kind](world, client, world.env.now):
+        return  # superseded by an earlier timer, or the client already left
+    client.timer_at = INF
+    now = world.env.now
+    if client.due > now + DUE_SLACK:  # the due time moved later since this timer was set
+        _arm(world, client, client.due, now)
+    elif _ON_TIMER[client.timer_kind](world, client, now):
         reschedule(world, client)
 
 
@@ -114,9 +137,18 @@ def _change_due(world: WorldView, client: Client, now: float) -> bool:
     return True
 
 
+def _contact_due(world: WorldView, client: Client, now: float) -> bool:
+    return world.staff.contact_due(client, now)
+
+
+def _caseload_due(world: WorldView, client: Client, now: float) -> bool:
+    return world.staff.caseload_review(client, now)
+
+
 _ON_TIMER: dict[Timer, Callable[[WorldView, Client, float], bool]] = {
     Timer.WORK: _work_due, Timer.OTHER: _other_due, Timer.PENSION: _pension_due,
     Timer.REVIEW: _review_due, Timer.DRIFT: _drift_due, Timer.CHANGE: _change_due,
+    Timer.CONTACT: _contact_due, Timer.CASELOAD: _caseload_due,
 }
 
 
@@ -134,7 +166,8 @@ def start_spell(world: WorldView, client: Client, now: float, elapsed: float = 0
     client.rate_work = client.rate_other = 0.0
     client.rate_time = now
     client.exit_reason = ExitReason.CENSORED
-    client.left = world.env.event()
+    client.left = None  # made by ``spell_end`` when a process first waits for it
+    client.timer_at = INF
     client.placement_until = INF
     client.trajectory_until = -INF  # a trajectory ends with the spell it was part of
     client.trajectory_multiplier = 1.0
@@ -146,10 +179,23 @@ def end_spell(world: WorldView, client: Client, now: float, reason: ExitReason) 
     client.on_benefit = False
     client.exit_reason = reason
     client.timer_version += 1
+    client.timer_at = INF
     world.leave_stock(client, now, reason)
+    if client.handler == KLANTMANAGER:
+        world.staff.leave(client)
     for event in (client.left, client.handler_stop):
         if event is not None and not event.triggered:
             event.succeed()
-    client.has_klantmanager = False
     client.handler = None
     client.handler_override = None
+    client.handler_stop = None
+
+
+def spell_end(world: WorldView, client: Client) -> simpy.Event:
+    """The event that ends the client's current spell, made on first use (most spells need none);
+    for a client whose spell already ended (at this very moment), one that has happened."""
+    if client.left is None:
+        client.left = world.env.event()
+        if not client.on_benefit:
+            client.left.succeed()
+    return client.left

@@ -52,22 +52,24 @@ class PolicyRules:
         return client.handler_override or self.groups[client.group].handler
 
     def assign_handler(self, client: Client, now: float) -> None:
-        """Start the handler's episode; stop the previous handler's if it changed."""
+        """Start the handler's episode; end the previous handler's if it changed."""
         handler = self.handler_for(client)
         if handler == client.handler:
             return
-        if client.handler_stop is not None and not client.handler_stop.triggered:
-            client.handler_stop.succeed()
         world = self.world
+        if client.handler == KLANTMANAGER:
+            world.staff.leave(client)
+        elif client.handler_stop is not None and not client.handler_stop.triggered:
+            client.handler_stop.succeed()
         client.handler = handler
-        client.has_klantmanager = False
-        client.handler_stop = world.env.event()
+        client.handler_stop = None
         group = self.groups[client.group]
         client.next_review = now + group.review_interval if group.review_interval is not None else math.inf
         if handler == KLANTMANAGER:
-            world.env.process(world.staff.klantmanager_episode(client))
+            world.staff.join(client)
         elif handler != NO_HANDLER:
             engaged = self.accepts(client, group.handler_uptake)
+            client.handler_stop = world.env.event()
             world.env.process(world.services[handler].episode(client, assigned=True, engaged=engaged))
 
     # --- uptake -------------------------------------------------------------------------
@@ -83,8 +85,10 @@ class PolicyRules:
 
     # --- the contact ----------------------------------------------------------------------
 
-    def contact(self, client: Client, by: str) -> None:
-        """A klantmanager contact, a yearly review, or a contact inside a service episode."""
+    def contact(self, client: Client, by: str, then_reschedule: bool = True) -> None:
+        """A klantmanager contact, a yearly review, or a contact inside a service episode.
+
+        ``then_reschedule`` False: the caller sets the client's timer itself (``staff.contact_due``)."""
         world = self.world
         now = world.env.now
         world.note_contact(client, by, now)
@@ -98,7 +102,8 @@ class PolicyRules:
                 group = self.groups[client.group]
                 world.sanctions.monitor(client, now, group.obligations)
                 self._refer(client, now, group)
-        reschedule(world, client)
+        if then_reschedule:
+            reschedule(world, client)
 
     def attend(self, client: Client, now: float, gain: float) -> None:
         """Attention effect (seed 001): motivation and trust move part of the way toward 1."""

@@ -64,6 +64,10 @@ class QueueResource(simpy.PriorityResource):
         super().__init__(env, capacity)
         self.users = _Users()  # type: ignore[assignment]  # simpy types users as a list; same interface
 
+    @property
+    def queue_length(self) -> int:
+        return len(self.queue)
+
 
 def make_resource(env: simpy.Environment, capacity: int) -> QueueResource | None:
     """SimPy needs capacity > 0; a team with no slots is represented by None (never serves)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,17 +42,39 @@ class RunResult:
         raise AttributeError(name)
 
 
-@contextmanager
-def _relaxed_gc() -> Iterator[None]:
-    """A run creates millions of short-lived events but few reference cycles; with the default
-    thresholds the cyclic collector rescans every live client ever more often, which made run
-    time grow faster than the population (bench/tilburg_scale.sh). Collect less often."""
-    old = gc.get_threshold()
-    gc.set_threshold(50_000, 20, 1_000)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*old)
+class _CollectorPause:
+    """The cyclic garbage collector stays off while a run is in progress in this process.
+
+    A run creates millions of short-lived events but no reference cycles (the world's own
+    components aside, which live as long as the run): tests/test_determinism.py checks that a
+    run leaves nothing for the collector, so memory does not grow without it. With it on, its
+    passes rescanned every live client ever more often and took 8-15% of a run for nothing
+    (bench/events.py). Runs may overlap (Dask runs replications in threads): the collector is
+    switched on again, if it was on, when the last of them ends.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._runs = 0
+        self._was_enabled = True
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._runs == 0:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._runs += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._runs -= 1
+                if self._runs == 0 and self._was_enabled:
+                    gc.enable()
+
+
+_no_cyclic_gc = _CollectorPause()
 
 
 def run(scenario: LoadedScenario | str | os.PathLike[str], seed: int = 1, replication: int = 0,
@@ -60,7 +83,7 @@ def run(scenario: LoadedScenario | str | os.PathLike[str], seed: int = 1, replic
     if not isinstance(scenario, LoadedScenario):
         scenario = load_scenario(scenario)
     started = time.perf_counter()
-    with _relaxed_gc():
+    with _no_cyclic_gc():
         world = World(scenario.model, seed=seed, replication=replication, event_log=event_log)
         tables = world.run()
     return RunResult(scenario=scenario, seed=seed, replication=replication, tables=tables,

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from simulation.model.client import Activity, Client
-from simulation.model.lifecycle import reschedule
+from simulation.model.lifecycle import reschedule, spell_end
 from simulation.model.phases import maybe_remove_barrier
 from simulation.model.records import PlacementRow, WaitRow
 from simulation.model.resources import UNLISTED_PRIORITY, make_resource, priority_table, request
@@ -75,8 +75,7 @@ class ServiceDesk:
 
     def _referral(self, client: Client, engaged: bool) -> Generator[simpy.Event, Any, None]:
         """A one-off referral: one case, ended early if the client leaves benefit."""
-        left = client.left
-        assert left is not None, "a referral is made during a spell"
+        left = spell_end(self.world, client)
         client.in_service = self.name
         yield from self._case(client, left, "referral", engaged)
         if client.in_service == self.name:

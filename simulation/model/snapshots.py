@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from simulation.model.resources import QueueResource
+from simulation.model.staff import CaseloadPool
 from simulation.scenario.units import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
@@ -49,8 +50,8 @@ def snapshot_row(world: WorldView, month_start: float, t: float, label: str) -> 
     return row
 
 
-def resource_columns(name: str, resource: QueueResource | None) -> dict[str, float]:
+def resource_columns(name: str, resource: QueueResource | CaseloadPool | None) -> dict[str, float]:
     """Capacity, places in use and queue length; a team without slots has 0 of each."""
     if resource is None:
         return {f"{name}_capacity": 0, f"{name}_busy": 0, f"{name}_queue": 0}
-    return {f"{name}_capacity": resource.capacity, f"{name}_busy": resource.count, f"{name}_queue": len(resource.queue)}
+    return {f"{name}_capacity": resource.capacity, f"{name}_busy": resource.count, f"{name}_queue": resource.queue_length}

@@ -1,27 +1,105 @@
-"""Klantmanagers: caseload places held as SimPy resources, contacts at the group's interval.
+"""Klantmanagers: caseload places, the line for them, and contacts at the group's interval.
 
-A caseload slot is a place held for as long as the client is in a group handled by
-klantmanagers; groups queue by priority, and slots can be ring-fenced for a group
-(calibration.md §F.8: without ring-fencing attention goes to the best prospects). Every wait
-is recorded, served or not. The service teams are ``services.ServiceDesk``.
+A caseload place is held for as long as the client is in a group handled by klantmanagers;
+groups queue by priority, and places can be ring-fenced for a group (calibration.md §F.8:
+without ring-fencing attention goes to the best prospects). Every wait is recorded, served or not.
+
+Nothing here is a SimPy process or event: a free place is granted at once, a place given up
+goes at once to the first in line, and the contacts and caseload reviews are candidates of the
+client's single timer (``lifecycle``). A caseload review happens only when it can matter: when
+someone of a higher-priority group joins the line, the outranked holder whose review comes
+first is given one, exactly when a holder reviewed every ``caseload_review`` would first find
+itself outranked. The service teams are ``services.ServiceDesk``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Generator
-from functools import partial
-from typing import TYPE_CHECKING, Any
-
-import simpy
+from bisect import bisect_left, bisect_right, insort
+from heapq import heappop, heappush
+from itertools import count
+from typing import TYPE_CHECKING
 
 from simulation.model.client import Activity, Client
 from simulation.model.lifecycle import reschedule
 from simulation.model.records import WaitRow
-from simulation.model.resources import UNLISTED_PRIORITY, QueueResource, make_resource, priority_table, request
+from simulation.model.resources import UNLISTED_PRIORITY, priority_table
 
 if TYPE_CHECKING:
     from simulation.model.protocols import WorldView
+
+INF = math.inf
+
+
+class CaseloadPool:
+    """The places of one pool (shared, or ring-fenced for a group) and the line for them.
+
+    The line is a heap of ``[priority, requested, order, client]`` (lower priority first, then
+    first come, first served); a client who leaves the line is crossed out (client ``None``)
+    and dropped when it reaches the front. Holders are kept by priority, each list sorted by
+    where in the review cycle the holder's reviews fall, so the holder whose review comes
+    first is found by bisection, not by a scan of the caseload.
+    """
+
+    __slots__ = ("capacity", "review", "holders", "by_priority", "line", "waiting")
+
+    def __init__(self, capacity: int, review: float) -> None:
+        self.capacity = capacity
+        self.review = review
+        self.holders: dict[Client, tuple[float, int, float, int]] = {}  # → since, priority, cycle phase, order
+        self.by_priority: dict[int, list[tuple[float, int, Client]]] = {}
+        self.line: list[list] = []
+        self.waiting = 0
+
+    @property
+    def count(self) -> int:
+        return len(self.holders)
+
+    @property
+    def queue_length(self) -> int:
+        return self.waiting
+
+    def first_in_line(self) -> list | None:
+        """The entry at the front of the line, dropping crossed-out ones."""
+        line = self.line
+        while line and line[0][3] is None:
+            heappop(line)
+        return line[0] if line else None
+
+    def add(self, client: Client, since: float, priority: int, order: int) -> None:
+        phase = math.fmod(since, self.review)
+        self.holders[client] = (since, priority, phase, order)
+        insort(self.by_priority.setdefault(priority, []), (phase, order, client))
+
+    def remove(self, client: Client) -> tuple[float, int, float, int]:
+        held = self.holders.pop(client)
+        _, priority, phase, order = held
+        holders = self.by_priority[priority]
+        del holders[bisect_left(holders, (phase, order))]
+        return held
+
+    def next_review(self, client: Client, now: float) -> float:
+        """The holder's first review after ``now``: every ``review`` days since it got the place."""
+        since = self.holders[client][0]
+        return since + self.review * (math.floor((now - since) / self.review) + 1)
+
+    def first_outranked(self, priority: int, now: float) -> Client | None:
+        """Of the holders outranked by ``priority`` and without a review set, the one reviewed first."""
+        first, first_at = None, INF
+        in_cycle = math.fmod(now, self.review)
+        for rank, holders in self.by_priority.items():
+            if rank <= priority or not holders:
+                continue
+            start = bisect_right(holders, (in_cycle, INF))
+            for k in range(len(holders)):  # from the next review in the cycle on, wrapping round
+                holder = holders[(start + k) % len(holders)][2]
+                if holder.caseload_review_at == INF:
+                    at = self.next_review(holder, now)
+                    if at < first_at:
+                        first, first_at = holder, at
+                    break
+        return first
+
 
 class Staff:
     """Klantmanager caseload pools: one shared, and one per ring-fenced group."""
@@ -33,64 +111,130 @@ class Staff:
         self.priority = priority_table(spec.group_priority)
         self.klantmanager_code = world.recorder.resource_code("klantmanager")
         reserved = sum(spec.ring_fenced.values())
-        self.shared_pool = make_resource(world.env, spec.count * spec.caseload - reserved)
-        self.ring_fenced: dict[str | None, QueueResource | None] = {
-            group: make_resource(world.env, n) for group, n in spec.ring_fenced.items() if n > 0}
+        self.shared_pool = _pool(spec.count * spec.caseload - reserved, spec.caseload_review)
+        self.ring_fenced: dict[str | None, CaseloadPool | None] = {
+            group: _pool(n, spec.caseload_review) for group, n in spec.ring_fenced.items() if n > 0}
+        self.holding: dict[Client, CaseloadPool] = {}
+        self.in_line: dict[Client, tuple[CaseloadPool | None, list]] = {}
+        self._order = count()
 
-    def pools(self) -> dict[str, QueueResource | None]:
+    def pools(self) -> dict[str, CaseloadPool | None]:
         return {"klantmanager": self.shared_pool, **{f"klantmanager_{g}": r for g, r in self.ring_fenced.items()}}
 
-    def klantmanager_episode(self, client: Client) -> Generator[simpy.Event, Any, None]:
-        """Hold a caseload place and be contacted at the group's interval until the handler changes.
+    def _priority_of(self, client: Client) -> int:
+        return self.priority.get(client.group, UNLISTED_PRIORITY)
 
-        At every caseload review a holder gives its place up when a client of a higher-priority
-        group is waiting (calibration.md §F.8: scarce attention goes to the best prospects), and
-        queues again itself.
-        """
-        world, env = self.world, self.world.env
-        stop = client.handler_stop
-        assert stop is not None, "assign_handler sets handler_stop before the episode starts"
-        while not stop.triggered:
-            pool = self.ring_fenced.get(client.group, self.shared_pool)
-            requested = env.now
-            with request(pool, env, self.priority.get(client.group, UNLISTED_PRIORITY)) as place:
-                outcome = yield place | stop
-                if place not in outcome or stop.triggered:  # left at the very moment a place came free
-                    self._wait(client, requested, math.nan, served=False)
-                    return
-                self._wait(client, requested, env.now, served=True)
-                client.has_klantmanager = True
-                reschedule(world, client)
-                holding = env.event()  # ends this holder's contact timers when the place is given up
-                self._next_contact(client, holding)
-                while not stop.triggered and not self._outranked(pool, client):
-                    yield env.timeout(self.spec.caseload_review) | stop
-                holding.succeed()
-                client.has_klantmanager = False
-                if not stop.triggered:
-                    world.record(client, Activity.CASELOAD_RELEASED, self.klantmanager_code)
-                    reschedule(world, client)
+    # --- joining and leaving ----------------------------------------------------------------------
+
+    def join(self, client: Client) -> None:
+        """The client's handler became the klantmanager: a place now if one is free, else the line."""
+        now = self.world.env.now
+        pool = self.ring_fenced.get(client.group, self.shared_pool)
+        priority = self._priority_of(client)
+        entry = [priority, now, next(self._order), client]
+        if pool is not None and len(pool.holders) < pool.capacity:
+            self._grant(pool, client, now, now)
+            return
+        self.in_line[client] = (pool, entry)
+        if pool is not None:  # a pool without places never serves: the wait lasts until the client leaves
+            heappush(pool.line, entry)
+            pool.waiting += 1
+            self._review_outranked(pool, priority, now)
+
+    def leave(self, client: Client) -> None:
+        """The client's handler changed or its spell ended: its place goes to the first in line."""
+        pool = self.holding.pop(client, None)
+        if pool is not None:
+            pool.remove(client)
+            self._release(client)
+            self._hand_on(pool)
+            return
+        pool, entry = self.in_line.pop(client, (None, None))
+        if entry is None:
+            return
+        if pool is not None:
+            entry[3] = None
+            pool.waiting -= 1
+        self._wait(client, entry[1], math.nan, served=False)
+
+    def _grant(self, pool: CaseloadPool, client: Client, now: float, requested: float) -> None:
+        pool.add(client, now, self._priority_of(client), next(self._order))
+        self.holding[client] = pool
+        self._wait(client, requested, now, served=True)
+        client.has_klantmanager = True
+        client.next_contact = now + self._contact_interval(client)
+        reschedule(self.world, client)
+
+    def _release(self, client: Client) -> None:
+        client.has_klantmanager = False
+        client.next_contact = INF
+        client.caseload_review_at = INF
+
+    def _hand_on(self, pool: CaseloadPool) -> None:
+        """Free places go to the first in line (crossed-out entries are skipped)."""
+        now = self.world.env.now
+        while len(pool.holders) < pool.capacity and (entry := pool.first_in_line()) is not None:
+            heappop(pool.line)
+            pool.waiting -= 1
+            client = entry[3]
+            del self.in_line[client]
+            self._grant(pool, client, now, entry[1])
 
     def _wait(self, client: Client, requested: float, started: float, served: bool) -> None:
         self.world.recorder.waits.append(WaitRow(resource="klantmanager", client=client.id, kind="caseload",
                                                  requested=requested, started=started, served=served))
 
-    def _outranked(self, pool: QueueResource | None, client: Client) -> bool:
-        """Someone of a strictly higher-priority group waits for this pool."""
-        if pool is None or not pool.queue:
-            return False
-        mine = self.priority.get(client.group, UNLISTED_PRIORITY)
-        return bool(pool.queue[0].priority < mine)
+    # --- caseload reviews (calibration.md §F.8: scarce attention goes to the best prospects) -------
 
-    def _next_contact(self, client: Client, stop: simpy.Event) -> None:
-        world = self.world
-        interval = world.policy.groups[client.group].contact_interval.sample(client.rng.contact)
-        if world.env.now + interval < world.t_end:
-            world.env.timeout(interval).callbacks.append(partial(self._contact_due, client, stop))
+    def _review_outranked(self, pool: CaseloadPool, priority: int, now: float) -> None:
+        """Someone of ``priority`` joined the line: the outranked holder whose review comes first
+        (and has none set yet) gets its review set, where it gives its place up if still outranked."""
+        holder = pool.first_outranked(priority, now)
+        if holder is not None:
+            holder.caseload_review_at = pool.next_review(holder, now)
+            reschedule(self.world, holder)
 
-    def _contact_due(self, client: Client, stop: simpy.Event, _event: simpy.Event) -> None:
-        if stop.triggered:
+    def regrouped(self, client: Client) -> None:
+        """A holder's group changed: it is kept under its new priority, and if that is outranked
+        now, it gets a review like any outranked holder."""
+        pool = self.holding.get(client)
+        if pool is None:
             return
-        self.world.policy.contact(client, "klantmanager")
-        if not stop.triggered:
-            self._next_contact(client, stop)
+        priority = self._priority_of(client)
+        if priority != pool.holders[client][1]:
+            since, _, _, order = pool.remove(client)
+            pool.add(client, since, priority, order)
+        front = pool.first_in_line()
+        if front is not None and front[0] < priority and client.caseload_review_at == INF:
+            client.caseload_review_at = pool.next_review(client, self.world.env.now)
+            reschedule(self.world, client)
+
+    def caseload_review(self, client: Client, now: float) -> bool:
+        """The review: an outranked holder gives its place up and joins the line again."""
+        client.caseload_review_at = INF
+        pool = self.holding[client]
+        front = pool.first_in_line()
+        if front is None or front[0] >= self._priority_of(client):
+            return True  # the higher-priority client got a place (or left) in the meantime
+        self.leave(client)
+        self.world.record(client, Activity.CASELOAD_RELEASED, self.klantmanager_code)
+        self.join(client)
+        return True
+
+    # --- contacts ------------------------------------------------------------------------------------
+
+    def _contact_interval(self, client: Client) -> float:
+        return self.world.policy.groups[client.group].contact_interval.sample(client.rng.contact)
+
+    def contact_due(self, client: Client, now: float) -> bool:
+        """The klantmanager's contact; the next follows at the group's interval while the place is held."""
+        client.next_contact = INF
+        self.world.policy.contact(client, "klantmanager", then_reschedule=False)
+        if client.has_klantmanager:
+            client.next_contact = now + self._contact_interval(client)
+        return True
+
+
+def _pool(capacity: int, review: float) -> CaseloadPool | None:
+    """A pool without places is None: a request to it is never granted."""
+    return CaseloadPool(capacity, review) if capacity > 0 else None

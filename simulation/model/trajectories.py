@@ -16,7 +16,7 @@ import simpy
 
 from simulation.model.budgets import BudgetLine
 from simulation.model.client import Activity, Client, ExitReason
-from simulation.model.lifecycle import reschedule
+from simulation.model.lifecycle import reschedule, spell_end
 from simulation.model.phases import maybe_remove_barrier
 from simulation.model.records import WaitRow
 from simulation.model.resources import make_resource, request
@@ -24,12 +24,6 @@ from simulation.scenario.schema import Trajectory
 
 if TYPE_CHECKING:
     from simulation.model.protocols import WorldView
-
-
-def _left(client: Client) -> simpy.Event:
-    """The event that ends the client's current spell, read when needed (a new spell has a new one)."""
-    assert client.left is not None, "a trajectory belongs to a spell"
-    return client.left
 
 
 class Programme:
@@ -73,7 +67,7 @@ class Programme:
                 return
             if cost > 0:
                 with self.budget.container.get(cost) as grant:
-                    outcome = yield grant | _left(client)
+                    outcome = yield grant | spell_end(self.world, client)
                     if grant not in outcome:
                         return
                 self.budget.committed(cost, client, self.name)
@@ -88,7 +82,7 @@ class Programme:
         requested = env.now
         world.record(client, Activity.QUEUE, self.code)
         with request(self.resource, env, self._priority(client)) as slot:
-            outcome = yield slot | _left(client)
+            outcome = yield slot | spell_end(self.world, client)
             if slot not in outcome:
                 world.record(client, Activity.TRAJECTORY_LEFT_QUEUE, self.code)
                 self._wait(client, requested, math.nan, served=False)
@@ -102,7 +96,7 @@ class Programme:
             reschedule(world, client)
             drops_out = client.rng.trajectory.random() < spec.dropout_probability
             length = planned * client.rng.trajectory.random() if drops_out else planned
-            yield env.timeout(length) | _left(client)
+            yield env.timeout(length) | spell_end(self.world, client)
             used = env.now - started
             if spec.contract != "no_cure_no_pay":  # cost_per_month is held in euros per day
                 self.budget.refund(spec.cost_per_month * max(planned - used, 0.0), client, self.name)
@@ -151,7 +145,7 @@ class Programme:
     def _await_cure(self, client: Client, bonus: float, deadline: float) -> Generator[simpy.Event, None, None]:
         """No-cure-no-pay / bonus: paid only if the client leaves for work within the window."""
         env = self.world.env
-        left = _left(client)
+        left = spell_end(self.world, client)
         yield env.timeout(max(deadline - env.now, 0.0)) | left
         cured = left.triggered and client.exit_reason == ExitReason.WORK and not client.on_benefit
         self._settle_contract(client, bonus, cured=cured)

@@ -122,11 +122,15 @@ class World:
                         sanctioned=client.sanction_effect_until > client.entry_time)
 
     def set_group(self, client: Client, group: str) -> None:
-        if client.on_benefit and group != client.group:
+        if group == client.group:
+            return
+        if client.on_benefit:
             if client.group:
                 self.group_counts[client.group] -= 1
             self.group_counts[group] += 1
         client.group = group
+        if client.has_klantmanager:
+            self.staff.regrouped(client)
 
     def note_contact(self, client: Client, by: str, now: float) -> None:
         client.n_contacts += 1
