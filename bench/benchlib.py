@@ -68,8 +68,8 @@ def client_years(spells: Any, t_end: float) -> float:
     return float((end - spells["start"].clip(lower=0.0)).clip(lower=0.0).sum() / DAYS_PER_YEAR)
 
 
-def measured_run(scenario: Any, seed: int = 1, replication: int = 0) -> dict[str, float]:
-    """One ``simulation.run`` without event log: CPU and wall time around it only, its events and memory.
+def measured_run(scenario: Any, seed: int = 1, replication: int = 0, event_log: bool = False) -> dict[str, float]:
+    """One ``simulation.run`` (without event log unless asked): CPU and wall time around it only, its events and memory.
 
     ``simulation.run`` (not ``World`` by hand) so whatever the run does around the world
     (garbage-collector settings, for instance) is measured as users get it.
@@ -79,7 +79,7 @@ def measured_run(scenario: Any, seed: int = 1, replication: int = 0) -> dict[str
     gc.collect()
     before = rss_kib()
     cpu, wall = time.process_time(), time.perf_counter()
-    result = simulation.run(scenario, seed=seed, replication=replication, event_log=False)
+    result = simulation.run(scenario, seed=seed, replication=replication, event_log=event_log)
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     peak = peak_rss_kib()
     clients = len(result.tables["clients"])
