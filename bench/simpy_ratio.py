@@ -35,9 +35,11 @@ def heap_sampler(env, samples: list[int]):
 
 def model_rate(scenario, seed: int) -> dict:
     """Run through ``simulation.run`` with the sampler added (so the run is set up as users get it)."""
-    import simulation
-    import simulation.model.run as run_module
+    import importlib
 
+    import simulation
+
+    run_module = importlib.import_module(simulation.run.__module__)  # simulation.model.run today
     samples: list[int] = []
     plain = run_module.World
 
@@ -54,7 +56,7 @@ def model_rate(scenario, seed: int) -> dict:
     finally:
         run_module.World = plain
     if not samples:
-        raise SystemExit("the heap sampler never ran: simulation.run no longer builds simulation.model.run.World")
+        raise SystemExit(f"the heap sampler never ran: simulation.run no longer builds {run_module.__name__}.World")
     events = result.simpy_events - len(samples) - 2  # the sampler's start, its timeouts and the one pending at the end
     return {"model_events": events, "model_cpu_s": cpu, "model_rate": events / cpu, "horizon": result.sim_time,
             "mean_heap": sum(samples) / len(samples)}
