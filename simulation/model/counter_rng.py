@@ -25,32 +25,42 @@ from typing import Any
 import numpy as np
 from scipy import special
 
-_DRAW = struct.Struct("<QIQ")  # client, purpose, counter
+_BLOCK_KEY = struct.Struct("<QIQ")  # client, purpose, block number
+_WORD = struct.Struct("<Q")
+WORDS_PER_HASH = 4  # one 32-byte hash gives four 64-bit words: four numbers
 _TO_UNIT = 2.0**-53
 
 
 def run_key(seed: int, replication: int) -> Any:
     """The hash that every stream of one replication continues (BLAKE2b keyed with seed and replication)."""
-    return hashlib.blake2b(digest_size=8, key=f"meedoen:{int(seed)}:{int(replication)}".encode())
+    return hashlib.blake2b(digest_size=_WORD.size * WORDS_PER_HASH, key=f"meedoen:{int(seed)}:{int(replication)}".encode())
 
 
 class CounterStream:
-    """One client's stream for one purpose; ``count`` is how many numbers it has given."""
+    """One client's stream for one purpose; ``count`` is how many numbers it has given.
 
-    __slots__ = ("_run", "_client", "_purpose", "count")
+    Numbers come four to a hash (words 4k..4k+3 of the stream are hash k); the current block
+    is kept until its four are used.
+    """
+
+    __slots__ = ("_run", "_client", "_purpose", "count", "_block")
 
     def __init__(self, run: Any, client: int, purpose: int) -> None:
         self._run = run
         self._client = client
         self._purpose = purpose
         self.count = 0
+        self._block = b""  # the current hash (32 bytes: less memory than four Python ints)
 
     def _unit(self) -> float:
         """The next number, uniform on (0, 1): never 0 or 1, so every inversion below is finite."""
-        hashed = self._run.copy()
-        hashed.update(_DRAW.pack(self._client, self._purpose, self.count))
+        word = self.count & 3
+        if word == 0:
+            hashed = self._run.copy()
+            hashed.update(_BLOCK_KEY.pack(self._client, self._purpose, self.count >> 2))
+            self._block = hashed.digest()
         self.count += 1
-        return ((int.from_bytes(hashed.digest(), "little") >> 11) + 0.5) * _TO_UNIT
+        return ((_WORD.unpack_from(self._block, 8 * word)[0] >> 11) + 0.5) * _TO_UNIT
 
     def _units(self, size: int | tuple[int, ...]) -> np.ndarray:
         shape = (size,) if isinstance(size, int) else size

@@ -10,14 +10,14 @@ Every move is a row of the ``rungs`` table (calibration.md §F.9).
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from simulation.model.client import Activity, Client
-from simulation.model.population import categorical
 from simulation.model.records import PlacementRow
-from simulation.scenario.distributions import Distribution
+from simulation.scenario.distributions import Distribution, RandomSource
 
 if TYPE_CHECKING:
     from simulation.model.protocols import WorldView
@@ -32,6 +32,9 @@ class Ladder:
         self.world = world
         self.spec = world.scenario.ladder
         self.rung_counts = [0] * (RUNGS + 1)  # index 0 unused
+        self.initial_rung_cumulative = {
+            phase: np.cumsum(np.asarray(weights, dtype=float) / sum(weights)).tolist()
+            for phase, weights in self.spec.initial_rung_by_phase.items()}
         spec = self.spec
         #: kind → (rung it lifts the client to, how long it lasts, its event-log activity)
         self.placements: dict[str, tuple[int, Distribution, Activity]] = {
@@ -40,10 +43,10 @@ class Ladder:
             "social_activity": (3, spec.social_activity_duration, Activity.SOCIAL_ACTIVITY_START),
         }
 
-    def initial_rung(self, phase: int, rng: np.random.Generator) -> int:
+    def initial_rung(self, phase: int, rng: RandomSource) -> int:
         """The rung a client starts on, drawn from the phase's weights."""
-        weights = np.asarray(self.spec.initial_rung_by_phase[phase], dtype=float)
-        return 1 + int(categorical(list(weights / weights.sum()), rng.random(1))[0])
+        cumulative = self.initial_rung_cumulative[phase]
+        return 1 + min(bisect_right(cumulative, rng.random()), len(cumulative) - 1)
 
     def set_rung(self, client: Client, rung: int, first: bool = False) -> None:
         """Move the client on the ladder; ``first`` for the rung it starts with (from_rung 0)."""
@@ -55,7 +58,7 @@ class Ladder:
                                             client.phase, client.on_benefit)
         client.rung = rung
 
-    def place(self, client: Client, kind: str, by: str, rng: np.random.Generator) -> None:
+    def place(self, client: Client, kind: str, by: str, rng: RandomSource) -> None:
         """Volunteer work or a tegenprestatie (rung 4), or a social-activity start (rung 3),
         for a while; when it ends the client steps down a rung (``end_placement``)."""
         world = self.world

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import simpy
 
-from simulation.model.client import TIMERS, Client, ClientState, ExitReason, Timer
+from simulation.model.client import Client, ClientState, ExitReason, Timer
 from simulation.scenario.schema import KLANTMANAGER
 
 if TYPE_CHECKING:
@@ -45,28 +45,41 @@ def reschedule(world: WorldView, client: Client) -> None:
         client.e_other = max(client.e_other - client.rate_other * spent_for, 0.0)
     client.rate_time = now
     hazards = world.hazards
-    client.rate_work, next_change = hazards.work_rate(client, now)
-    client.rate_other, turns_27 = hazards.other_rate(client, now)
-    next_change = min(next_change, turns_27)
-    if abs(client.motivation - client.motivation_base) > 0.01:
-        next_change = min(next_change, now + hazards.half_life)
-    next_change = min(next_change, client.placement_until)
-    candidates = (  # in the order of Timer
-        now + client.e_work / client.rate_work if client.rate_work > 0.0 else INF,
-        now + client.e_other / client.rate_other if client.rate_other > 0.0 else INF,
-        client.birth + hazards.pension_days,  # hazards.pension_time, inlined on the hot path
-        INF if client.has_klantmanager else client.next_review,
-        world.ladder.next_drift(client),
-        next_change,
-        client.next_contact,
-        client.caseload_review_at,
-    )
-    kind = min(TIMERS, key=candidates.__getitem__)
-    when = max(candidates[kind], now)
+    rate_work, next_change = hazards.work_rate(client, now)
+    rate_other, turns_27 = hazards.other_rate(client, now)
+    client.rate_work, client.rate_other = rate_work, rate_other
+    if turns_27 < next_change:
+        next_change = turns_27
+    if client.placement_until < next_change:
+        next_change = client.placement_until
+    if abs(client.motivation - client.motivation_base) > 0.01 and now + hazards.half_life < next_change:
+        next_change = now + hazards.half_life
+    kind, when = _earliest(world, client, now, next_change)
     client.timer_kind = kind
     client.due = when
     if when < client.timer_at:
         _arm(world, client, when, now)
+
+
+def _earliest(world: WorldView, client: Client, now: float, next_change: float) -> tuple[Timer, float]:
+    """The first of the candidates (never before ``now``); among equal times the first in Timer order."""
+    rate_work, rate_other = client.rate_work, client.rate_other
+    kind, when = Timer.WORK, now + client.e_work / rate_work if rate_work > 0.0 else INF
+    if rate_other > 0.0 and (other := now + client.e_other / rate_other) < when:
+        kind, when = Timer.OTHER, other
+    if (pension := client.birth + world.hazards.pension_days) < when:
+        kind, when = Timer.PENSION, pension
+    if not client.has_klantmanager and client.next_review < when:
+        kind, when = Timer.REVIEW, client.next_review
+    if (drift := world.ladder.next_drift(client)) < when:
+        kind, when = Timer.DRIFT, drift
+    if next_change < when:
+        kind, when = Timer.CHANGE, next_change
+    if client.next_contact < when:
+        kind, when = Timer.CONTACT, client.next_contact
+    if client.caseload_review_at < when:
+        kind, when = Timer.CASELOAD, client.caseload_review_at
+    return kind, max(when, now)
 
 
 def _arm(world: WorldView, client: Client, when: float, now: float) -> None:

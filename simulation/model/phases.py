@@ -13,6 +13,7 @@ from bisect import bisect_right
 import numpy as np
 
 from simulation.model.client import BARRIER_BIT, Client
+from simulation.scenario.distributions import RandomSource
 from simulation.scenario.schema import BARRIERS, Assessment
 from simulation.scenario.units import DAYS_PER_YEAR
 
@@ -47,7 +48,7 @@ class Assessor:
     def true_phase(self, client: Client, now: float) -> int:
         return self.phase_of(self.score(client, now))
 
-    def assess(self, client: Client, now: float, rng: np.random.Generator) -> int:
+    def assess(self, client: Client, now: float, rng: RandomSource) -> int:
         """Set the assessed and true phase; returns the assessed phase."""
         score = self.score(client, now)
         client.true_phase = self.phase_of(score)
@@ -56,7 +57,7 @@ class Assessor:
         return client.phase
 
 
-def maybe_remove_barrier(client: Client, rng: np.random.Generator, probability: float) -> bool:
+def maybe_remove_barrier(client: Client, rng: RandomSource, probability: float) -> bool:
     """With ``probability``, care, debt help or a trajectory takes away one barrier the client
     has (chosen at random). True when one was removed: the caller records it in the event log."""
     if rng.random() >= probability:

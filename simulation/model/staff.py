@@ -15,7 +15,6 @@ itself outranked. The service teams are ``services.ServiceDesk``.
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, bisect_right, insort
 from heapq import heappop, heappush
 from itertools import count
 from typing import TYPE_CHECKING
@@ -36,18 +35,20 @@ class CaseloadPool:
 
     The line is a heap of ``[priority, requested, order, client]`` (lower priority first, then
     first come, first served); a client who leaves the line is crossed out (client ``None``)
-    and dropped when it reaches the front. Holders are kept by priority, each list sorted by
-    where in the review cycle the holder's reviews fall, so the holder whose review comes
-    first is found by bisection, not by a scan of the caseload.
+    and dropped when it reaches the front. Holders are kept by priority and, within it, in
+    ``REVIEW_BINS`` bins by where in the review cycle their reviews fall, so that the holder
+    whose review comes first is found by looking at a few bins, and a place is taken or given
+    up in constant time, whatever the size of the caseload.
     """
 
     __slots__ = ("capacity", "review", "holders", "by_priority", "line", "waiting")
+    REVIEW_BINS = 256
 
     def __init__(self, capacity: int, review: float) -> None:
         self.capacity = capacity
         self.review = review
-        self.holders: dict[Client, tuple[float, int, float, int]] = {}  # → since, priority, cycle phase, order
-        self.by_priority: dict[int, list[tuple[float, int, Client]]] = {}
+        self.holders: dict[Client, tuple[float, int, float, int, int]] = {}  # → since, priority, phase, order, bin
+        self.by_priority: dict[int, list[dict[Client, None]]] = {}
         self.line: list[list] = []
         self.waiting = 0
 
@@ -66,16 +67,21 @@ class CaseloadPool:
             heappop(line)
         return line[0] if line else None
 
+    def _bin(self, phase: float) -> int:
+        return min(int(phase / self.review * self.REVIEW_BINS), self.REVIEW_BINS - 1)
+
     def add(self, client: Client, since: float, priority: int, order: int) -> None:
         phase = math.fmod(since, self.review)
-        self.holders[client] = (since, priority, phase, order)
-        insort(self.by_priority.setdefault(priority, []), (phase, order, client))
+        where = self._bin(phase)
+        self.holders[client] = (since, priority, phase, order, where)
+        bins = self.by_priority.get(priority)
+        if bins is None:
+            bins = self.by_priority[priority] = [{} for _ in range(self.REVIEW_BINS)]
+        bins[where][client] = None
 
-    def remove(self, client: Client) -> tuple[float, int, float, int]:
+    def remove(self, client: Client) -> tuple[float, int, float, int, int]:
         held = self.holders.pop(client)
-        _, priority, phase, order = held
-        holders = self.by_priority[priority]
-        del holders[bisect_left(holders, (phase, order))]
+        del self.by_priority[held[1]][held[4]][client]
         return held
 
     def next_review(self, client: Client, now: float) -> float:
@@ -87,18 +93,30 @@ class CaseloadPool:
         """Of the holders outranked by ``priority`` and without a review set, the one reviewed first."""
         first, first_at = None, INF
         in_cycle = math.fmod(now, self.review)
-        for rank, holders in self.by_priority.items():
-            if rank <= priority or not holders:
-                continue
-            start = bisect_right(holders, (in_cycle, INF))
-            for k in range(len(holders)):  # from the next review in the cycle on, wrapping round
-                holder = holders[(start + k) % len(holders)][2]
-                if holder.caseload_review_at == INF:
-                    at = self.next_review(holder, now)
-                    if at < first_at:
-                        first, first_at = holder, at
-                    break
+        for rank, bins in self.by_priority.items():
+            if rank > priority and (holder := self._first_reviewed(bins, in_cycle)) is not None:
+                at = self.next_review(holder, now)
+                if at < first_at:
+                    first, first_at = holder, at
         return first
+
+    def _first_reviewed(self, bins: list[dict[Client, None]], in_cycle: float) -> Client | None:
+        """Among one priority's holders without a review set, the one whose review cycle comes
+        round first after ``in_cycle``: bins in cycle order from ``in_cycle``'s, the first bin's
+        earlier part last (its reviews come round only after a whole cycle)."""
+        start = self._bin(in_cycle)
+        passes = [(start, True)] + [((start + k) % self.REVIEW_BINS, None) for k in range(1, self.REVIEW_BINS)]
+        for where, later in [*passes, (start, False)]:
+            best, best_key = None, (INF, 0)
+            for holder in bins[where]:
+                _, _, phase, order, _ = self.holders[holder]
+                if holder.caseload_review_at != INF or (later is not None and (phase >= in_cycle) != later):
+                    continue
+                if (phase, order) < best_key:
+                    best, best_key = holder, (phase, order)
+            if best is not None:
+                return best
+        return None
 
 
 class Staff:
@@ -202,7 +220,7 @@ class Staff:
             return
         priority = self._priority_of(client)
         if priority != pool.holders[client][1]:
-            since, _, _, order = pool.remove(client)
+            since, _, _, order, _ = pool.remove(client)
             pool.add(client, since, priority, order)
         front = pool.first_in_line()
         if front is not None and front[0] < priority and client.caseload_review_at == INF:

@@ -14,7 +14,7 @@ spec mapping) and ``fields`` (the pydantic field types). Every public name is re
 
 from __future__ import annotations
 
-from simulation.scenario.distributions.base import KINDS, Distribution
+from simulation.scenario.distributions.base import KINDS, Distribution, RandomSource
 from simulation.scenario.distributions.bounded import Beta, Normal
 from simulation.scenario.distributions.empirical import EmpiricalDiscrete, EmpiricalHistogram
 from simulation.scenario.distributions.families import FAMILIES, FAMILY_TABLE, Family
@@ -25,5 +25,5 @@ from simulation.scenario.distributions.spec import build_distribution
 __all__ = [
     "KINDS", "FAMILIES", "FAMILY_TABLE", "Family", "Distribution", "Fixed", "Exponential", "Gamma", "LogNormal",
     "Weibull", "Uniform", "Triangular", "Normal", "Beta", "EmpiricalDiscrete", "EmpiricalHistogram",
-    "build_distribution", "DurationDistribution", "ValueDistribution",
+    "build_distribution", "DurationDistribution", "ValueDistribution", "RandomSource",
 ]

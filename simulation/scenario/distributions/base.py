@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, fields
-from typing import Any, ClassVar, overload
+from typing import Any, ClassVar, Protocol, overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,6 +24,22 @@ _SPEC_NAME = {"mean_": "mean", "loc": "mean", "low_": "low", "high_": "high"}
 INF = math.inf
 
 Sample = float | NDArray[np.float64]
+
+
+class RandomSource(Protocol):
+    """What a distribution draws from: a NumPy Generator, or a client's counter-based stream
+    (``simulation.model.counter_rng``), which offers the same methods (by inversion)."""
+
+    def random(self, size: Any = None) -> Any: ...
+    def uniform(self, low: float = 0.0, high: float = 1.0, size: Any = None) -> Any: ...
+    def integers(self, low: int, high: int | None = None, size: Any = None) -> Any: ...
+    def exponential(self, scale: float = 1.0, size: Any = None) -> Any: ...
+    def normal(self, loc: float = 0.0, scale: float = 1.0, size: Any = None) -> Any: ...
+    def lognormal(self, mean: float = 0.0, sigma: float = 1.0, size: Any = None) -> Any: ...
+    def gamma(self, shape: float, scale: float = 1.0, size: Any = None) -> Any: ...
+    def beta(self, a: float, b: float, size: Any = None) -> Any: ...
+    def weibull(self, a: float, size: Any = None) -> Any: ...
+    def triangular(self, left: float, mode: float, right: float, size: Any = None) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -53,7 +69,7 @@ class Distribution:
     def _validate(self) -> None:
         """Raise ValueError naming the bad parameter."""
 
-    def _draw(self, rng: np.random.Generator, size: int | None) -> Any:
+    def _draw(self, rng: RandomSource, size: int | None) -> Any:
         raise NotImplementedError
 
     @property
@@ -74,11 +90,11 @@ class Distribution:
 
     # -- shared --------------------------------------------------------------------------
     @overload
-    def sample(self, rng: np.random.Generator, size: None = None) -> float: ...
+    def sample(self, rng: RandomSource, size: None = None) -> float: ...
     @overload
-    def sample(self, rng: np.random.Generator, size: int) -> NDArray[np.float64]: ...
+    def sample(self, rng: RandomSource, size: int) -> NDArray[np.float64]: ...
 
-    def sample(self, rng: np.random.Generator, size: int | None = None) -> Sample:
+    def sample(self, rng: RandomSource, size: int | None = None) -> Sample:
         """One float if ``size`` is None, else an ndarray of ``size`` floats."""
         draws = self._draw(rng, size)
         if size is None:

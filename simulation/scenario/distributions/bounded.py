@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 from scipy import special
 
-from simulation.scenario.distributions.base import INF, Distribution
+from simulation.scenario.distributions.base import INF, Distribution, RandomSource
 
 
 @dataclass(frozen=True)
@@ -47,11 +47,14 @@ class Normal(Distribution):
         object.__setattr__(self, "_trunc", (flip, lo, hi, p_lo, p_hi))
         object.__setattr__(self, "_moments", (mean, var))
 
-    def _draw(self, rng: np.random.Generator, size: int | None) -> Any:
+    def _draw(self, rng: RandomSource, size: int | None) -> Any:
         flip, lo, hi, p_lo, p_hi = self._trunc
         if math.isinf(lo) and math.isinf(hi):
             return rng.normal(self.loc, self.sd, size)
-        z = np.clip(special.ndtri(rng.uniform(p_lo, p_hi, size)), lo, hi)
+        if size is None:  # one draw on a client's stream: plain floats, no array machinery
+            z = min(max(float(special.ndtri(rng.uniform(p_lo, p_hi))), lo), hi)
+        else:
+            z = np.clip(special.ndtri(rng.uniform(p_lo, p_hi, size)), lo, hi)
         return self.loc + self.sd * (-z if flip else z)
 
     mean = property(lambda self: self._moments[0])
@@ -75,7 +78,7 @@ class Beta(Distribution):
         self._require(self.low_ < self.high_, f"low must be < high, got low={self._fmt(self.low_)}, "
                       f"high={self._fmt(self.high_)}")
 
-    def _draw(self, rng: np.random.Generator, size: int | None) -> Any:
+    def _draw(self, rng: RandomSource, size: int | None) -> Any:
         return self.low_ + (self.high_ - self.low_) * rng.beta(self.a, self.b, size)
 
     mean = property(lambda self: self.low_ + (self.high_ - self.low_) * self.a / (self.a + self.b))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from simulation.scenario.distributions.base import Distribution
+from simulation.scenario.distributions.base import Distribution, RandomSource
 
 
 def _normalise(family: str, weights: tuple[float, ...], n: int, what: str) -> NDArray[np.float64]:
@@ -38,7 +38,7 @@ class EmpiricalDiscrete(Distribution):
         cum[-1] = 1.0
         object.__setattr__(self, "_arrays", (np.asarray(self.values, dtype=np.float64), w, cum))
 
-    def _draw(self, rng: np.random.Generator, size: int | None) -> Any:
+    def _draw(self, rng: RandomSource, size: int | None) -> Any:
         values, _, cum = self._arrays
         return values[np.searchsorted(cum, rng.random(size), side="right")]
 
@@ -68,7 +68,7 @@ class EmpiricalHistogram(Distribution):
         cum[-1] = 1.0
         object.__setattr__(self, "_arrays", (edges, w, cum))
 
-    def _draw(self, rng: np.random.Generator, size: int | None) -> Any:
+    def _draw(self, rng: RandomSource, size: int | None) -> Any:
         edges, _, cum = self._arrays
         return np.interp(rng.random(size), cum, edges)  # inverse CDF is piecewise linear
 

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from simulation.scenario.distributions.base import Distribution
+from simulation.scenario.distributions.base import Distribution, RandomSource
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class Fixed(Distribution):
     def _validate(self) -> None:
         self._require(math.isfinite(self.value), f"value must be finite, got {self.value}")
 
-    def _draw(self, rng: np.random.Generator, size: int | None) -> Any:
+    def _draw(self, rng: RandomSource, size: int | None) -> Any:
         return self.value if size is None else np.full(size, self.value)
 
     mean = property(lambda self: self.value)
@@ -36,7 +36,7 @@ class Exponential(Distribution):
     def _validate(self) -> None:
         self._require(self.mean_ > 0, f"mean must be > 0, got {self._fmt(self.mean_)}")
 
-    def _draw(self, rng: np.random.Generator, size: int | None) -> Any:
+    def _draw(self, rng: RandomSource, size: int | None) -> Any:
         return rng.exponential(self.mean_, size)
 
     mean = property(lambda self: self.mean_)
@@ -59,7 +59,7 @@ class _ShapeScale(Distribution):
 class Gamma(_ShapeScale):
     family: ClassVar[str] = "gamma"
 
-    def _draw(self, rng: np.random.Generator, size: int | None) -> Any:
+    def _draw(self, rng: RandomSource, size: int | None) -> Any:
         return rng.gamma(self.shape, self.scale, size)
 
     mean = property(lambda self: self.shape * self.scale)
@@ -86,7 +86,7 @@ class LogNormal(Distribution):
     def mu(self) -> float:
         return math.log(self.mean_) - self.sigma**2 / 2
 
-    def _draw(self, rng: np.random.Generator, size: int | None) -> Any:
+    def _draw(self, rng: RandomSource, size: int | None) -> Any:
         return rng.lognormal(self.mu, self.sigma, size)
 
     mean = property(lambda self: self.mean_)
@@ -97,7 +97,7 @@ class LogNormal(Distribution):
 class Weibull(_ShapeScale):
     family: ClassVar[str] = "weibull"
 
-    def _draw(self, rng: np.random.Generator, size: int | None) -> Any:
+    def _draw(self, rng: RandomSource, size: int | None) -> Any:
         return self.scale * rng.weibull(self.shape, size)
 
     @property
@@ -120,7 +120,7 @@ class Uniform(Distribution):
         self._require(self.low_ < self.high_, f"low must be < high, got low={self._fmt(self.low_)}, "
                       f"high={self._fmt(self.high_)}")
 
-    def _draw(self, rng: np.random.Generator, size: int | None) -> Any:
+    def _draw(self, rng: RandomSource, size: int | None) -> Any:
         return rng.uniform(self.low_, self.high_, size)
 
     mean = property(lambda self: (self.low_ + self.high_) / 2)
@@ -141,7 +141,7 @@ class Triangular(Distribution):
         self._require(a < b and a <= c <= b, f"need low ≤ mode ≤ high and low < high, got low={self._fmt(a)}, "
                       f"mode={self._fmt(c)}, high={self._fmt(b)}")
 
-    def _draw(self, rng: np.random.Generator, size: int | None) -> Any:
+    def _draw(self, rng: RandomSource, size: int | None) -> Any:
         return rng.triangular(self.low_, self.mode, self.high_, size)
 
     mean = property(lambda self: (self.low_ + self.mode + self.high_) / 3)
