@@ -37,7 +37,7 @@ from simulation.results.collection import Results, write_comparison
 TINY = TEST_SCENARIO_DIR / "tiny_tilburg.yaml"
 TINY_B = TEST_SCENARIO_DIR / "tiny_leeuwarden.yaml"
 DAYS_PER_YEAR = 365.25
-STOCK = 500
+STOCK = 1_000  # enough that the wijkteam serves well over 5 cases in the window (about 17 in expectation)
 SEED = 11
 Z95 = 1.959963984540054  # the standard normal's 97.5% point
 

@@ -69,6 +69,13 @@ def _earliest(world: WorldView, client: Client, now: float, next_change: float) 
         kind, when = Timer.OTHER, other
     if (pension := client.birth + world.hazards.pension_days) < when:
         kind, when = Timer.PENSION, pension
+    kind, when = _earliest_planned(world, client, kind, when, next_change)
+    return kind, max(when, now)
+
+
+def _earliest_planned(world: WorldView, client: Client, kind: Timer, when: float,
+                      next_change: float) -> tuple[Timer, float]:
+    """``_earliest`` for the timers that come after the exits in Timer order."""
     if not client.has_klantmanager and client.next_review < when:
         kind, when = Timer.REVIEW, client.next_review
     if (drift := world.ladder.next_drift(client)) < when:
@@ -79,7 +86,7 @@ def _earliest(world: WorldView, client: Client, now: float, next_change: float) 
         kind, when = Timer.CONTACT, client.next_contact
     if client.caseload_review_at < when:
         kind, when = Timer.CASELOAD, client.caseload_review_at
-    return kind, max(when, now)
+    return kind, when
 
 
 def _arm(world: WorldView, client: Client, when: float, now: float) -> None:

@@ -19,9 +19,8 @@ from simulation.model.calendar import Calendar
 from simulation.model.client import Activity, Client, ExitReason
 from simulation.model.phases import Assessor
 from simulation.model.records import Recorder
-from simulation.model.resources import QueueResource
+from simulation.model.resources import CaseloadPool, QueueResource
 from simulation.model.rng import Streams
-from simulation.model.staff import CaseloadPool
 from simulation.scenario.distributions import RandomSource
 from simulation.scenario.schema import Group, JobKind, Obligations, Policy, Scenario, Service, ThreatEffect, UptakeKind
 

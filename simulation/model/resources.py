@@ -3,17 +3,25 @@
 SimPy's ``PriorityResource`` keeps its queue sorted by re-sorting and its holders in a list;
 with thousands of clients both become the hot spot. ``QueueResource`` gives the same order
 and the same behaviour in logarithmic or constant time. A team with no slots is ``None``,
-and a request to it is never granted (``request``).
+and a request to it is never granted (``request``). ``CaseloadPool`` holds klantmanager
+caseload places without SimPy events at all (``staff``).
 """
 
 from __future__ import annotations
 
+import math
 from bisect import insort_right
 from collections.abc import Mapping
-from typing import Any
+from heapq import heappop
+from typing import TYPE_CHECKING, Any
 
 import simpy
 from simpy.resources.resource import PriorityRequest
+
+if TYPE_CHECKING:
+    from simulation.model.client import Client
+
+INF = math.inf
 
 UNLISTED_PRIORITY = 1_000  # groups a team's group_priority does not list queue last
 
@@ -87,3 +95,92 @@ class NeverGranted(simpy.Event):
 def request(resource: QueueResource | None, env: simpy.Environment, priority: int) -> PriorityRequest | NeverGranted:
     """A request for a place at ``priority`` (lower first), or one never granted if there are no places."""
     return resource.request(priority=priority) if resource is not None else NeverGranted(env)
+
+
+class CaseloadPool:
+    """The places of one pool (shared, or ring-fenced for a group) and the line for them.
+
+    The line is a heap of ``[priority, requested, order, client]`` (lower priority first, then
+    first come, first served); a client who leaves the line is crossed out (client ``None``)
+    and dropped when it reaches the front. Holders are kept by priority and, within it, in
+    ``REVIEW_BINS`` bins by where in the review cycle their reviews fall, so that the holder
+    whose review comes first is found by looking at a few bins, and a place is taken or given
+    up in constant time, whatever the size of the caseload.
+    """
+
+    __slots__ = ("capacity", "review", "holders", "by_priority", "line", "waiting")
+    REVIEW_BINS = 256
+
+    def __init__(self, capacity: int, review: float) -> None:
+        self.capacity = capacity
+        self.review = review
+        self.holders: dict[Client, tuple[float, int, float, int, int]] = {}  # → since, priority, phase, order, bin
+        self.by_priority: dict[int, list[dict[Client, None]]] = {}
+        self.line: list[list] = []
+        self.waiting = 0
+
+    @property
+    def count(self) -> int:
+        return len(self.holders)
+
+    @property
+    def queue_length(self) -> int:
+        return self.waiting
+
+    def first_in_line(self) -> list | None:
+        """The entry at the front of the line, dropping crossed-out ones."""
+        line = self.line
+        while line and line[0][3] is None:
+            heappop(line)
+        return line[0] if line else None
+
+    def _bin(self, phase: float) -> int:
+        return min(int(phase / self.review * self.REVIEW_BINS), self.REVIEW_BINS - 1)
+
+    def add(self, client: Client, since: float, priority: int, order: int) -> None:
+        phase = math.fmod(since, self.review)
+        where = self._bin(phase)
+        self.holders[client] = (since, priority, phase, order, where)
+        bins = self.by_priority.get(priority)
+        if bins is None:
+            bins = self.by_priority[priority] = [{} for _ in range(self.REVIEW_BINS)]
+        bins[where][client] = None
+
+    def remove(self, client: Client) -> tuple[float, int, float, int, int]:
+        held = self.holders.pop(client)
+        del self.by_priority[held[1]][held[4]][client]
+        return held
+
+    def next_review(self, client: Client, now: float) -> float:
+        """The holder's first review after ``now``: every ``review`` days since it got the place."""
+        since = self.holders[client][0]
+        return since + self.review * (math.floor((now - since) / self.review) + 1)
+
+    def first_outranked(self, priority: int, now: float) -> Client | None:
+        """Of the holders outranked by ``priority`` and without a review set, the one reviewed first."""
+        first, first_at = None, INF
+        in_cycle = math.fmod(now, self.review)
+        for rank, bins in self.by_priority.items():
+            if rank > priority and (holder := self._first_reviewed(bins, in_cycle)) is not None:
+                at = self.next_review(holder, now)
+                if at < first_at:
+                    first, first_at = holder, at
+        return first
+
+    def _first_reviewed(self, bins: list[dict[Client, None]], in_cycle: float) -> Client | None:
+        """Among one priority's holders without a review set, the one whose review cycle comes
+        round first after ``in_cycle``: bins in cycle order from ``in_cycle``'s, the first bin's
+        earlier part last (its reviews come round only after a whole cycle)."""
+        start = self._bin(in_cycle)
+        passes = [(start, True)] + [((start + k) % self.REVIEW_BINS, None) for k in range(1, self.REVIEW_BINS)]
+        for where, later in [*passes, (start, False)]:
+            best, best_key = None, (INF, 0)
+            for holder in bins[where]:
+                _, _, phase, order, _ = self.holders[holder]
+                if holder.caseload_review_at != INF or (later is not None and (phase >= in_cycle) != later):
+                    continue
+                if (phase, order) < best_key:
+                    best, best_key = holder, (phase, order)
+            if best is not None:
+                return best
+        return None

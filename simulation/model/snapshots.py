@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
-from simulation.model.resources import QueueResource
-from simulation.model.staff import CaseloadPool
+from simulation.model.resources import CaseloadPool, QueueResource
 from simulation.scenario.units import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
