@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     import simpy
 
     from simulation.model.rng import ClientStreams
+    from simulation.model.services import Case
 
 BARRIER_BIT = {name: 1 << i for i, name in enumerate(BARRIERS)}
 Household = Literal["single", "single_parent", "couple"]
@@ -117,7 +118,7 @@ class Client:
         "id", "rng", "origin", "birth", "male", "household", "migrant", "statushouder",
         "education", "barriers", "motivation", "motivation_base", "motivation_time", "trust",
         "on_benefit", "spell_no", "spell_start", "entry_time", "phase", "true_phase", "group",
-        "rung", "handler", "handler_override", "has_klantmanager", "handler_stop", "left",
+        "rung", "handler", "handler_override", "has_klantmanager", "handler_case", "cases", "left",
         "e_work", "e_other", "rate_work", "rate_other", "rate_time", "timer_version",
         "timer_kind", "timer_at", "due", "next_review", "next_contact", "caseload_review_at",
         "sanction_effect_until", "sanction_cut_until", "n_sanctions",
@@ -152,7 +153,8 @@ class Client:
         self.handler: str | None = None  # who handles the client now: klantmanager, a service, "none"
         self.handler_override: str | None = None
         self.has_klantmanager = False
-        self.handler_stop: simpy.Event | None = None  # ends a service's episode as the client's handler
+        self.handler_case: Case | None = None  # the case with the team that is the client's handler
+        self.cases: list[Case] | None = None  # every case with a team still going (made on the first)
         self.left: simpy.Event | None = None  # the spell's end, made only when a process waits for it
         self.e_work = 0.0
         self.e_other = 0.0

@@ -203,12 +203,12 @@ def end_spell(world: WorldView, client: Client, now: float, reason: ExitReason) 
     world.leave_stock(client, now, reason)
     if client.handler == KLANTMANAGER:
         world.staff.leave(client)
-    for event in (client.left, client.handler_stop):
-        if event is not None and not event.triggered:
-            event.succeed()
+    for case in list(client.cases or ()):  # the cases with teams, as handler or referral
+        case.desk.stop(case)
+    if client.left is not None and not client.left.triggered:
+        client.left.succeed()
     client.handler = None
     client.handler_override = None
-    client.handler_stop = None
 
 
 def spell_end(world: WorldView, client: Client) -> simpy.Event:

@@ -59,18 +59,16 @@ class PolicyRules:
         world = self.world
         if client.handler == KLANTMANAGER:
             world.staff.leave(client)
-        elif client.handler_stop is not None and not client.handler_stop.triggered:
-            client.handler_stop.succeed()
+        elif client.handler_case is not None:
+            client.handler_case.desk.stop(client.handler_case)
         client.handler = handler
-        client.handler_stop = None
         group = self.groups[client.group]
         client.next_review = now + group.review_interval if group.review_interval is not None else math.inf
         if handler == KLANTMANAGER:
             world.staff.join(client)
         elif handler != NO_HANDLER:
             engaged = self.accepts(client, group.handler_uptake)
-            client.handler_stop = world.env.event()
-            world.env.process(world.services[handler].episode(client, assigned=True, engaged=engaged))
+            world.services[handler].start(client, assigned=True, engaged=engaged)
 
     # --- uptake -------------------------------------------------------------------------
 
@@ -135,7 +133,7 @@ class PolicyRules:
                 desk = world.services[name]
                 if self.accepts(client, referral.uptake):
                     world.record(client, Activity.REFERRAL, desk.code)
-                    world.env.process(desk.episode(client, assigned=False, engaged=True))
+                    desk.start(client, assigned=False, engaged=True)
                 else:
                     world.record(client, Activity.REFUSAL, desk.code)
 

@@ -9,8 +9,8 @@ access stays direct (a Protocol costs nothing per event).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Generator, Mapping
-from typing import Any, Protocol
+from collections.abc import Mapping
+from typing import Protocol
 
 import numpy as np
 import simpy
@@ -19,7 +19,7 @@ from simulation.model.calendar import Calendar
 from simulation.model.client import Activity, Client, ExitReason
 from simulation.model.phases import Assessor
 from simulation.model.records import Recorder
-from simulation.model.resources import CaseloadPool, QueueResource
+from simulation.model.resources import CaseloadPool, QueueResource, SlotPool
 from simulation.model.rng import Streams
 from simulation.scenario.distributions import RandomSource
 from simulation.scenario.schema import Group, JobKind, Obligations, Policy, Scenario, Service, ThreatEffect, UptakeKind
@@ -84,8 +84,8 @@ class ServiceView(Protocol):
     @property
     def code(self) -> int: ...
     @property
-    def resource(self) -> QueueResource | None: ...
-    def episode(self, client: Client, assigned: bool, engaged: bool) -> Generator[simpy.Event, Any, None]: ...
+    def resource(self) -> SlotPool | None: ...
+    def start(self, client: Client, assigned: bool, engaged: bool) -> None: ...
 
 
 class ProgrammeView(Protocol):

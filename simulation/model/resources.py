@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import math
 from bisect import insort_right
-from collections.abc import Mapping
-from heapq import heappop
+from collections.abc import Callable, Mapping
+from heapq import heappop, heappush
+from itertools import count
 from typing import TYPE_CHECKING, Any
 
 import simpy
@@ -184,3 +185,52 @@ class CaseloadPool:
             if best is not None:
                 return best
         return None
+
+
+class SlotPool:
+    """A team's case slots without SimPy events: a slot is granted at once when free, and a slot
+    given up goes at once to the first in line (lower priority first, then first come, first
+    served, as SimPy's PriorityResource orders its queue). ``on_grant(holder)`` is called for
+    every grant; a holder who leaves the line is crossed out and skipped.
+    """
+
+    __slots__ = ("capacity", "count", "line", "waiting", "on_grant", "_order")
+
+    def __init__(self, capacity: int, on_grant: Callable[[Any], None]) -> None:
+        self.capacity = capacity
+        self.count = 0
+        self.line: list[list] = []  # heap of [priority, requested, order, holder]
+        self.waiting = 0
+        self.on_grant = on_grant
+        self._order = count()
+
+    @property
+    def queue_length(self) -> int:
+        return self.waiting
+
+    def request(self, holder: Any, priority: int, now: float) -> list | None:
+        """Granted at once (None), or the holder's entry in the line (to ``cancel`` it)."""
+        if self.count < self.capacity:
+            self.count += 1
+            self.on_grant(holder)
+            return None
+        entry = [priority, now, next(self._order), holder]
+        heappush(self.line, entry)
+        self.waiting += 1
+        return entry
+
+    def cancel(self, entry: list) -> None:
+        entry[3] = None
+        self.waiting -= 1
+
+    def release(self) -> None:
+        """A slot is given up: the first in line gets it."""
+        self.count -= 1
+        line = self.line
+        while self.count < self.capacity and line:
+            entry = heappop(line)
+            if entry[3] is None:
+                continue
+            self.waiting -= 1
+            self.count += 1
+            self.on_grant(entry[3])

@@ -11,16 +11,17 @@ by yearly targets while the team is behind. Every wait is recorded, served or no
 from __future__ import annotations
 
 import math
-from collections.abc import Generator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
 
 import simpy
 
 from simulation.model.client import Activity, Client
-from simulation.model.lifecycle import reschedule, spell_end
+from simulation.model.lifecycle import reschedule
 from simulation.model.phases import maybe_remove_barrier
 from simulation.model.records import PlacementRow, WaitRow
-from simulation.model.resources import UNLISTED_PRIORITY, make_resource, priority_table, request
+from simulation.model.resources import UNLISTED_PRIORITY, SlotPool, priority_table
 from simulation.scenario.schema import Service
 
 if TYPE_CHECKING:
@@ -29,8 +30,32 @@ if TYPE_CHECKING:
 URGENT_PRIORITY = -1  # seed 002: urgent care comes before participation (a lower priority value is served first)
 
 
+class Case:
+    """One episode with a team: in line for a slot, served (contacts until the service time is
+    over), then over; an assigned case queues again after ``follow_up``. ``version`` tells a
+    pending timer whether it is still the case's current one. Urgent care from outside the
+    benefit population is a case without a client."""
+
+    __slots__ = ("desk", "client", "kind", "engaged", "requested", "entry", "end", "state", "version")
+
+    def __init__(self, desk: ServiceDesk, client: Client | None, kind: str, engaged: bool) -> None:
+        self.desk = desk
+        self.client = client
+        self.kind = kind  # "assigned", "referral" or "urgent"
+        self.engaged = engaged
+        self.requested = 0.0
+        self.entry: list | None = None  # its place in the line while waiting
+        self.end = math.inf
+        self.state = "new"  # waiting, serving, closing, follow_up, over
+        self.version = 0
+
+
 class ServiceDesk:
-    """One team with case slots; ``episode`` is a client's wait, service and outcome."""
+    """One team with case slots; ``start`` begins a client's case (``Case``).
+
+    Nothing here is a SimPy process: slots are a ``SlotPool``, and a case's contacts, its end,
+    follow-ups and urgent care are timers with callbacks.
+    """
 
     def __init__(self, world: WorldView, name: str, spec: Service) -> None:
         self.world = world
@@ -38,99 +63,162 @@ class ServiceDesk:
         self.spec = spec
         self.priority = priority_table(spec.group_priority)
         self.code = world.recorder.resource_code(name)
-        self.resource = make_resource(world.env, spec.slots)
+        self.resource = SlotPool(spec.slots, self._granted) if spec.slots > 0 else None
         self.year_done = {"back": 0, "volunteer": 0}
         self.year = -1
         if spec.urgent_care.arrivals > 0 and self.resource is not None:
-            world.env.process(self._urgent_arrivals())
+            self._next_urgent_arrival()
+
+    def _after(self, delay: float, case: Case, step: Callable[[Case], None]) -> None:
+        """Call ``step(case)`` after ``delay`` unless the case has moved on by then."""
+        case.version += 1
+        self.world.env.timeout(delay).callbacks.append(partial(self._due, case, case.version, step))
+
+    @staticmethod
+    def _due(case: Case, version: int, step: Callable[[Case], None], _event: simpy.Event) -> None:
+        if version == case.version:
+            step(case)
 
     # --- urgent care ------------------------------------------------------------------------
 
-    def _urgent_arrivals(self) -> Generator[simpy.Event, None, None]:
+    def _next_urgent_arrival(self, _event: simpy.Event | None = None) -> None:
         """Urgent care demand: a Poisson stream that takes slots before participation work."""
-        env, rng = self.world.env, self.world.streams.urgent_care
-        rate = self.spec.urgent_care.arrivals
-        while True:
-            yield env.timeout(rng.exponential(1.0 / rate))
-            env.process(self._urgent_case())
+        rng = self.world.streams.urgent_care
+        self.world.env.timeout(rng.exponential(1.0 / self.spec.urgent_care.arrivals)).callbacks.append(self._urgent_arrival)
 
-    def _urgent_case(self) -> Generator[simpy.Event, None, None]:
-        env = self.world.env
-        requested = env.now
-        with request(self.resource, env, URGENT_PRIORITY) as slot:
-            yield slot
-            self.world.recorder.waits.append(WaitRow(resource=self.name, client=-1, kind="urgent",
-                                                     requested=requested, started=env.now, served=True))
-            yield env.timeout(self.spec.urgent_care.service_time.sample(self.world.streams.urgent_care))
+    def _urgent_arrival(self, event: simpy.Event) -> None:
+        self._next_urgent_arrival()
+        case = Case(self, None, "urgent", engaged=True)
+        case.requested = self.world.env.now
+        case.state = "waiting"
+        assert self.resource is not None, "urgent care comes only to a team with slots"
+        case.entry = self.resource.request(case, URGENT_PRIORITY, case.requested)
 
-    # --- a client's episode --------------------------------------------------------------------
+    # --- a client's case --------------------------------------------------------------------------
 
-    def episode(self, client: Client, assigned: bool, engaged: bool) -> Generator[simpy.Event, Any, None]:
+    def start(self, client: Client, assigned: bool, engaged: bool) -> None:
         """Queue for a slot, then contacts until the case ends, then the outcome.
 
         ``assigned``: the team is the client's handler (Leeuwarden's outreach): after a case
-        the client queues again after ``follow_up``. Otherwise a one-off referral.
+        the client queues again after ``follow_up``. Otherwise a one-off referral, ended early
+        if the client leaves benefit.
         """
-        return self._as_handler(client, engaged) if assigned else self._referral(client, engaged)
+        case = Case(self, client, "assigned" if assigned else "referral", engaged)
+        if client.cases is None:
+            client.cases = []
+        client.cases.append(case)
+        if assigned:
+            client.handler_case = case
+        else:
+            client.in_service = self.name
+        self._after(0.0, case, self._queue)  # after what the client is in the middle of (a contact, a review)
 
-    def _referral(self, client: Client, engaged: bool) -> Generator[simpy.Event, Any, None]:
-        """A one-off referral: one case, ended early if the client leaves benefit."""
-        left = spell_end(self.world, client)
-        client.in_service = self.name
-        yield from self._case(client, left, "referral", engaged)
-        if client.in_service == self.name:
+    def _queue(self, case: Case) -> None:
+        client = case.client
+        assert client is not None
+        case.requested = self.world.env.now
+        case.state = "waiting"
+        self.world.record(client, Activity.QUEUE, self.code)
+        if self.resource is not None:  # a team without slots never serves: the wait lasts until the case stops
+            case.entry = self.resource.request(case, self.priority.get(client.group, UNLISTED_PRIORITY), case.requested)
+
+    def _granted(self, case: Case) -> None:
+        now = self.world.env.now
+        case.entry = None
+        client = case.client
+        self._wait(case, now, served=True)
+        if client is None:  # urgent care: served, then the slot is free again
+            case.state = "serving"
+            self._after(self.spec.urgent_care.service_time.sample(self.world.streams.urgent_care), case,
+                        self._urgent_done)
+            return
+        if not case.engaged:  # visited, but the door stays shut (zorgmijder)
+            self.world.record(client, Activity.REFUSAL, self.code)
+            self._release(case)
+            self._completed(case)
+            return
+        case.state = "serving"
+        self.world.record(client, Activity.SERVICE_START, self.code)
+        case.end = now + self.spec.service_time.sample(client.rng.service)
+        self.world.policy.contact(client, self.name)
+        if case.state == "serving":  # the contact did not end the case (a new handler, a hand-back)
+            self._next_contact(case)
+
+    def _urgent_done(self, case: Case) -> None:
+        case.state = "over"
+        self._release(case)
+
+    def _next_contact(self, case: Case) -> None:
+        client = case.client
+        assert client is not None
+        now = self.world.env.now
+        next_contact = now + self.spec.contact_interval.sample(client.rng.service)
+        self._after(min(next_contact, case.end) - now, case, self._contact_due)
+
+    def _contact_due(self, case: Case) -> None:
+        client = case.client
+        assert client is not None
+        if self.world.env.now >= case.end:
+            case.state = "closing"
+            self.world.record(client, Activity.SERVICE_END, self.code)
+            self._outcome(client)
+            self._release(case)
+            self._completed(case)
+            return
+        self.world.policy.contact(client, self.name)
+        if case.state == "serving":
+            self._next_contact(case)
+
+    def _release(self, case: Case) -> None:
+        assert self.resource is not None
+        self.resource.release()
+
+    def _completed(self, case: Case) -> None:
+        """A case served (or refused at the door): an assigned case follows up, if the team does."""
+        if case.state == "over" or case.kind == "referral" or self.spec.follow_up is None:
+            self._forget(case)
+            return
+        case.state = "follow_up"
+        self._after(self.spec.follow_up, case, self._follow_up)
+
+    def _follow_up(self, case: Case) -> None:
+        client = case.client
+        assert client is not None
+        policy = self.world.policy
+        case.engaged = policy.accepts(client, policy.groups[client.group].handler_uptake)
+        self._queue(case)
+
+    def stop(self, case: Case) -> None:
+        """The case ends early: the client changed handler (an assigned case) or left benefit."""
+        state, case.state = case.state, "over"
+        case.version += 1
+        if state == "waiting":
+            if case.entry is not None:
+                assert self.resource is not None
+                self.resource.cancel(case.entry)
+                case.entry = None
+            self._wait(case, math.nan, served=False)
+            assert case.client is not None
+            self.world.record(case.client, Activity.SERVICE_LEFT_QUEUE, self.code)
+        elif state == "serving":
+            self._release(case)
+        if state != "closing":  # a closing case is forgotten when its outcome is done
+            self._forget(case)
+
+    def _forget(self, case: Case) -> None:
+        case.state = "over"
+        client = case.client
+        assert client is not None and client.cases is not None
+        client.cases.remove(case)
+        if client.handler_case is case:
+            client.handler_case = None
+        if case.kind == "referral" and client.in_service == self.name:
             client.in_service = None
 
-    def _as_handler(self, client: Client, engaged: bool) -> Generator[simpy.Event, Any, None]:
-        """Cases one after another, ``follow_up`` apart, until the client changes handler or leaves."""
-        env, policy = self.world.env, self.world.policy
-        stop = client.handler_stop
-        assert stop is not None, "assign_handler sets handler_stop before the episode starts"
-        while (yield from self._case(client, stop, "assigned", engaged)):
-            if self.spec.follow_up is None or stop.triggered:
-                return
-            yield env.timeout(self.spec.follow_up) | stop
-            if stop.triggered:
-                return
-            engaged = policy.accepts(client, policy.groups[client.group].handler_uptake)
-
-    def _case(self, client: Client, stop: simpy.Event, kind: str, engaged: bool) -> Generator[simpy.Event, Any, bool]:
-        """Wait for a slot, then be served unless the door stays shut; False if the case ended early."""
-        world, env = self.world, self.world.env
-        requested = env.now
-        world.record(client, Activity.QUEUE, self.code)
-        with request(self.resource, env, self.priority.get(client.group, UNLISTED_PRIORITY)) as slot:
-            outcome = yield slot | stop
-            if slot not in outcome or stop.triggered:  # left at the very moment a place came free
-                self._wait(client, kind, requested, math.nan, served=False)
-                world.record(client, Activity.SERVICE_LEFT_QUEUE, self.code)
-                return False
-            self._wait(client, kind, requested, env.now, served=True)
-            if not engaged:  # visited, but the door stays shut (zorgmijder)
-                world.record(client, Activity.REFUSAL, self.code)
-                return True
-            return (yield from self._serve(client, stop))
-
-    def _wait(self, client: Client, kind: str, requested: float, started: float, served: bool) -> None:
-        self.world.recorder.waits.append(WaitRow(resource=self.name, client=client.id, kind=kind,
-                                                 requested=requested, started=started, served=served))
-
-    def _serve(self, client: Client, stop: simpy.Event) -> Generator[simpy.Event, Any, bool]:
-        world, env = self.world, self.world.env
-        world.record(client, Activity.SERVICE_START, self.code)
-        end = env.now + self.spec.service_time.sample(client.rng.service)
-        world.policy.contact(client, self.name)
-        while True:
-            next_contact = env.now + self.spec.contact_interval.sample(client.rng.service)
-            yield env.timeout(min(next_contact, end) - env.now) | stop
-            if stop.triggered:
-                return False
-            if env.now >= end:
-                break
-            world.policy.contact(client, self.name)
-        world.record(client, Activity.SERVICE_END, self.code)
-        self._outcome(client)
-        return True
+    def _wait(self, case: Case, started: float, served: bool) -> None:
+        client = case.client.id if case.client is not None else -1
+        self.world.recorder.waits.append(WaitRow(resource=self.name, client=client, kind=case.kind,
+                                                 requested=case.requested, started=started, served=served))
 
     # --- the outcome of a case ---------------------------------------------------------------------
 
