@@ -1,7 +1,8 @@
-"""Random streams: one SeedSequence per run, a separate Generator per purpose and per client.
+"""Random streams: one SeedSequence per run, a separate Generator per purpose, a stream per client and kind.
 
-Replication ``i`` of seed ``s`` starts from ``SeedSequence(s, spawn_key=(i, purpose, ...))``,
-so a replication gives the same numbers whether it runs alone, in a pool or on a cluster.
+Replication ``i`` of seed ``s`` starts from ``SeedSequence(s, spawn_key=(i, purpose, ...))``
+for the run's own streams, and its clients' streams are keyed by ``(s, i)``, so a replication
+gives the same numbers whether it runs alone, in a pool or on a cluster.
 
 Common random numbers across scenarios rest on splitting by purpose *and by client*
 (Law & Kelton: dedicate a stream to each source of randomness):
@@ -29,7 +30,8 @@ while waiting for a team, a tegenprestatie asked at a review the other policy do
 case with another team. Their noise is part of the policy effect itself, which is why the
 share of clients on rung 3 or higher pairs less sharply than exits between very different
 policies (Tilburg's against Leeuwarden's in either city, 30 replications: variance-reduction
-ratio 3.5-4 for the ladder share against 20-30 for exits to work).
+ratio 3.5-4 for the ladder share against 20-30 for exits to work, measured with the NumPy
+streams before issue 13; bench/crn.py measures a small policy change).
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ class Purpose(IntEnum):
 
     ``CLIENT_*`` members other than ``CLIENT_POLICY`` are a client's streams; ``ClientStreams``
     names them in lower case without the prefix (``CLIENT_ASSESSMENT`` → ``client.rng.assessment``).
-    A new kind takes the next number: the words of the kinds before it stay where they are.
+    A new kind takes the next number; a client's stream of each kind is keyed by its number.
     """
 
     POPULATION = 1
