@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import IntEnum, StrEnum
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     import simpy
 
     from simulation.model.rng import ClientStreams
-    from simulation.model.services import Case
 
 BARRIER_BIT = {name: 1 << i for i, name in enumerate(BARRIERS)}
 Household = Literal["single", "single_parent", "couple"]
@@ -153,8 +152,9 @@ class Client:
         self.handler: str | None = None  # who handles the client now: klantmanager, a service, "none"
         self.handler_override: str | None = None
         self.has_klantmanager = False
-        self.handler_case: Case | None = None  # the case with the team that is the client's handler
-        self.cases: list[Case] | None = None  # every case with a team still going (made on the first)
+        # services.Case objects (not imported: services imports this module)
+        self.handler_case: Any = None  # the case with the team that is the client's handler
+        self.cases: list[Any] | None = None  # every case with a team still going (made on the first)
         self.left: simpy.Event | None = None  # the spell's end, made only when a process waits for it
         self.e_work = 0.0
         self.e_other = 0.0

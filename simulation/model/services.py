@@ -246,7 +246,8 @@ class ServiceDesk:
         if maybe_remove_barrier(client, rng, outcomes.barrier_removal):
             world.record(client, Activity.BARRIER_REMOVED, self.code)
         # care and contact: isolated → social contacts → organised activity
-        if client.rung < 3 and rng.random() < outcomes.ladder_step_up:
+        step_up = rng.random()  # drawn whatever the rung, so a client's later outcome draws do not depend on it
+        if client.rung < 3 and step_up < outcomes.ladder_step_up:
             world.ladder.set_rung(client, client.rung + 1)
         p_back = min(1.0, outcomes.back_to_social_services * self._pressure("back", target.back_to_social_services_per_year))
         if rng.random() < p_back:
