@@ -173,18 +173,27 @@ class CaseloadPool:
         round first after ``in_cycle``: bins in cycle order from ``in_cycle``'s, the first bin's
         earlier part last (its reviews come round only after a whole cycle)."""
         start = self._bin(in_cycle)
-        passes = [(start, True)] + [((start + k) % self.REVIEW_BINS, None) for k in range(1, self.REVIEW_BINS)]
-        for where, later in [*passes, (start, False)]:
-            best, best_key = None, (INF, 0)
-            for holder in bins[where]:
-                _, _, phase, order, _ = self.holders[holder]
-                if holder.caseload_review_at != INF or (later is not None and (phase >= in_cycle) != later):
-                    continue
-                if (phase, order) < best_key:
-                    best, best_key = holder, (phase, order)
+        for k in range(self.REVIEW_BINS + 1):
+            in_bin = bins[(start + k) % self.REVIEW_BINS]
+            if not in_bin:
+                continue
+            # the first bin is looked at twice: its later part first (k = 0), its earlier part last
+            part = True if k == 0 else (False if k == self.REVIEW_BINS else None)
+            best = self._first_in_bin(in_bin, in_cycle, part)
             if best is not None:
                 return best
         return None
+
+    def _first_in_bin(self, in_bin: dict[Client, None], in_cycle: float, part: bool | None) -> Client | None:
+        """The holder without a review set that comes first in the cycle; ``part`` True: only those
+        at or after ``in_cycle``, False: only those before it, None: all."""
+        best, best_key = None, (INF, 0)
+        for holder in in_bin:
+            _, _, phase, order, _ = self.holders[holder]
+            if holder.caseload_review_at == INF and (part is None or (phase >= in_cycle) == part) \
+                    and (phase, order) < best_key:
+                best, best_key = holder, (phase, order)
+        return best
 
 
 class SlotPool:

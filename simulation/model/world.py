@@ -142,14 +142,16 @@ class World:
     def note_contact(self, client: Client, by: str, now: float) -> None:
         client.n_contacts += 1
         self.last_contact[client.id] = now
-        self.month["contacts"] += 1
+        month = self.month
+        month["contacts"] += 1
         any_key, social_services_key = self.contact_keys[client.group]
-        self.month[any_key] += 1
+        month[any_key] += 1
         activity = CONTACT_ACTIVITY.get(by, Activity.SERVICE_CONTACT)
         if activity != Activity.SERVICE_CONTACT:
-            self.month[social_services_key] += 1
-        code = self.recorder.resource_code(by) if activity == Activity.SERVICE_CONTACT or by == "klantmanager" else 0
-        self.record(client, activity, code)
+            month[social_services_key] += 1
+        if self.recorder.event_log:
+            code = self.recorder.resource_code(by) if activity == Activity.SERVICE_CONTACT or by == "klantmanager" else 0
+            self.record(client, activity, code)
 
     # --- the run ---------------------------------------------------------------------------------
 
