@@ -3,8 +3,8 @@
 SimPy's ``PriorityResource`` keeps its queue sorted by re-sorting and its holders in a list;
 with thousands of clients both become the hot spot. ``QueueResource`` gives the same order
 and the same behaviour in logarithmic or constant time. A team with no slots is ``None``,
-and a request to it is never granted (``request``). ``CaseloadPool`` holds klantmanager
-caseload places without SimPy events at all (``staff``).
+and a request to it is never granted (``request``). ``SlotPool`` (team slots) and
+``CaseloadPool`` (klantmanager caseloads, ``staff``) hold places without SimPy events at all.
 """
 
 from __future__ import annotations
@@ -109,112 +109,12 @@ def request(resource: QueueResource | None, env: simpy.Environment, priority: in
     return resource.request(priority=priority) if resource is not None else NeverGranted(env)
 
 
-class CaseloadPool:
-    """The places of one pool (shared, or ring-fenced for a group) and the line for them.
-
-    The line is a heap of ``[priority, requested, order, client]`` (lower priority first, then
-    first come, first served); a client who leaves the line is crossed out (client ``None``)
-    and dropped when it reaches the front. Holders are kept by priority and, within it, in
-    ``review_bins`` bins by where in the review cycle their reviews fall, so that the holder
-    whose review comes first is found by looking at a few bins, and a place is taken or given
-    up in constant time, whatever the size of the caseload.
-    """
-
-    __slots__ = ("capacity", "review", "review_bins", "holders", "by_priority", "line", "waiting")
-    # a fixed number: bins that grew with the caseload (16 holders a bin) made a 100,000-client run
-    # 17% slower, as a priority with few holders then leaves thousands of bins to step over
-    REVIEW_BINS = 256
-
-    def __init__(self, capacity: int, review: float) -> None:
-        self.capacity = capacity
-        self.review = review
-        self.review_bins = self.REVIEW_BINS
-        self.holders: dict[Client, tuple[float, int, float, int, int]] = {}  # → since, priority, phase, order, bin
-        self.by_priority: dict[int, list[dict[Client, None]]] = {}
-        self.line: list[list] = []
-        self.waiting = 0
-
-    @property
-    def count(self) -> int:
-        return len(self.holders)
-
-    @property
-    def queue_length(self) -> int:
-        return self.waiting
-
-    def first_in_line(self) -> list | None:
-        """The entry at the front of the line, dropping crossed-out ones."""
-        line = self.line
-        while line and line[0][3] is None:
-            heappop(line)
-        return line[0] if line else None
-
-    def _bin(self, phase: float) -> int:
-        return min(int(phase / self.review * self.review_bins), self.review_bins - 1)
-
-    def add(self, client: Client, since: float, priority: int, order: int) -> None:
-        phase = math.fmod(since, self.review)
-        where = self._bin(phase)
-        self.holders[client] = (since, priority, phase, order, where)
-        bins = self.by_priority.get(priority)
-        if bins is None:
-            bins = self.by_priority[priority] = [{} for _ in range(self.review_bins)]
-        bins[where][client] = None
-
-    def remove(self, client: Client) -> tuple[float, int, float, int, int]:
-        held = self.holders.pop(client)
-        del self.by_priority[held[1]][held[4]][client]
-        return held
-
-    def next_review(self, client: Client, now: float) -> float:
-        """The holder's first review after ``now``: every ``review`` days since it got the place."""
-        since = self.holders[client][0]
-        return since + self.review * (math.floor((now - since) / self.review) + 1)
-
-    def first_outranked(self, priority: int, now: float) -> Client | None:
-        """Of the holders outranked by ``priority`` and without a review set, the one reviewed first."""
-        first, first_at = None, INF
-        in_cycle = math.fmod(now, self.review)
-        for rank, bins in self.by_priority.items():
-            if rank > priority and (holder := self._first_reviewed(bins, in_cycle)) is not None:
-                at = self.next_review(holder, now)
-                if at < first_at:
-                    first, first_at = holder, at
-        return first
-
-    def _first_reviewed(self, bins: list[dict[Client, None]], in_cycle: float) -> Client | None:
-        """Among one priority's holders without a review set, the one whose review cycle comes
-        round first after ``in_cycle``: bins in cycle order from ``in_cycle``'s, the first bin's
-        earlier part last (its reviews come round only after a whole cycle)."""
-        start = self._bin(in_cycle)
-        for k in range(self.review_bins + 1):
-            in_bin = bins[(start + k) % self.review_bins]
-            if not in_bin:
-                continue
-            # the first bin is looked at twice: its later part first (k = 0), its earlier part last
-            part = True if k == 0 else (False if k == self.review_bins else None)
-            best = self._first_in_bin(in_bin, in_cycle, part)
-            if best is not None:
-                return best
-        return None
-
-    def _first_in_bin(self, in_bin: dict[Client, None], in_cycle: float, part: bool | None) -> Client | None:
-        """The holder without a review set that comes first in the cycle; ``part`` True: only those
-        at or after ``in_cycle``, False: only those before it, None: all."""
-        best, best_key = None, (INF, 0)
-        for holder in in_bin:
-            _, _, phase, order, _ = self.holders[holder]
-            if holder.caseload_review_at == INF and (part is None or (phase >= in_cycle) == part) \
-                    and (phase, order) < best_key:
-                best, best_key = holder, (phase, order)
-        return best
-
-
 class SlotPool:
-    """A team's case slots without SimPy events: a slot is granted at once when free, and a slot
-    given up goes at once to the first in line (lower priority first, then first come, first
-    served, as SimPy's PriorityResource orders its queue). ``on_grant(holder)`` is called for
-    every grant; a holder who leaves the line is crossed out and skipped.
+    """Places without SimPy events: a place is granted at once when free, and a place given up
+    goes at once to the first in line (lower priority first, then first come, first served, as
+    SimPy's PriorityResource orders its queue). ``on_grant(holder)`` is called for every grant;
+    a holder who leaves the line is crossed out (``cancel``) and skipped when it reaches the front.
+    A team's case slots are one; ``CaseloadPool`` adds what caseload reviews need.
     """
 
     __slots__ = ("capacity", "count", "line", "waiting", "on_grant", "_order")
@@ -246,14 +146,99 @@ class SlotPool:
         entry[3] = None
         self.waiting -= 1
 
-    def release(self) -> None:
-        """A slot is given up: the first in line gets it."""
-        self.count -= 1
+    def first_in_line(self) -> list | None:
+        """The entry at the front of the line, dropping crossed-out ones."""
         line = self.line
-        while self.count < self.capacity and line:
-            entry = heappop(line)
-            if entry[3] is None:
-                continue
+        while line and line[0][3] is None:
+            heappop(line)
+        return line[0] if line else None
+
+    def release(self) -> None:
+        """A place is given up: the first in line gets it."""
+        self.count -= 1
+        while self.count < self.capacity and (entry := self.first_in_line()) is not None:
+            heappop(self.line)
             self.waiting -= 1
             self.count += 1
             self.on_grant(entry[3])
+
+
+class CaseloadPool(SlotPool):
+    """The caseload places of one pool (shared, or ring-fenced for a group) and the line for them.
+
+    Holders are kept by priority and, within it, in ``REVIEW_BINS`` bins by where in the review
+    cycle their reviews fall, so that the holder whose review comes first is found by looking at
+    a few bins, and a place is taken or given up in constant time, whatever the size of the
+    caseload. ``add`` and ``remove`` keep that index; granting and handing on are ``SlotPool``'s.
+    """
+
+    __slots__ = ("review", "holders", "by_priority")
+    # a fixed number: bins that grew with the caseload (16 holders a bin) made a 100,000-client run
+    # 17% slower, as a priority with few holders then leaves thousands of bins to step over
+    REVIEW_BINS = 256
+
+    def __init__(self, capacity: int, review: float, on_grant: Callable[[Any], None]) -> None:
+        super().__init__(capacity, on_grant)
+        self.review = review
+        self.holders: dict[Client, tuple[float, int, float, int, int]] = {}  # → since, priority, phase, order, bin
+        self.by_priority: dict[int, list[dict[Client, None]]] = {}
+
+    def _bin(self, phase: float) -> int:
+        return min(int(phase / self.review * self.REVIEW_BINS), self.REVIEW_BINS - 1)
+
+    def add(self, client: Client, since: float, priority: int, order: int) -> None:
+        phase = math.fmod(since, self.review)
+        where = self._bin(phase)
+        self.holders[client] = (since, priority, phase, order, where)
+        bins = self.by_priority.get(priority)
+        if bins is None:
+            bins = self.by_priority[priority] = [{} for _ in range(self.REVIEW_BINS)]
+        bins[where][client] = None
+
+    def remove(self, client: Client) -> tuple[float, int, float, int, int]:
+        held = self.holders.pop(client)
+        del self.by_priority[held[1]][held[4]][client]
+        return held
+
+    def next_review(self, client: Client, now: float) -> float:
+        """The holder's first review after ``now``: every ``review`` days since it got the place."""
+        since = self.holders[client][0]
+        return since + self.review * (math.floor((now - since) / self.review) + 1)
+
+    def first_outranked(self, priority: int, now: float) -> Client | None:
+        """Of the holders outranked by ``priority`` and without a review set, the one reviewed first."""
+        first, first_at = None, INF
+        in_cycle = math.fmod(now, self.review)
+        for rank, bins in self.by_priority.items():
+            if rank > priority and (holder := self._first_reviewed(bins, in_cycle)) is not None:
+                at = self.next_review(holder, now)
+                if at < first_at:
+                    first, first_at = holder, at
+        return first
+
+    def _first_reviewed(self, bins: list[dict[Client, None]], in_cycle: float) -> Client | None:
+        """Among one priority's holders without a review set, the one whose review cycle comes
+        round first after ``in_cycle``: bins in cycle order from ``in_cycle``'s, the first bin's
+        earlier part last (its reviews come round only after a whole cycle)."""
+        start = self._bin(in_cycle)
+        for k in range(self.REVIEW_BINS + 1):
+            in_bin = bins[(start + k) % self.REVIEW_BINS]
+            if not in_bin:
+                continue
+            # the first bin is looked at twice: its later part first (k = 0), its earlier part last
+            part = True if k == 0 else (False if k == self.REVIEW_BINS else None)
+            best = self._first_in_bin(in_bin, in_cycle, part)
+            if best is not None:
+                return best
+        return None
+
+    def _first_in_bin(self, in_bin: dict[Client, None], in_cycle: float, part: bool | None) -> Client | None:
+        """The holder without a review set that comes first in the cycle; ``part`` True: only those
+        at or after ``in_cycle``, False: only those before it, None: all."""
+        best, best_key = None, (INF, 0)
+        for holder in in_bin:
+            _, _, phase, order, _ = self.holders[holder]
+            if holder.caseload_review_at == INF and (part is None or (phase >= in_cycle) == part) \
+                    and (phase, order) < best_key:
+                best, best_key = holder, (phase, order)
+        return best

@@ -15,7 +15,6 @@ itself outranked. The service teams are ``services.ServiceDesk``.
 from __future__ import annotations
 
 import math
-from heapq import heappop, heappush
 from itertools import count
 from typing import TYPE_CHECKING
 
@@ -40,12 +39,17 @@ class Staff:
         self.priority = priority_table(spec.group_priority)
         self.klantmanager_code = world.recorder.resource_code("klantmanager")
         reserved = sum(spec.ring_fenced.values())
-        self.shared_pool = _pool(spec.count * spec.caseload - reserved, spec.caseload_review)
+        self.shared_pool = self._pool(spec.count * spec.caseload - reserved)
         self.ring_fenced: dict[str | None, CaseloadPool | None] = {
-            group: _pool(n, spec.caseload_review) for group, n in spec.ring_fenced.items() if n > 0}
+            group: self._pool(n) for group, n in spec.ring_fenced.items() if n > 0}
         self.holding: dict[Client, CaseloadPool] = {}
-        self.in_line: dict[Client, tuple[CaseloadPool | None, list]] = {}
+        # client → (its pool, its entry in the line or None, when it joined the line)
+        self.in_line: dict[Client, tuple[CaseloadPool | None, list | None, float]] = {}
         self._order = count()
+
+    def _pool(self, capacity: int) -> CaseloadPool | None:
+        """A pool without places is None: a request to it is never granted."""
+        return CaseloadPool(capacity, self.spec.caseload_review, self._granted) if capacity > 0 else None
 
     def pools(self) -> dict[str, CaseloadPool | None]:
         return {"klantmanager": self.shared_pool, **{f"klantmanager_{g}": r for g, r in self.ring_fenced.items()}}
@@ -59,15 +63,13 @@ class Staff:
         """The client's handler became the klantmanager: a place now if one is free, else the line."""
         now = self.world.env.now
         pool = self.ring_fenced.get(client.group, self.shared_pool)
-        priority = self._priority_of(client)
-        entry = [priority, now, next(self._order), client]
-        if pool is not None and len(pool.holders) < pool.capacity:
-            self._grant(pool, client, now, now)
+        self.in_line[client] = (pool, None, now)
+        if pool is None:  # a pool without places never serves: the wait lasts until the client leaves
             return
-        self.in_line[client] = (pool, entry)
-        if pool is not None:  # a pool without places never serves: the wait lasts until the client leaves
-            heappush(pool.line, entry)
-            pool.waiting += 1
+        priority = self._priority_of(client)
+        entry = pool.request(client, priority, now)  # granted at once: ``_granted`` took it out of the line
+        if entry is not None:
+            self.in_line[client] = (pool, entry, now)
             self._review_outranked(pool, priority, now)
 
     def leave(self, client: Client) -> None:
@@ -76,17 +78,21 @@ class Staff:
         if pool is not None:
             pool.remove(client)
             self._release(client)
-            self._hand_on(pool)
+            pool.release()
             return
-        pool, entry = self.in_line.pop(client, (None, None))
-        if entry is None:
+        waiting = self.in_line.pop(client, None)
+        if waiting is None:
             return
-        if pool is not None:
-            entry[3] = None
-            pool.waiting -= 1
-        self._wait(client, entry[1], math.nan, served=False)
+        pool, entry, requested = waiting
+        if pool is not None and entry is not None:
+            pool.cancel(entry)
+        self._wait(client, requested, math.nan, served=False)
 
-    def _grant(self, pool: CaseloadPool, client: Client, now: float, requested: float) -> None:
+    def _granted(self, client: Client) -> None:
+        """A pool gives the client a place (at once, or when one is given up)."""
+        pool, _, requested = self.in_line.pop(client)
+        assert pool is not None, "only a pool with places grants"
+        now = self.world.env.now
         pool.add(client, now, self._priority_of(client), next(self._order))
         self.holding[client] = pool
         self._wait(client, requested, now, served=True)
@@ -98,16 +104,6 @@ class Staff:
         client.has_klantmanager = False
         client.next_contact = INF
         client.caseload_review_at = INF
-
-    def _hand_on(self, pool: CaseloadPool) -> None:
-        """Free places go to the first in line (crossed-out entries are skipped)."""
-        now = self.world.env.now
-        while len(pool.holders) < pool.capacity and (entry := pool.first_in_line()) is not None:
-            heappop(pool.line)
-            pool.waiting -= 1
-            client = entry[3]
-            del self.in_line[client]
-            self._grant(pool, client, now, entry[1])
 
     def _wait(self, client: Client, requested: float, started: float, served: bool) -> None:
         self.world.recorder.waits.append(WaitRow(resource="klantmanager", client=client.id, kind="caseload",
@@ -163,7 +159,3 @@ class Staff:
             client.next_contact = now + self._contact_interval(client)
         return True
 
-
-def _pool(capacity: int, review: float) -> CaseloadPool | None:
-    """A pool without places is None: a request to it is never granted."""
-    return CaseloadPool(capacity, review) if capacity > 0 else None
