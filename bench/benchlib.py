@@ -96,6 +96,18 @@ def common_options(parser: argparse.ArgumentParser, repeat: int = 3) -> None:
     parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: one measurement in this (fresh) process
 
 
+def script_arguments(parser: argparse.ArgumentParser, one: Any, default_scenario: str) -> tuple[argparse.Namespace, str] | None:
+    """The options every script shares, parsed, and the scenario file to use; in a fresh child
+    process (``--one JOB``) it runs ``one(job)`` instead and returns None."""
+    parser.add_argument("--scenario", help=f"default: {default_scenario} of the imported package's checkout")
+    common_options(parser)
+    args = parser.parse_args()
+    if args.one:
+        answer_one(args.one, one)
+        return None
+    return args, scenario_file(args.scenario, default_scenario)
+
+
 def answer_one(job: str, function: Any) -> None:
     """In the child: run ``function(job)`` and print its figures as one JSON line."""
     print(json.dumps(function(json.loads(job))), flush=True)

@@ -22,7 +22,7 @@ import math
 import statistics
 import sys
 
-from benchlib import answer_one, clock_overrides, common_options, measured_run, print_table, repeated, scenario_file, write_json
+from benchlib import clock_overrides, measured_run, print_table, repeated, script_arguments, write_json
 
 COLUMNS = [("initial_stock", "clients", ",d"), ("events", "events", ",.0f"), ("client_years", "client-yrs", ",.0f"),
            ("events_per_client_year", "ev/cl-yr", ".2f"), ("cpu_s", "CPU s", ".2f"), ("us_per_event", "µs/event", ".1f"),
@@ -46,13 +46,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 4000, 16000, 64000], help="initial stocks")
     parser.add_argument("--years", type=float, default=5.0)
-    parser.add_argument("--scenario", help="default: scenarios/base.yaml of the imported package's checkout")
-    common_options(parser)
-    args = parser.parse_args()
-    if args.one:
-        answer_one(args.one, one)
+    parsed = script_arguments(parser, one, "scenarios/base.yaml")
+    if parsed is None:
         return
-    path = scenario_file(args.scenario, "scenarios/base.yaml")
+    args, path = parsed
     overrides = clock_overrides(path, args.years)
     rows = []
     for size in args.sizes:

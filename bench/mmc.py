@@ -25,7 +25,7 @@ import gc
 import statistics
 import time
 
-from benchlib import DAYS_PER_YEAR, answer_one, common_options, in_fresh_process, print_table, scenario_file, write_json
+from benchlib import DAYS_PER_YEAR, in_fresh_process, print_table, script_arguments, write_json
 
 
 def erlang_c_wait(lam: float, mu: float, c: int) -> float:
@@ -107,13 +107,11 @@ def main() -> None:
     parser.add_argument("--c", type=int, default=10, help="servers (wijkteam slots)")
     parser.add_argument("--horizon", type=float, default=1000.0, help="days")
     parser.add_argument("--window", type=float, default=200.0, help="waits count from this day to the horizon")
-    parser.add_argument("--scenario", help="default: tests/scenarios/mmc_wijkteam.yaml of the imported package's checkout")
-    common_options(parser)
-    args = parser.parse_args()
-    if args.one:
-        answer_one(args.one, one)
+    parsed = script_arguments(parser, one, "tests/scenarios/mmc_wijkteam.yaml")
+    if parsed is None:
         return
-    job = {"scenario": scenario_file(args.scenario, "tests/scenarios/mmc_wijkteam.yaml"), "lam": args.lam, "c": args.c,
+    args, path = parsed
+    job = {"scenario": path, "lam": args.lam, "c": args.c,
            "horizon": args.horizon, "window": args.window, "seed": args.seed}
     runs = [in_fresh_process(__file__, {**job, "replication": k}) for k in range(args.repeat)]
     figures = {**job, **{key: statistics.median(run[key] for run in runs) for key in runs[0]}, "runs": runs}

@@ -28,7 +28,7 @@ import socket
 import time
 
 import benchlib
-from benchlib import answer_one, clock_overrides, common_options, measured_run, print_table, repeated, scenario_file, write_json
+from benchlib import clock_overrides, measured_run, print_table, repeated, script_arguments, write_json
 
 SINGLE = [("clients_initial", "clients", ",d"), ("years", "years", "g"), ("cpu_s", "CPU s", ",.1f"), ("wall_s", "wall s", ",.1f"),
           ("peak_rss_mib", "peak MiB", ",.0f"), ("clients", "clients ever", ",.0f"), ("bytes_per_client", "B/client", ",.0f"),
@@ -76,7 +76,7 @@ def one(job: dict) -> dict:
     return measured_run(load_scaled(job["scenario"], job["clients"], job["overrides"]), seed=job["seed"])
 
 
-def options() -> argparse.Namespace:
+def options() -> tuple[argparse.Namespace, str] | None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=400_000, help="initial stock of the scaled base scenario")
     parser.add_argument("--years", type=float, default=10.0)
@@ -84,17 +84,14 @@ def options() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="local worker processes for part 2")
     parser.add_argument("--dask", metavar="SCHEDULER", help="run part 2 on this running Dask scheduler instead")
     parser.add_argument("--no-single", action="store_true", help="skip part 1 (the one big world)")
-    parser.add_argument("--scenario", help="default: scenarios/base.yaml of the imported package's checkout")
-    common_options(parser)
-    return parser.parse_args()
+    return script_arguments(parser, one, "scenarios/base.yaml")
 
 
 def main() -> None:
-    args = options()
-    if args.one:
-        answer_one(args.one, one)
+    parsed = options()
+    if parsed is None:
         return
-    path = scenario_file(args.scenario, "scenarios/base.yaml")
+    args, path = parsed
     job = {"scenario": path, "overrides": clock_overrides(path, args.years), "seed": args.seed}
     figures: dict = {"years": args.years, "repeat": args.repeat, **job}
     print(f"{path} scaled, {args.years:g} years, seed {args.seed}, median of {args.repeat} runs (each in a fresh process)")

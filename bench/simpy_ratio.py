@@ -22,7 +22,7 @@ import argparse
 import gc
 import time
 
-from benchlib import DAYS_PER_YEAR, answer_one, clock_overrides, common_options, print_table, repeated, scenario_file, write_json
+from benchlib import DAYS_PER_YEAR, clock_overrides, print_table, repeated, script_arguments, write_json
 
 MONTH = DAYS_PER_YEAR / 12
 BATCH = 1 << 16
@@ -106,13 +106,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=16000, help="initial stock of the scaled base scenario")
     parser.add_argument("--years", type=float, default=5.0)
-    parser.add_argument("--scenario", help="default: scenarios/base.yaml of the imported package's checkout")
-    common_options(parser)
-    args = parser.parse_args()
-    if args.one:
-        answer_one(args.one, one)
+    parsed = script_arguments(parser, one, "scenarios/base.yaml")
+    if parsed is None:
         return
-    path = scenario_file(args.scenario, "scenarios/base.yaml")
+    args, path = parsed
     job = {"scenario": path, "clients": args.clients, "overrides": clock_overrides(path, args.years), "seed": args.seed}
     figures = repeated(__file__, job, args.repeat)
     print(f"{path} scaled to {args.clients:,} clients, {args.years:g} years, median of {args.repeat} runs")

@@ -20,13 +20,11 @@ import argparse
 
 from benchlib import (
     DAYS_PER_YEAR,
-    answer_one,
     clock_overrides,
-    common_options,
     measured_run,
     print_table,
     repeated,
-    scenario_file,
+    script_arguments,
     write_json,
 )
 
@@ -55,13 +53,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--years", type=float, default=10.0, help="4: the scenario's own clock")
     parser.add_argument("--event-log", action="store_true", help="keep the event log (as meedoen run does by default)")
-    parser.add_argument("--scenario", help="default: scenarios/tilburg.yaml of the imported package's checkout")
-    common_options(parser)
-    args = parser.parse_args()
-    if args.one:
-        answer_one(args.one, one)
+    parsed = script_arguments(parser, one, "scenarios/tilburg.yaml")
+    if parsed is None:
         return
-    path = scenario_file(args.scenario, "scenarios/tilburg.yaml")
+    args, path = parsed
     overrides = overrides_for(path, args.years)
     job = {"scenario": path, "overrides": overrides, "seed": args.seed, "event_log": args.event_log}
     figures = {"years": args.years, **job, **repeated(__file__, job, args.repeat)}
