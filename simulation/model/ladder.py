@@ -10,12 +10,12 @@ Every move is a row of the ``rungs`` table (calibration.md §F.9).
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from simulation.model.client import Activity, Client
+from simulation.model.population import category, cumulative_shares
 from simulation.model.records import PlacementRow
 from simulation.scenario.distributions import Distribution, RandomSource
 
@@ -33,7 +33,7 @@ class Ladder:
         self.spec = world.scenario.ladder
         self.rung_counts = [0] * (RUNGS + 1)  # index 0 unused
         self.initial_rung_cumulative = {
-            phase: np.cumsum(np.asarray(weights, dtype=float) / sum(weights)).tolist()
+            phase: cumulative_shares((np.asarray(weights, dtype=float) / sum(weights)).tolist())
             for phase, weights in self.spec.initial_rung_by_phase.items()}
         spec = self.spec
         #: kind → (rung it lifts the client to, how long it lasts, its event-log activity)
@@ -45,8 +45,7 @@ class Ladder:
 
     def initial_rung(self, phase: int, rng: RandomSource) -> int:
         """The rung a client starts on, drawn from the phase's weights."""
-        cumulative = self.initial_rung_cumulative[phase]
-        return 1 + min(bisect_right(cumulative, rng.random()), len(cumulative) - 1)
+        return 1 + category(self.initial_rung_cumulative[phase], rng.random())
 
     def set_rung(self, client: Client, rung: int, first: bool = False) -> None:
         """Move the client on the ladder; ``first`` for the rung it starts with (from_rung 0)."""

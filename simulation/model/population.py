@@ -22,13 +22,13 @@ if TYPE_CHECKING:
 MIN_AGE = 18.0
 
 
-def categorical(shares: list[float], uniforms: np.ndarray) -> np.ndarray:
-    """Index of the category each uniform falls in (faster than Generator.choice for small n)."""
-    return np.minimum(np.searchsorted(np.cumsum(shares), uniforms, side="right"), len(shares) - 1)
+def cumulative_shares(shares: list[float]) -> list[float]:
+    """Running totals of category shares, for ``category``."""
+    return np.cumsum(shares).tolist()
 
 
-def _category(cumulative: list[float], uniform: float) -> int:
-    """``categorical`` for one uniform."""
+def category(cumulative: list[float], uniform: float) -> int:
+    """Index of the category one uniform falls in (faster than Generator.choice for small n)."""
     return min(bisect_right(cumulative, uniform), len(cumulative) - 1)
 
 
@@ -46,8 +46,8 @@ class PersonDrawer:
         spec = world.scenario.population
         self.spec = spec
         self.max_age = world.scenario.other_exits.pension_age - 1e-3
-        self.households = _cumulative([getattr(spec.household, h) for h in HOUSEHOLDS])
-        self.educations = _cumulative([getattr(spec.education, e) for e in EDUCATION])
+        self.households = cumulative_shares([getattr(spec.household, h) for h in HOUSEHOLDS])
+        self.educations = cumulative_shares([getattr(spec.education, e) for e in EDUCATION])
         self.barrier_shares = [getattr(spec.barriers, name) for name in BARRIERS]
         self.language = BARRIERS.index("language")
 
@@ -65,17 +65,13 @@ class PersonDrawer:
                 barriers |= 1 << column
         client.birth = now - min(max(age, MIN_AGE), self.max_age) * DAYS_PER_YEAR
         client.male = uniforms[2] < spec.share_male
-        client.household = HOUSEHOLDS[_category(self.households, uniforms[3])]
-        client.education = EDUCATION[_category(self.educations, uniforms[4])]
+        client.household = HOUSEHOLDS[category(self.households, uniforms[3])]
+        client.education = EDUCATION[category(self.educations, uniforms[4])]
         client.migrant = migrant
         client.statushouder = statushouder
         client.barriers = barriers
         client.motivation = client.motivation_base = min(max(motivation, 0.0), 1.0)
         client.trust = min(max(trust, 0.0), 1.0)
-
-
-def _cumulative(shares: list[float]) -> list[float]:
-    return np.cumsum(shares).tolist()
 
 
 def initial_stock(world: WorldView) -> list[tuple[Client, float, float]]:

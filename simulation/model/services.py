@@ -81,12 +81,12 @@ class ServiceDesk:
 
     # --- urgent care ------------------------------------------------------------------------
 
-    def _next_urgent_arrival(self, _event: simpy.Event | None = None) -> None:
+    def _next_urgent_arrival(self) -> None:
         """Urgent care demand: a Poisson stream that takes slots before participation work."""
         rng = self.world.streams.urgent_care
         self.world.env.timeout(rng.exponential(1.0 / self.spec.urgent_care.arrivals)).callbacks.append(self._urgent_arrival)
 
-    def _urgent_arrival(self, event: simpy.Event) -> None:
+    def _urgent_arrival(self, _event: simpy.Event) -> None:
         self._next_urgent_arrival()
         case = Case(self, None, "urgent", engaged=True)
         case.requested = self.world.env.now
@@ -134,7 +134,7 @@ class ServiceDesk:
             return
         if not case.engaged:  # visited, but the door stays shut (zorgmijder)
             self.world.record(client, Activity.REFUSAL, self.code)
-            self._release(case)
+            self._release_slot()
             self._completed(case)
             return
         case.state = "serving"
@@ -146,7 +146,7 @@ class ServiceDesk:
 
     def _urgent_done(self, case: Case) -> None:
         case.state = "over"
-        self._release(case)
+        self._release_slot()
 
     def _next_contact(self, case: Case) -> None:
         client = case.client
@@ -162,14 +162,14 @@ class ServiceDesk:
             case.state = "closing"
             self.world.record(client, Activity.SERVICE_END, self.code)
             self._outcome(client)
-            self._release(case)
+            self._release_slot()
             self._completed(case)
             return
         self.world.policy.contact(client, self.name)
         if case.state == "serving":
             self._next_contact(case)
 
-    def _release(self, case: Case) -> None:
+    def _release_slot(self) -> None:
         assert self.resource is not None
         self.resource.release()
 
@@ -201,7 +201,7 @@ class ServiceDesk:
             assert case.client is not None
             self.world.record(case.client, Activity.SERVICE_LEFT_QUEUE, self.code)
         elif state == "serving":
-            self._release(case)
+            self._release_slot()
         if state != "closing":  # a closing case is forgotten when its outcome is done
             self._forget(case)
 
