@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 def deter(world: WorldView, client: Client, activity: Activity) -> None:
     """Turned away at the door (youth rule, Work First, home visit): gone for good."""
-    client.leave_model()
+    world.leave_model(client)
     world.count("deterred")
     world.record(client, activity)
 

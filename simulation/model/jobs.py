@@ -9,13 +9,11 @@ education, enforcement) come back with their own probability and delay (Divosa 2
 from __future__ import annotations
 
 import math
-from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
-
-import simpy
 
 from simulation.model.client import Activity, Client, ClientState, ExitReason
 from simulation.model.intake import intake
+from simulation.model.later import call_later
 from simulation.model.lifecycle import end_spell, start_spell
 from simulation.model.records import JobRow
 from simulation.model.sanctions import flex_job_odds
@@ -69,9 +67,11 @@ class JobMarket:
         world.record(client, Activity.JOB_START)
         self.open_jobs[client.id] = OpenJob(client=client.id, job_no=client.job_no, start=now, job_type=kind, via=via)
         if now + length < world.t_end:
-            world.env.timeout(length).callbacks.append(partial(self._job_ends, client))
+            call_later(world.env, length, self._job_ends, client)
+        else:
+            world.finish(client)  # still in this job when the run ends
 
-    def _job_ends(self, client: Client, _event: simpy.Event) -> None:
+    def _job_ends(self, client: Client) -> None:
         world, now = self.world, self.world.env.now
         job = self.open_jobs.pop(client.id)
         returns, delay = _draw_return(client, self.spec.types[job.job_type].return_to_benefit)
@@ -85,24 +85,26 @@ class JobMarket:
         spec = self.world.scenario.return_after_exit
         back = getattr(spec, reason.name.lower(), None)
         if back is None:
-            client.leave_model()
+            self.world.leave_model(client)
             return
         self._return_or_leave(client, now, *_draw_return(client, back))
 
     def _return_or_leave(self, client: Client, now: float, returns: bool, delay: float) -> None:
         world = self.world
         if not returns:
-            client.leave_model()
+            world.leave_model(client)
             world.record(client, Activity.LEFT_MODEL)
             return
         client.state = ClientState.AWAY
         if now + delay < world.t_end:
-            world.env.timeout(delay).callbacks.append(partial(self._reenter, client))
+            call_later(world.env, delay, self._reenter, client)
+        else:
+            world.finish(client)  # comes back after the run: nothing more happens to it here
 
-    def _reenter(self, client: Client, _event: simpy.Event) -> None:
+    def _reenter(self, client: Client) -> None:
         """Herinstroom: a new spell for the same person, history kept (not its exit luck)."""
         if self.world.env.now >= self.world.hazards.pension_time(client):
-            client.leave_model()
+            self.world.leave_model(client)
             return
         start_spell(self.world, client, self.world.env.now)
         intake(self.world, client, reentry=True)

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from functools import partial
 from typing import TYPE_CHECKING
 
 import simpy
 
 from simulation.model.client import Client, ClientState, ExitReason, Timer
+from simulation.model.later import call_later
 from simulation.scenario.schema import KLANTMANAGER
 
 if TYPE_CHECKING:
@@ -94,12 +94,12 @@ def _arm(world: WorldView, client: Client, when: float, now: float) -> None:
     client.timer_version += 1
     if when < world.t_end:
         client.timer_at = when
-        world.env.timeout(when - now).callbacks.append(partial(_fire, world, client, client.timer_version))
+        call_later(world.env, when - now, _fire, world, client, client.timer_version)
     else:
         client.timer_at = INF
 
 
-def _fire(world: WorldView, client: Client, version: int, _event: simpy.Event) -> None:
+def _fire(world: WorldView, client: Client, version: int) -> None:
     if version != client.timer_version or not client.on_benefit:
         return  # superseded by an earlier timer, or the client already left
     client.timer_at = INF
@@ -135,7 +135,7 @@ def _other_due(world: WorldView, client: Client, now: float) -> bool:
 
 def _pension_due(world: WorldView, client: Client, now: float) -> bool:
     end_spell(world, client, now, ExitReason.PENSION)
-    client.leave_model()
+    world.leave_model(client)
     return False
 
 

@@ -37,7 +37,7 @@ def apply_policy(world: WorldView, policy: Policy) -> None:
     now = world.env.now
     world.policy.adopt(policy)
     world.hazards.threat = threat_table(world.scenario.sanctions, policy)
-    stock = [client for client in world.clients if client.on_benefit]
+    stock = [client for client in world.clients if client is not None and client.on_benefit]
     for client in stock:
         world.set_group(client, policy.phase_to_group[client.phase])
     priority = world.staff.priority

@@ -11,8 +11,6 @@ tables only (``simulation.outcomes.headline``), never from model internals.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable
-from operator import attrgetter
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -112,6 +110,8 @@ class Columns:
         return len(self.arrays[0])
 
     def frame(self) -> pd.DataFrame:
+        """The rows as a DataFrame; they move into it (the columns are empty after), so a national
+        run does not hold each table twice at its end."""
         if not len(self):
             return pd.DataFrame([], columns=list(self.names))  # as from no rows: every column of type object
         columns: dict[str, Any] = {}
@@ -121,6 +121,7 @@ class Columns:
                 columns[name] = [distinct[code] for code in values]
             else:
                 columns[name] = np.frombuffer(values, dtype=bool if kind == "?" else kind).copy()  # writable
+            del values[:]
         return pd.DataFrame(columns, columns=list(self.names))
 
 
@@ -221,30 +222,35 @@ class Recorder:
         return events
 
 
-def _attribute(name: str) -> Callable[[Client, float], Any]:
-    get = attrgetter(name)
-    return lambda client, _: get(client)
+#: clients.csv's columns and their ``Columns`` types ("o": text)
+CLIENT_COLUMNS: tuple[str, ...] = (
+    "client", "origin", "state", "age_at_end", "male", "household", "migrant", "statushouder", "education",
+    "motivation", "trust", "phase", "true_phase", "group", "rung", "spells", "jobs", "contacts", "sanctions",
+    *(f"barrier_{name}" for name in BARRIER_BIT),
+)
+CLIENT_TYPES = "qood?o??oddqqoqqqqq" + "?" * len(BARRIER_BIT)
 
 
-#: clients.csv's columns: how each is read from a client at the end of the run
-_CLIENT_COLUMNS: dict[str, Callable[[Client, float], Any]] = {
-    "client": lambda c, _: c.id, "origin": lambda c, _: c.origin, "state": lambda c, _: c.state.value,
-    "age_at_end": lambda c, t_end: c.age(t_end),
-    **{name: _attribute(name)
-       for name in ("male", "household", "migrant", "statushouder", "education", "motivation", "trust", "phase",
-                    "true_phase")},
-    "group": lambda c, _: c.group or "",  # an unset group is written as "" (as clients.csv always has)
-    **{name: _attribute(attribute)
-       for name, attribute in (("rung", "rung"), ("spells", "spell_no"), ("jobs", "job_no"), ("contacts", "n_contacts"),
-                               ("sanctions", "n_sanctions"))},
-}
+def client_row(client: Client, t_end: float) -> tuple[Any, ...]:
+    """The client's row of ``clients.csv`` (``CLIENT_COLUMNS``) as it stands at the end of the run."""
+    c = client
+    barriers = c.barriers
+    return (c.id, c.origin, c.state.value, c.age(t_end), c.male, c.household, c.migrant, c.statushouder, c.education,
+            c.motivation, c.trust, c.phase, c.true_phase, c.group or "",  # an unset group is written as ""
+            c.rung, c.spell_no, c.job_no, c.n_contacts, c.n_sanctions, *(bool(barriers & bit) for bit in BARRIER_BIT.values()))
 
 
-def client_table(clients: list[Client], last_contact: Any, t_end: float) -> pd.DataFrame:
-    """One row per person at the end of the run, built column by column: at national scale a
-    dict per client doubled the run's peak memory."""
-    columns = {name: [read(c, t_end) for c in clients] for name, read in _CLIENT_COLUMNS.items()}
-    columns["last_contact"] = last_contact[:len(clients)]
-    for name, bit in BARRIER_BIT.items():
-        columns[f"barrier_{name}"] = [bool(c.barriers & bit) for c in clients]
-    return pd.DataFrame(columns)
+class ClientRows(Columns):
+    """Rows of people the run is done with (``World.finish``), written when they are dropped:
+    at national scale most people ever created are gone long before the end."""
+
+    def __init__(self) -> None:
+        super().__init__(CLIENT_COLUMNS, CLIENT_TYPES)
+
+    def table(self, last_contact: Any) -> pd.DataFrame:
+        """One row per person, in order of client id, with the day of each one's last contact."""
+        frame = self.frame()
+        if len(frame):
+            frame = frame.take(np.argsort(frame["client"].to_numpy(), kind="stable")).reset_index(drop=True)
+        frame.insert(len(frame.columns) - len(BARRIER_BIT), "last_contact", last_contact[frame["client"].to_numpy()])
+        return frame

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from functools import partial
 from typing import TYPE_CHECKING
 
-import simpy
-
 from simulation.model.client import Activity, Client
+from simulation.model.later import call_later
 from simulation.model.lifecycle import reschedule
 from simulation.model.phases import maybe_remove_barrier
 from simulation.model.records import PlacementRow, WaitRow
@@ -72,10 +70,10 @@ class ServiceDesk:
     def _after(self, delay: float, case: Case, step: Callable[[Case], None]) -> None:
         """Call ``step(case)`` after ``delay`` unless the case has moved on by then."""
         case.version += 1
-        self.world.env.timeout(delay).callbacks.append(partial(self._due, case, case.version, step))
+        call_later(self.world.env, delay, self._due, case, case.version, step)
 
     @staticmethod
-    def _due(case: Case, version: int, step: Callable[[Case], None], _event: simpy.Event) -> None:
+    def _due(case: Case, version: int, step: Callable[[Case], None]) -> None:
         if version == case.version:
             step(case)
 
@@ -84,9 +82,9 @@ class ServiceDesk:
     def _next_urgent_arrival(self) -> None:
         """Urgent care demand: a Poisson stream that takes slots before participation work."""
         rng = self.world.streams.urgent_care
-        self.world.env.timeout(rng.exponential(1.0 / self.spec.urgent_care.arrivals)).callbacks.append(self._urgent_arrival)
+        call_later(self.world.env, rng.exponential(1.0 / self.spec.urgent_care.arrivals), self._urgent_arrival)
 
-    def _urgent_arrival(self, _event: simpy.Event) -> None:
+    def _urgent_arrival(self) -> None:
         self._next_urgent_arrival()
         case = Case(self, None, "urgent", engaged=True)
         case.requested = self.world.env.now

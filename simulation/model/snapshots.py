@@ -23,6 +23,7 @@ def snapshots(world: WorldView) -> Generator[simpy.Event, None, None]:
         yield env.timeout(t - env.now)
         world.recorder.monthly.append(snapshot_row(world, month_start, t, label))
         world.month.clear()
+        world.retire_finished()
         month_start = t
     if month_start < calendar.t_end - 1e-9:  # a run that does not end on a month end: its partial last month
         yield env.timeout(calendar.t_end - env.now)

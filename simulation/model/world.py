@@ -27,7 +27,7 @@ from simulation.model.ladder import Ladder
 from simulation.model.phases import Assessor
 from simulation.model.policy import PolicyRules
 from simulation.model.policy_changes import policy_changes
-from simulation.model.records import Recorder, SpellRow, client_table
+from simulation.model.records import ClientRows, Recorder, SpellRow, client_row
 from simulation.model.rng import Streams
 from simulation.model.sanctions import SanctionRules
 from simulation.model.services import ServiceDesk
@@ -48,7 +48,9 @@ class World:
         self.streams = Streams(seed, replication)
         self.calendar = Calendar(scenario.clock)
         self.t_end = self.calendar.t_end
-        self.clients: list[Client] = []
+        self.clients: list[Client | None] = []  # by id; None once the run is done with the person (``finish``)
+        self.finished: list[Client] = []
+        self.client_rows = ClientRows()
         self.last_contact = np.full(1024, -np.inf)
         self.on_benefit = np.zeros(1024, dtype=bool)
         self.stock = 0
@@ -92,6 +94,25 @@ class World:
             self.last_contact = np.concatenate([self.last_contact, np.full(size, -np.inf)])
             self.on_benefit = np.concatenate([self.on_benefit, np.zeros(size, dtype=bool)])
         return client
+
+    def leave_model(self, client: Client) -> None:
+        """Gone for good (deterred, no return after an exit, pension): no return is possible."""
+        client.leave_model()
+        self.finished.append(client)
+
+    def finish(self, client: Client) -> None:
+        """Nothing more happens to the person in this run (gone, or in a job or away until after
+        the end): its row of the clients table is written and the object dropped at the next
+        month end (``retire_finished``), once whatever else the same moment holds for it is done."""
+        self.finished.append(client)
+
+    def retire_finished(self) -> None:
+        """Write the finished people's rows and drop them: at national scale most of the people a
+        run creates are gone long before its end, and their objects were most of its memory."""
+        for client in self.finished:
+            self.client_rows.append(client_row(client, self.t_end))
+            self.clients[client.id] = None
+        self.finished.clear()
 
     def record(self, client: Client, activity: Activity, resource: int = 0) -> None:
         """A row of the event log (replaced by a no-op when the run keeps no event log)."""
@@ -163,11 +184,14 @@ class World:
             self.env.process(policy_changes(self))
         self.env.run(until=self.t_end + 1e-6)  # so the month-end snapshot at t_end is taken
         for client in self.clients:
-            if client.on_benefit:  # still open: censored
+            if client is not None and client.on_benefit:  # still open: censored
                 self.recorder.spells.append(self._spell_row(client, math.nan, ExitReason.CENSORED))
         self.jobs.close_open_jobs(self.t_end)
+        # every person's row is written and the objects dropped before the tables are built
+        self.finished = [client for client in self.clients if client is not None]
+        self.retire_finished()
         tables = self.recorder.tables(pd.Timestamp(self.calendar.start_date))
-        tables["clients"] = client_table(self.clients, self.last_contact, self.t_end)
+        tables["clients"] = self.client_rows.table(self.last_contact)
         return tables
 
     def events_scheduled(self) -> int:
