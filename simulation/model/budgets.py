@@ -1,15 +1,19 @@
-"""Budget lines (re-integratiebudget, Wmo) as SimPy Containers: replenished yearly, cut from a date.
+"""Budget lines (re-integratiebudget, Wmo): replenished yearly, cut from a date.
 
 Money is committed when a trajectory is granted and what is not used is refunded, so the level
 never goes below zero and "spent" is commitments minus refunds. When a line is spent, the policy
-says whether clients wait for the next replenishment (FIFO) or are refused; both are recorded.
+says whether clients wait for the next replenishment (first come, first served: a grant that
+does not fit holds up the ones behind it, as a SimPy Container's queue does) or are refused; both
+are recorded. The waiting list is plain data with callbacks (no SimPy events per client), so
+thousands waiting cost nothing per event.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Generator
-from typing import TYPE_CHECKING
+from collections import deque
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING, Any
 
 import simpy
 
@@ -23,7 +27,8 @@ if TYPE_CHECKING:
 
 
 class BudgetLine:
-    """One budget line: its money (a Container, in euros) and the yearly replenishments and cuts."""
+    """One budget line: its money (in euros), the line of grants waiting for it, and the yearly
+    replenishments and cuts."""
 
     def __init__(self, world: WorldView, name: str, spec: Budget) -> None:
         self.world = world
@@ -31,13 +36,10 @@ class BudgetLine:
         self.spec = spec
         self.annual = spec.annual_amount * DAYS_PER_YEAR  # MoneyPerDay → euros per year
         # assumption: the run starts with a full year's budget, whatever the start date
-        self.container = simpy.Container(world.env, init=self.annual)
+        self.level = self.annual
+        self.waiting: deque[list[Any]] = deque()  # [amount, holder, on_grant]; holder None: crossed out
         self.spent_total = 0.0
         world.env.process(self._calendar())
-
-    @property
-    def level(self) -> float:
-        return self.container.level
 
     def _dates(self) -> list[tuple[float, str, float]]:
         """(day, "replenish" or "cut", new annual amount of a cut) within the run, in time order."""
@@ -60,25 +62,55 @@ class BudgetLine:
         for t, what, amount in self._dates():
             yield env.timeout(t - env.now)
             if what == "cut":
-                yield from self._cut(amount)
+                self._cut(amount)
             else:
-                yield from self._replenish()
+                self._replenish()
 
-    def _cut(self, annual: float) -> Generator[simpy.Event, None, None]:
+    def _cut(self, annual: float) -> None:
         """A cut to ``annual`` a year from now on, pro rata on what is left."""
         if self.annual > 0 and self.level > 0:
-            yield self.container.get(self.level * (1 - min(annual / self.annual, 1.0)))
+            self.level -= self.level * (1 - min(annual / self.annual, 1.0))
         self.annual = annual
         self._book(None, "cut", 0.0, "")
 
-    def _replenish(self) -> Generator[simpy.Event, None, None]:
+    def _replenish(self) -> None:
         """Back to a year's budget, or a year's budget on top of what is left (``carry_over``)."""
-        target = self.annual if not self.spec.carry_over else self.level + self.annual
-        if target > self.level:
-            yield self.container.put(target - self.level)
-        elif target < self.level:
-            yield self.container.get(self.level - target)
+        self.level = self.annual if not self.spec.carry_over else self.level + self.annual
         self._book(None, "replenish", 0.0, "")
+        self._serve()
+
+    # --- grants that wait for money ----------------------------------------------------------
+
+    def request(self, amount: float, holder: Any, on_grant: Callable[[Any], None]) -> list[Any] | None:
+        """Take ``amount`` now (None) if nobody waits before and it is there; else join the line and
+        get the entry to ``cancel``: ``on_grant(holder)`` is called when the money is taken."""
+        if not self._first_waiting() and self.level >= amount:
+            self.level -= amount
+            return None
+        entry = [amount, holder, on_grant]
+        self.waiting.append(entry)
+        return entry
+
+    @staticmethod
+    def cancel(entry: list[Any]) -> None:
+        entry[1] = None
+
+    def _first_waiting(self) -> list[Any] | None:
+        waiting = self.waiting
+        while waiting and waiting[0][1] is None:
+            waiting.popleft()
+        return waiting[0] if waiting else None
+
+    def _serve(self) -> None:
+        """Money came in: grants at the front of the line take it while it lasts."""
+        while (entry := self._first_waiting()) is not None and self.level >= entry[0]:
+            self.waiting.popleft()
+            self.level -= entry[0]
+            entry[2](entry[1])
+
+    @property
+    def queue_length(self) -> int:
+        return sum(entry[1] is not None for entry in self.waiting)
 
     def _book(self, client: Client | None, kind: str, amount: float, item: str) -> None:
         self.world.recorder.budget.append(BudgetRow(time=self.world.env.now, budget=self.name, amount=amount, kind=kind,
@@ -90,10 +122,12 @@ class BudgetLine:
         self._book(client, "commit", amount, item)
 
     def refund(self, amount: float, client: Client, item: str) -> None:
+        """Money not used comes back; it is booked before the grants it lets through."""
         if amount > 0:
-            self.container.put(amount)
+            self.level += amount
             self.spent_total -= amount
             self._book(client, "refund", -amount, item)
+            self._serve()
 
     def refused(self, client: Client, item: str) -> None:
         """A grant refused because the line is spent (``when_spent: refuse``)."""
@@ -108,6 +142,6 @@ class BudgetLine:
             self.refused(client, item)
             return False
         if amount > 0:
-            self.container.get(amount)
+            self.level -= amount
             self.committed(amount, client, item)
         return True

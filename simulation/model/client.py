@@ -11,8 +11,6 @@ from simulation.scenario.schema import BARRIERS
 from simulation.scenario.units import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
-    import simpy
-
     from simulation.model.rng import ClientStreams
 
 BARRIER_BIT = {name: 1 << i for i, name in enumerate(BARRIERS)}
@@ -117,7 +115,7 @@ class Client:
         "id", "rng", "origin", "birth", "male", "household", "migrant", "statushouder",
         "education", "barriers", "motivation", "motivation_base", "motivation_time", "trust",
         "on_benefit", "spell_no", "spell_start", "entry_time", "phase", "true_phase", "group",
-        "rung", "handler", "handler_override", "has_klantmanager", "handler_case", "cases", "left",
+        "rung", "handler", "handler_override", "has_klantmanager", "handler_case", "cases",
         "e_work", "e_other", "rate_work", "rate_other", "rate_time", "timer_version",
         "timer_kind", "timer_at", "due", "next_review", "next_contact", "caseload_review_at",
         "sanction_effect_until", "sanction_cut_until", "n_sanctions",
@@ -152,10 +150,10 @@ class Client:
         self.handler: str | None = None  # who handles the client now: klantmanager, a service, "none"
         self.handler_override: str | None = None
         self.has_klantmanager = False
-        # services.Case objects (not imported: services imports this module)
+        # services.Case and trajectories.Enrolment objects (not imported: both import this module)
         self.handler_case: Any = None  # the case with the team that is the client's handler
-        self.cases: list[Any] | None = None  # every case with a team still going (made on the first)
-        self.left: simpy.Event | None = None  # the spell's end, made only when a process waits for it
+        # every case with a team and trajectory enrolment still going (made on the first)
+        self.cases: list[Any] | None = None
         self.e_work = 0.0
         self.e_other = 0.0
         self.rate_work = 0.0

@@ -20,8 +20,6 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import simpy
-
 from simulation.model.client import Client, ClientState, ExitReason, Timer
 from simulation.model.later import call_later
 from simulation.scenario.schema import KLANTMANAGER
@@ -186,7 +184,6 @@ def start_spell(world: WorldView, client: Client, now: float, elapsed: float = 0
     client.rate_work = client.rate_other = 0.0
     client.rate_time = now
     client.exit_reason = ExitReason.CENSORED
-    client.left = None  # made by ``spell_end`` when a process first waits for it
     client.timer_at = INF
     client.placement_until = INF
     client.trajectory_until = -INF  # a trajectory ends with the spell it was part of
@@ -203,19 +200,8 @@ def end_spell(world: WorldView, client: Client, now: float, reason: ExitReason) 
     world.leave_stock(client, now, reason)
     if client.handler == KLANTMANAGER:
         world.staff.leave(client)
-    for case in list(client.cases or ()):  # the cases with teams, as handler or referral
+    for case in list(client.cases or ()):  # the cases with teams and trajectories
         case.desk.stop(case)
-    if client.left is not None and not client.left.triggered:
-        client.left.succeed()
     client.handler = None
     client.handler_override = None
 
-
-def spell_end(world: WorldView, client: Client) -> simpy.Event:
-    """The event that ends the client's current spell, made on first use (most spells need none);
-    for a client whose spell already ended (at this very moment), one that has happened."""
-    if client.left is None:
-        client.left = world.env.event()
-        if not client.on_benefit:
-            client.left.succeed()
-    return client.left

@@ -19,7 +19,7 @@ from simulation.model.calendar import Calendar
 from simulation.model.client import Activity, Client, ExitReason
 from simulation.model.phases import Assessor
 from simulation.model.records import Recorder
-from simulation.model.resources import CaseloadPool, QueueResource, SlotPool
+from simulation.model.resources import CaseloadPool, SlotPool
 from simulation.model.rng import Streams
 from simulation.scenario.distributions import RandomSource
 from simulation.scenario.schema import Group, JobKind, Obligations, Policy, Scenario, Service, ThreatEffect, UptakeKind
@@ -92,7 +92,7 @@ class ProgrammeView(Protocol):
     @property
     def code(self) -> int: ...
     @property
-    def resource(self) -> QueueResource | None: ...
+    def resource(self) -> SlotPool | None: ...
     def offer(self, client: Client) -> None: ...
 
 

@@ -1,23 +1,20 @@
-"""SimPy resources that scale to caseloads of thousands: caseload places, case slots, trajectory slots.
+"""Places that scale to caseloads of thousands: caseload places, case slots, trajectory slots.
 
-SimPy's ``PriorityResource`` keeps its queue sorted by re-sorting and its holders in a list;
-with thousands of clients both become the hot spot. ``QueueResource`` gives the same order
-and the same behaviour in logarithmic or constant time. A team with no slots is ``None``,
-and a request to it is never granted (``request``). ``SlotPool`` (team slots) and
-``CaseloadPool`` (klantmanager caseloads, ``staff``) hold places without SimPy events at all.
+SimPy's ``PriorityResource`` keeps its queue sorted by re-sorting and its holders in a list,
+and costs a few events per request; with thousands of clients waiting it was the hot spot.
+``SlotPool`` (team and trajectory slots) and ``CaseloadPool`` (klantmanager caseloads,
+``staff``) hold places without SimPy events at all, in the order a PriorityResource serves
+(priority, then first come). A team or trajectory with no slots has no pool (``None``): its
+line never moves.
 """
 
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, insort_right
 from collections.abc import Callable, Mapping
 from heapq import heappop, heappush
 from itertools import count
 from typing import TYPE_CHECKING, Any
-
-import simpy
-from simpy.resources.resource import PriorityRequest
 
 if TYPE_CHECKING:
     from simulation.model.client import Client
@@ -30,83 +27,6 @@ UNLISTED_PRIORITY = 1_000  # groups a team's group_priority does not list queue 
 def priority_table(group_priority: Mapping[str, int]) -> dict[str | None, int]:
     """A team's queue priority by group (lower first), keyed so that any client's group looks up."""
     return {group: rank for group, rank in group_priority.items()}
-
-
-class _InsertionQueue(list[PriorityRequest]):
-    """SimPy's SortedQueue re-sorts the whole queue on every request (a key call per waiting
-    client); inserting by bisection gives the same order (stable: FIFO among equal keys)."""
-
-    def __init__(self, maxlen: int | None = None) -> None:
-        super().__init__()
-        self.maxlen = maxlen
-
-    def append(self, item: PriorityRequest) -> None:
-        insort_right(self, item, key=_request_key)
-
-    def remove(self, item: PriorityRequest) -> None:
-        """A request that leaves the queue unserved (its client left benefit): found by bisection
-        among the requests of its key, not by a scan of the whole queue (which took a quarter of
-        a national run's time, with waiting lists of many thousands)."""
-        index = bisect_left(self, item.key, key=_request_key)
-        while index < len(self) and self[index] is not item:
-            index += 1
-        if index == len(self):
-            raise ValueError(item)  # what SimPy expects from list.remove
-        del self[index]
-
-
-def _request_key(request: PriorityRequest) -> Any:
-    return request.key
-
-
-class _Users(dict[simpy.Event, None]):
-    """The holders of a resource's places. SimPy keeps them in a list and removes a releasing
-    holder by linear search; a caseload of thousands makes that the hot spot. An insertion-
-    ordered dict gives the same ``append``/``remove``/``len``/iteration in constant time."""
-
-    def append(self, request: simpy.Event) -> None:
-        self[request] = None
-
-    def remove(self, request: simpy.Event) -> None:
-        try:
-            del self[request]
-        except KeyError:
-            raise ValueError(request) from None  # what SimPy expects from list.remove
-
-
-class QueueResource(simpy.PriorityResource):
-    """A PriorityResource whose queue and holders scale to thousands of clients."""
-
-    # simpy types PutQueue as its SortedQueue; ours is a list with the same interface
-    PutQueue = _InsertionQueue  # type: ignore[assignment]
-
-    def __init__(self, env: simpy.Environment, capacity: int = 1) -> None:
-        super().__init__(env, capacity)
-        self.users = _Users()  # type: ignore[assignment]  # simpy types users as a list; same interface
-
-    @property
-    def queue_length(self) -> int:
-        return len(self.queue)
-
-
-def make_resource(env: simpy.Environment, capacity: int) -> QueueResource | None:
-    """SimPy needs capacity > 0; a team with no slots is represented by None (never serves)."""
-    return QueueResource(env, capacity=capacity) if capacity > 0 else None
-
-
-class NeverGranted(simpy.Event):
-    """The request to a team without slots: never granted, usable in ``with`` like a real one."""
-
-    def __enter__(self) -> NeverGranted:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
-def request(resource: QueueResource | None, env: simpy.Environment, priority: int) -> PriorityRequest | NeverGranted:
-    """A request for a place at ``priority`` (lower first), or one never granted if there are no places."""
-    return resource.request(priority=priority) if resource is not None else NeverGranted(env)
 
 
 class SlotPool:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
-from simulation.model.resources import CaseloadPool, QueueResource, SlotPool
+from simulation.model.resources import CaseloadPool, SlotPool
 from simulation.scenario.units import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def snapshot_row(world: WorldView, month_start: float, t: float, label: str) -> 
     return row
 
 
-def resource_columns(name: str, resource: QueueResource | CaseloadPool | SlotPool | None) -> dict[str, float]:
+def resource_columns(name: str, resource: CaseloadPool | SlotPool | None) -> dict[str, float]:
     """Capacity, places in use and queue length; a team without slots has 0 of each."""
     if resource is None:
         return {f"{name}_capacity": 0, f"{name}_busy": 0, f"{name}_queue": 0}
