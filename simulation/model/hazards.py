@@ -67,20 +67,23 @@ class Hazards:
         return client.birth + self.pension_days
 
     def work_rate(self, client: Client, now: float) -> tuple[float, float]:
-        """Exit-to-work hazard per day now, and the next time it changes by itself."""
+        """Exit-to-work hazard per day now, and the next time it changes by itself (per event: written out)."""
+        spell_start = client.spell_start
+        band_starts = self.band_starts
         # the small margin keeps a band edge that floating point puts at ``now`` from firing twice
-        duration = now - client.spell_start + 1e-7
-        band = bisect_right(self.band_starts, duration) - 1
-        next_change = client.spell_start + self.band_starts[band + 1] if band + 1 < len(self.band_starts) else INF
+        band = bisect_right(band_starts, now - spell_start + 1e-7) - 1
+        next_change = spell_start + band_starts[band + 1] if band + 1 < len(band_starts) else INF
         year_index = bisect_right(self.year_starts, now) - 1
-        next_change = min(next_change, self.labour_market_changes[year_index])
-        client.true_phase = self.assessor.true_phase(client, now)
-        rate = self.base_work_rate[client.true_phase] * self.band_multipliers[band] * self.labour_market[year_index]
+        if (market_change := self.labour_market_changes[year_index]) < next_change:
+            next_change = market_change
+        client.true_phase = phase = self.assessor.true_phase(client, now)
+        rate = self.base_work_rate[phase] * self.band_multipliers[band] * self.labour_market[year_index]
         rate *= math.exp(self.motivation_effect * (self.motivation(client, now) - 0.5))
         rate, next_change = sanctioned_work_rate(rate, next_change, self.threat[client.group], self.sanction_spec, client, now)
         if now < client.trajectory_until:
             rate *= client.trajectory_multiplier
-            next_change = min(next_change, client.trajectory_until)
+            if client.trajectory_until < next_change:
+                next_change = client.trajectory_until
         return rate, next_change
 
     def other_rates(self, client: Client, now: float) -> list[tuple[ExitReason, float]]:

@@ -47,7 +47,7 @@ def populate(world: WorldView) -> None:
     stock = initial_stock(world)
     for client, elapsed, since_contact in stock:
         start_spell(world, client, 0.0, elapsed, inflow=False)
-        world.last_contact[client.id] = -since_contact
+        world.last_contact[client.id] = client.last_contact = -since_contact
         world.policy.assess_and_route(client, 0.0, route=False)
         world.ladder.set_rung(client, world.ladder.initial_rung(client.true_phase, client.rng.luck), first=True)
     priority = world.staff.priority

@@ -80,7 +80,7 @@ class Ladder:
         """Without contact for ``drift_after_no_contact`` a client may slide down the ladder (rungs 2-3)."""
         if client.rung <= 1 or client.rung >= 4:
             return math.inf
-        reference = max(self.world.last_contact[client.id], client.drift_ref)
+        reference = client.last_contact if client.last_contact > client.drift_ref else client.drift_ref
         return reference + self.spec.drift_after_no_contact
 
     def drift(self, client: Client, now: float) -> None:

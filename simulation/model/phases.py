@@ -17,6 +17,9 @@ from simulation.scenario.distributions import RandomSource
 from simulation.scenario.schema import BARRIERS, Assessment
 from simulation.scenario.units import DAYS_PER_YEAR
 
+#: age_45_plus_weight applies from this age (in days)
+AGE_45 = 45 * DAYS_PER_YEAR
+
 
 class Assessor:
     """Scores clients; precomputes the barrier part of the score for all 256 barrier sets."""
@@ -29,24 +32,31 @@ class Assessor:
             scores[mask] = sum(w for i, w in enumerate(weights) if mask & (1 << i))
         self.barrier_score: list[float] = scores.tolist()
         self.cutoffs = list(spec.phase_cutoffs)
+        # the spec's numbers as plain attributes: ``score`` runs a few times per event
+        self.years_cap = spec.years_on_benefit_cap
+        self.years_weight = spec.years_on_benefit_weight
+        self.motivation_weight = spec.low_motivation_weight
+        self.low_education_weight = spec.low_education_weight
+        self.age_45_weight = spec.age_45_plus_weight
 
     def score(self, client: Client, now: float) -> float:
         """Distance to work as an assessor without noise would see it."""
-        spec = self.spec
-        years = min((now - client.spell_start) / DAYS_PER_YEAR, spec.years_on_benefit_cap)
-        value = self.barrier_score[client.barriers] + spec.years_on_benefit_weight * years
-        value += spec.low_motivation_weight * (1.0 - client.motivation)
+        years = (now - client.spell_start) / DAYS_PER_YEAR
+        if years > self.years_cap:
+            years = self.years_cap
+        value = self.barrier_score[client.barriers] + self.years_weight * years
+        value += self.motivation_weight * (1.0 - client.motivation)
         if client.education == "low":
-            value += spec.low_education_weight
-        if now - client.birth >= 45 * DAYS_PER_YEAR:
-            value += spec.age_45_plus_weight
+            value += self.low_education_weight
+        if now - client.birth >= AGE_45:
+            value += self.age_45_weight
         return value
 
     def phase_of(self, score: float) -> int:
         return 1 + bisect_right(self.cutoffs, score)
 
     def true_phase(self, client: Client, now: float) -> int:
-        return self.phase_of(self.score(client, now))
+        return 1 + bisect_right(self.cutoffs, self.score(client, now))
 
     def assess(self, client: Client, now: float, rng: RandomSource) -> int:
         """Set the assessed and true phase; returns the assessed phase."""

@@ -162,7 +162,7 @@ class World:
 
     def note_contact(self, client: Client, by: str, now: float) -> None:
         client.n_contacts += 1
-        self.last_contact[client.id] = now
+        self.last_contact[client.id] = client.last_contact = now
         month = self.month
         month["contacts"] += 1
         any_key, social_services_key = self.contact_keys[client.group]
