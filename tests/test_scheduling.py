@@ -72,6 +72,7 @@ def test_budget_line_serves_first_come_first_served(world: World) -> None:
     cancelled = line.request(5.0, "c", granted.append)
     line.request(10.0, "d", granted.append)  # would fit, but "b" is first
     assert granted == [] and line.level == pytest.approx(20.0) and line.queue_length == 3
+    assert cancelled is not None
     line.cancel(cancelled)
     line.refund(35.0, client, "test")  # 55: "b" takes 50, "c" is crossed out, "d" needs 10 of 5
     assert granted == ["b"] and line.level == pytest.approx(5.0) and line.queue_length == 1
