@@ -116,7 +116,7 @@ class Staff:
         (and has none set yet) gets its review set, where it gives its place up if still outranked."""
         holder = pool.first_outranked(priority, now)
         if holder is not None:
-            holder.caseload_review_at = pool.next_review(holder, now)
+            pool.set_review(holder, now)
             reschedule(self.world, holder)
 
     def regrouped(self, client: Client) -> None:
@@ -131,13 +131,13 @@ class Staff:
             pool.add(client, since, priority, order)
         front = pool.first_in_line()
         if front is not None and front[0] < priority and client.caseload_review_at == INF:
-            client.caseload_review_at = pool.next_review(client, self.world.env.now)
+            pool.set_review(client, self.world.env.now)
             reschedule(self.world, client)
 
     def caseload_review(self, client: Client, now: float) -> bool:
         """The review: an outranked holder gives its place up and joins the line again."""
-        client.caseload_review_at = INF
         pool = self.holding[client]
+        pool.clear_review(client)
         front = pool.first_in_line()
         if front is None or front[0] >= self._priority_of(client):
             return True  # the higher-priority client got a place (or left) in the meantime
