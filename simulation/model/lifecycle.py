@@ -35,18 +35,16 @@ DUE_SLACK = 1e-9
 def reschedule(world: WorldView, client: Client) -> None:
     """Book the hazard spent since the last change and set what the client's timer is due for.
 
-    The run's hottest function (once per contact, exit, review and hazard change): written out
-    with locals and comparisons instead of helper calls and ``min``/``max``.
+    The run's hottest function (once per contact, exit, review and hazard change): kept to locals
+    and comparisons where it can.
     """
     if not client.on_benefit:
         return
     now = world.env.now
     spent_for = now - client.rate_time
     if spent_for > 0.0:
-        left = client.e_work - client.rate_work * spent_for
-        client.e_work = left if left > 0.0 else 0.0
-        left = client.e_other - client.rate_other * spent_for
-        client.e_other = left if left > 0.0 else 0.0
+        client.e_work = max(client.e_work - client.rate_work * spent_for, 0.0)
+        client.e_other = max(client.e_other - client.rate_other * spent_for, 0.0)
     client.rate_time = now
     hazards = world.hazards
     rate_work, next_change = hazards.work_rate(client, now)
@@ -56,8 +54,7 @@ def reschedule(world: WorldView, client: Client) -> None:
         next_change = turns_27
     if client.placement_until < next_change:
         next_change = client.placement_until
-    gap = client.motivation - client.motivation_base
-    if (gap > 0.01 or gap < -0.01) and now + hazards.half_life < next_change:
+    if abs(client.motivation - client.motivation_base) > 0.01 and now + hazards.half_life < next_change:
         next_change = now + hazards.half_life
     kind, when = _earliest(world, client, now, next_change)
     client.timer_kind = kind
@@ -74,6 +71,13 @@ def _earliest(world: WorldView, client: Client, now: float, next_change: float) 
         kind, when = Timer.OTHER, other
     if (pension := client.birth + world.hazards.pension_days) < when:
         kind, when = Timer.PENSION, pension
+    kind, when = _earliest_planned(world, client, kind, when, next_change)
+    return kind, max(when, now)
+
+
+def _earliest_planned(world: WorldView, client: Client, kind: Timer, when: float,
+                      next_change: float) -> tuple[Timer, float]:
+    """``_earliest`` for the timers that come after the exits in Timer order."""
     if not client.has_klantmanager and client.next_review < when:
         kind, when = Timer.REVIEW, client.next_review
     if (drift := world.ladder.next_drift(client)) < when:
@@ -84,7 +88,7 @@ def _earliest(world: WorldView, client: Client, now: float, next_change: float) 
         kind, when = Timer.CONTACT, client.next_contact
     if client.caseload_review_at < when:
         kind, when = Timer.CASELOAD, client.caseload_review_at
-    return kind, when if when > now else now
+    return kind, when
 
 
 def _arm(world: WorldView, client: Client, when: float, now: float) -> None:
