@@ -110,8 +110,9 @@ class World:
         """Write the finished people's rows and drop them: at national scale most of the people a
         run creates are gone long before its end, and their objects were most of its memory."""
         for client in self.finished:
-            self.client_rows.append(client_row(client, self.t_end))
-            self.clients[client.id] = None
+            if self.clients[client.id] is client:  # one row per person, should it be finished twice
+                self.client_rows.append(client_row(client, self.t_end))
+                self.clients[client.id] = None
         self.finished.clear()
 
     def record(self, client: Client, activity: Activity, resource: int = 0) -> None:
