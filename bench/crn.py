@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from benchlib import write_json
+from benchlib import scenario_file, write_json
 
 import simulation
 from simulation.scenario.scaling import load_scaled
@@ -34,7 +34,7 @@ def main() -> None:
     parser.add_argument("--change", default="policy.groups.group1.contact_interval.mean=10 weeks")
     parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
     args = parser.parse_args()
-    path = simulation.__file__.rsplit("/simulation/", 1)[0] + "/scenarios/base.yaml"
+    path = scenario_file(None, "scenarios/base.yaml")
     baseline = load_scaled(path, args.clients)
     changed = load_scaled(path, args.clients, [args.change])
     started = time.perf_counter()

@@ -170,7 +170,7 @@ class Client:
         self.sanction_cut_until = -np.inf
         self.n_sanctions = 0
         self.noncompliance_factor = 1.0
-        self.trajectory: str | None = None
+        self.trajectory: Any = None  # the trajectories.Enrolment the client is in (it takes no other referral)
         self.trajectory_until = -np.inf
         self.trajectory_multiplier = 1.0
         self.in_service: str | None = None

@@ -56,7 +56,7 @@ class Assessor:
         return 1 + bisect_right(self.cutoffs, score)
 
     def true_phase(self, client: Client, now: float) -> int:
-        return 1 + bisect_right(self.cutoffs, self.score(client, now))
+        return self.phase_of(self.score(client, now))
 
     def assess(self, client: Client, now: float, rng: RandomSource) -> int:
         """Set the assessed and true phase; returns the assessed phase."""

@@ -73,9 +73,9 @@ class Programme:
 
     def offer(self, client: Client) -> None:
         """A referral the client accepted: the offer takes effect once the contact that made it is over."""
-        client.trajectory = self.name
-        self.world.record(client, Activity.TRAJECTORY_OFFER, self.code)
         enrolment = Enrolment(self, client)
+        client.trajectory = enrolment  # closed to other referrals until it lets go (``_let_go``)
+        self.world.record(client, Activity.TRAJECTORY_OFFER, self.code)
         if client.cases is None:
             client.cases = []
         client.cases.append(enrolment)
@@ -181,17 +181,21 @@ class Programme:
         self._over(enrolment)
 
     def _over(self, enrolment: Enrolment) -> None:
-        """Done with the enrolment; the client is open to a new referral (already so during a
-        contract's window, when it may be in another trajectory that this must not clear)."""
-        in_window = enrolment.state == "window"
+        """Done with the enrolment."""
         enrolment.state = "over"
         enrolment.entry = None
         enrolment.version += 1
         client = enrolment.client
         if client.cases is not None and enrolment in client.cases:
             client.cases.remove(enrolment)
-        if not in_window and client.trajectory == self.name:
-            client.trajectory = None
+        self._let_go(enrolment)
+
+    @staticmethod
+    def _let_go(enrolment: Enrolment) -> None:
+        """The client is open to a new referral; during a contract's window it may already be in
+        another trajectory, which this leaves alone."""
+        if enrolment.client.trajectory is enrolment:
+            enrolment.client.trajectory = None
 
     def _release_slot(self) -> None:
         assert self.resource is not None, "only a trajectory with slots runs"
@@ -215,8 +219,7 @@ class Programme:
             call_later(world.env, self.spec.contract_window, self._window_over, enrolment, enrolment.version)
         else:
             self._over(enrolment)
-        if client.trajectory == self.name:
-            client.trajectory = None  # open to a new referral, as soon as the trajectory is over
+        self._let_go(enrolment)  # open to a new referral as soon as the trajectory is over
         if client.rng.trajectory.random() < effects.exit_to_work_probability:
             world.jobs.exit_to_work(client, now, job_type=effects.job_type, via=self.name)  # cures a bonus contract
             return

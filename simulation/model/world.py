@@ -98,7 +98,7 @@ class World:
     def leave_model(self, client: Client) -> None:
         """Gone for good (deterred, no return after an exit, pension): no return is possible."""
         client.leave_model()
-        self.finished.append(client)
+        self.finish(client)
 
     def finish(self, client: Client) -> None:
         """Nothing more happens to the person in this run (gone, or in a job or away until after
