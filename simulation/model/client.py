@@ -25,6 +25,7 @@ class ClientState(StrEnum):
     APPLICANT = "applicant"
     BENEFIT = "benefit"
     JOB = "job"
+    BETWEEN = "between"  # between jobs after an exit to work: neither job nor benefit (``jobs``)
     AWAY = "away"  # left benefit and will return (herinstroom) after a delay
     GONE = "gone"  # no return possible: the person's streams are dropped
 
@@ -121,7 +122,7 @@ class Client:
         "sanction_effect_until", "sanction_cut_until", "n_sanctions",
         "noncompliance_factor", "trajectory", "trajectory_until", "trajectory_multiplier",
         "in_service", "placement_until", "n_contacts", "job_no", "last_personal_budget",
-        "exit_reason", "state", "drift_ref", "placement_rung", "last_contact",
+        "exit_reason", "state", "drift_ref", "placement_rung", "last_contact", "work_exit_time", "job_type",
     )
 
     def __init__(self, client_id: int, rng: ClientStreams, origin: str) -> None:
@@ -154,11 +155,8 @@ class Client:
         self.handler_case: Any = None  # the case with the team that is the client's handler
         # every case with a team and trajectory enrolment still going (made on the first)
         self.cases: list[Any] | None = None
-        self.e_work = 0.0
-        self.e_other = 0.0
-        self.rate_work = 0.0
-        self.rate_other = 0.0
-        self.rate_time = 0.0
+        self.e_work = self.e_other = 0.0  # the unit-exponential budgets of the two competing risks (``lifecycle``)
+        self.rate_work = self.rate_other = self.rate_time = 0.0
         self.timer_version = 0
         self.timer_kind = Timer.WORK
         self.timer_at = np.inf  # when the client's pending SimPy timer fires (inf: none pending)
@@ -183,6 +181,8 @@ class Client:
         self.drift_ref = -np.inf
         self.last_contact = -np.inf  # also in World.last_contact, by client id, for the monthly count
         self.placement_rung = 0
+        self.work_exit_time = -np.inf  # when the last exit to work was: the return bands count from it (``jobs``)
+        self.job_type = "stable"  # the type of the person's last job after an exit to work
 
     def age(self, now: float) -> float:
         """Age in years at simulation day ``now``."""

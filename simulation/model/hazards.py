@@ -3,7 +3,7 @@
 Exit to work depends on the true phase, the spell's duration band, the labour market of the
 calendar year, motivation (which decays back to the client's own level after attention), the
 threat of the group's obligations and a recent sanction (``sanctions``), and a trajectory.
-Other exits (moving, partner income, education, death) have fixed rates, education higher
+Other exits (moving, partner income, education, death) have rates by duration band, education higher
 under 27; enforcement exits come from threat and sanction. Pension ends every spell.
 """
 
@@ -20,6 +20,16 @@ from simulation.scenario.schema import Scenario
 from simulation.scenario.units import DAYS_PER_YEAR
 
 INF = math.inf
+
+
+def pick_reason(pairs: list[tuple[ExitReason, float]], uniform: float) -> ExitReason:
+    """Which of the other exits, drawn in proportion to their rates by one uniform."""
+    pick = uniform * sum(rate for _, rate in pairs)
+    for candidate, rate in pairs:
+        pick -= rate
+        if pick <= 0.0:
+            return candidate
+    return pairs[-1][0]  # should rounding leave ``pick`` above 0
 #: other_exits.education_multiplier_under_27 applies below this age: the under-27 line of the youth rule (cal §D)
 EDUCATION_AGE_LIMIT = 27 * DAYS_PER_YEAR
 
@@ -46,6 +56,8 @@ class Hazards:
         self.other_rates_adult = tuple(getattr(rates, reason.name.lower()) for reason in OTHER_EXIT_REASONS)
         self.other_rate_adult = sum(self.other_rates_adult)
         self.other_rate_young = self.other_rate_adult + rates.education * (self.education_multiplier - 1.0)
+        self.other_band_starts = [band.after for band in scenario.other_exits.duration_bands]
+        self.other_band_multipliers = [band.multiplier for band in scenario.other_exits.duration_bands]
 
     def _labour_market_changes(self) -> list[float]:
         """For each calendar year, when the labour-market multiplier next changes (inf: never)."""
@@ -86,9 +98,16 @@ class Hazards:
                 next_change = client.trajectory_until
         return rate, next_change
 
+    def _other_band(self, client: Client, now: float) -> tuple[float, float]:
+        """The duration band's multiplier of the other exits, and when the next band starts."""
+        starts = self.other_band_starts
+        band = bisect_right(starts, now - client.spell_start + 1e-7) - 1  # the margin as in ``work_rate``
+        return self.other_band_multipliers[band], client.spell_start + starts[band + 1] if band + 1 < len(starts) else INF
+
     def other_rates(self, client: Client, now: float) -> list[tuple[ExitReason, float]]:
         """Hazards per day of each exit other than work and pension."""
-        rates = list(self.other_rates_adult)
+        multiplier = self._other_band(client, now)[0]
+        rates = [rate * multiplier for rate in self.other_rates_adult]
         if now - client.birth < EDUCATION_AGE_LIMIT:
             index = OTHER_EXIT_REASONS.index(ExitReason.EDUCATION)
             rates[index] *= self.education_multiplier
@@ -97,8 +116,12 @@ class Hazards:
         return pairs
 
     def other_rate(self, client: Client, now: float) -> tuple[float, float]:
-        """Total of ``other_rates`` without building the list, and when turning 27 changes it."""
+        """Total of ``other_rates`` without building the list, and when it next changes by itself
+        (turning 27, the next duration band)."""
         turns_27 = client.birth + EDUCATION_AGE_LIMIT
         young = now < turns_27
         total = self.other_rate_young if young else self.other_rate_adult
-        return total + enforcement_rate(self.threat[client.group], self.sanction_spec, client, now), turns_27 if young else INF
+        multiplier, next_band = self._other_band(client, now)
+        next_change = turns_27 if young and turns_27 < next_band else next_band
+        return (total * multiplier + enforcement_rate(self.threat[client.group], self.sanction_spec, client, now),
+                next_change)

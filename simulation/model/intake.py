@@ -41,7 +41,7 @@ def intake(world: WorldView, client: Client, reentry: bool) -> None:
     reschedule(world, client)
 
 
-def populate(world: WorldView) -> None:
+def populate(world: WorldView) -> list[Client]:
     """The initial stock: assessed first, then handed to handlers in group-priority order,
     so that free caseload places go to the best prospects (not to the lowest client ids)."""
     stock = initial_stock(world)
@@ -58,3 +58,4 @@ def populate(world: WorldView) -> None:
             due = interval - since_contact
             client.next_review = due if due > 0 else float(client.rng.review.uniform(0.0, interval))
         reschedule(world, client)
+    return [client for client, _, _ in stock]

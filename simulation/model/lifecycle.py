@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from simulation.model.client import Client, ClientState, ExitReason, Timer
+from simulation.model.hazards import pick_reason
 from simulation.model.later import call_later
 from simulation.scenario.schema import KLANTMANAGER
 
@@ -121,15 +122,7 @@ def _work_due(world: WorldView, client: Client, now: float) -> bool:
 
 def _other_due(world: WorldView, client: Client, now: float) -> bool:
     """Which other exit: drawn in proportion to the rates now."""
-    pairs = world.hazards.other_rates(client, now)
-    total = sum(rate for _, rate in pairs)
-    pick = client.rng.luck.random() * total
-    reason = pairs[-1][0]  # should rounding leave ``pick`` above 0
-    for candidate, rate in pairs:
-        pick -= rate
-        if pick <= 0.0:
-            reason = candidate
-            break
+    reason = pick_reason(world.hazards.other_rates(client, now), client.rng.luck.random())
     end_spell(world, client, now, reason)
     world.jobs.after_other_exit(client, now, reason)
     return False

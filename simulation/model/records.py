@@ -33,15 +33,25 @@ class SpellRow(NamedTuple):
 
 
 class JobRow(NamedTuple):
-    """A job after exit to work; ``end`` NaN and ``returned`` None while still running."""
+    """A job after exit to work; ``end`` NaN and ``then`` "" while still running at the end."""
 
     client: int
     job_no: int
     start: float
     end: float
     job_type: str
-    returned: bool | None
+    then: str  # what followed: "job" (a job-to-job move), "between" (no job, no benefit); "" while running
     via: str
+
+
+class BetweenRow(NamedTuple):
+    """A time between jobs without benefit; ``end`` NaN and ``then`` "" while still going at the end."""
+
+    client: int
+    start: float
+    end: float
+    after_job: str  # the type of the job it followed (its return rate)
+    then: str  # "job", "benefit" (back on benefit) or "gone" (moved, pension, death, another income)
 
 
 class WaitRow(NamedTuple):
@@ -127,6 +137,7 @@ class Columns:
 
 SPELL_COLUMNS = SpellRow._fields
 JOB_COLUMNS = JobRow._fields
+BETWEEN_COLUMNS = BetweenRow._fields
 WAIT_COLUMNS = WaitRow._fields
 SANCTION_COLUMNS = SanctionRow._fields
 PLACEMENT_COLUMNS = PlacementRow._fields
@@ -150,6 +161,7 @@ class Recorder:
         self.ev_phase = array("b")
         self.spells = Columns(SPELL_COLUMNS, "qqddqoq?")
         self.jobs = Columns(JOB_COLUMNS, "qqddooo")
+        self.between = Columns(BETWEEN_COLUMNS, "qddoo")
         self.waits = Columns(WAIT_COLUMNS, "oqodd?")
         self.sanctions = Columns(SANCTION_COLUMNS, "qdodd")
         self.placements = Columns(PLACEMENT_COLUMNS, "qdoo")
@@ -182,6 +194,7 @@ class Recorder:
         return {
             "spells": self._spells(),
             "jobs": self.jobs.frame(),
+            "between": self.between.frame(),
             "waits": self.waits.frame(),
             "sanctions": self.sanctions.frame(),
             "placements": self.placements.frame(),

@@ -55,6 +55,7 @@ class Purpose(IntEnum):
     POPULATION = 1
     ARRIVALS = 2
     URGENT_CARE = 3
+    HISTORY = 4  # the recent leavers of the initial world: how many, whose twins, when they left (``history``)
     CLIENT_LUCK = 100  # attributes, deterrence at the door, exit budgets, which other exit, jobs, return
     CLIENT_POLICY = 101  # until issue 12 one stream for every policy draw; unused since (numbers stay fixed)
     CLIENT_ASSESSMENT = 102  # assessor noise at each (re)assessment
@@ -126,6 +127,7 @@ class Streams:
         self.population = self._generator(Purpose.POPULATION)
         self.arrivals = self._generator(Purpose.ARRIVALS)
         self.urgent_care = self._generator(Purpose.URGENT_CARE)
+        self.history = self._generator(Purpose.HISTORY)
         self._clients = run_key(self.seed, self.replication)
 
     def _generator(self, *key: int) -> np.random.Generator:

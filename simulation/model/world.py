@@ -20,6 +20,7 @@ from simulation.model.budgets import BudgetLine
 from simulation.model.calendar import Calendar
 from simulation.model.client import Activity, Client, ExitReason
 from simulation.model.hazards import Hazards
+from simulation.model.history import recent_leavers
 from simulation.model.inflow import arrivals
 from simulation.model.intake import populate
 from simulation.model.jobs import JobMarket
@@ -37,6 +38,8 @@ from simulation.model.trajectories import Programme
 from simulation.scenario.schema import Scenario, ThreatEffect
 
 CONTACT_ACTIVITY = {"klantmanager": Activity.CONTACT, "review": Activity.REVIEW}
+#: each origin's people draw from streams keyed from here on (``World.person``); far apart, so they never meet
+STREAM_KEY_BASE = {"initial": 0, "inflow": 1 << 40, "leaver": 2 << 40}
 
 
 class World:
@@ -50,6 +53,7 @@ class World:
         self.t_end = self.calendar.t_end
         self.clients: list[Client | None] = []  # by id; None once the run is done with the person (``finish``)
         self.finished: list[Client] = []
+        self.origin_counts: Counter[str] = Counter()
         self.client_rows = ClientRows()
         self.last_contact = np.full(1024, -np.inf)
         self.on_benefit = np.zeros(1024, dtype=bool)
@@ -86,14 +90,27 @@ class World:
 
     # --- clients and stock ------------------------------------------------------------------
 
-    def new_client(self, origin: str) -> Client:
-        client = Client(len(self.clients), self.streams.client_streams(len(self.clients)), origin)
+    def person(self, origin: str) -> Client:
+        """A person not yet in the world (``add``). Its streams are keyed by its origin and its
+        number among people of that origin, not by its place in the world's list: the k-th applicant
+        draws the same numbers in every scenario, however many recent leavers each world starts with."""
+        number = self.origin_counts[origin]
+        self.origin_counts[origin] = number + 1
+        key = STREAM_KEY_BASE[origin] + number
+        return Client(-1, self.streams.client_streams(key), origin)
+
+    def add(self, client: Client) -> Client:
+        """Give the person its id (its place in the world's list) and room in the per-id arrays."""
+        client.id = len(self.clients)
         self.clients.append(client)
         if client.id >= len(self.last_contact):
             size = len(self.last_contact)
             self.last_contact = np.concatenate([self.last_contact, np.full(size, -np.inf)])
             self.on_benefit = np.concatenate([self.on_benefit, np.zeros(size, dtype=bool)])
         return client
+
+    def new_client(self, origin: str) -> Client:
+        return self.add(self.person(origin))
 
     def leave_model(self, client: Client) -> None:
         """Gone for good (deterred, no return after an exit, pension): no return is possible."""
@@ -178,7 +195,7 @@ class World:
     # --- the run ---------------------------------------------------------------------------------
 
     def run(self) -> dict[str, pd.DataFrame]:
-        populate(self)
+        recent_leavers(self, populate(self))
         self.env.process(arrivals(self))
         self.env.process(snapshots(self))
         if self.scenario.policy_changes:
@@ -187,7 +204,7 @@ class World:
         for client in self.clients:
             if client is not None and client.on_benefit:  # still open: censored
                 self.recorder.spells.append(self._spell_row(client, math.nan, ExitReason.CENSORED))
-        self.jobs.close_open_jobs(self.t_end)
+        self.jobs.close_open()
         # every person's row is written and the objects dropped before the tables are built
         self.finished = [client for client in self.clients if client is not None]
         self.retire_finished()

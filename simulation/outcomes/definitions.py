@@ -28,8 +28,20 @@ OUTCOMES: dict[str, Outcome] = {
                                           "Duurzame uitstroom naar werk per 1.000 klanten per jaar", "per year"),
     "recidivism_12m": Outcome("Recidivism 12 months after exit to work", "Herinstroom binnen 12 maanden na werk", "%"),
     "recidivism_24m": Outcome("Recidivism 24 months after exit to work", "Herinstroom binnen 24 maanden na werk", "%"),
+    "reinflow_any_exit_6m": Outcome("Re-inflow 6 months after any exit",
+                                    "Herinstroom binnen 6 maanden na elke uitstroom", "%"),
     "reinflow_any_exit_12m": Outcome("Re-inflow 12 months after any exit",
                                      "Herinstroom binnen 12 maanden na elke uitstroom", "%"),
+    "reinflow_any_exit_24m": Outcome("Re-inflow 24 months after any exit",
+                                     "Herinstroom binnen 24 maanden na elke uitstroom", "%"),
+    "after_work_in_job_6m": Outcome("In a job 6 months after an exit to work",
+                                    "Aan het werk 6 maanden na uitstroom naar werk", "%"),
+    "after_work_in_job_18m": Outcome("In a job 18 months after an exit to work",
+                                     "Aan het werk 18 maanden na uitstroom naar werk", "%"),
+    "after_work_on_benefit_18m": Outcome("Back on benefit 18 months after an exit to work",
+                                         "Terug in de bijstand 18 maanden na uitstroom naar werk", "%"),
+    "after_work_neither_18m": Outcome("Neither job nor benefit 18 months after an exit to work",
+                                      "Geen werk en geen bijstand 18 maanden na uitstroom naar werk", "%"),
     "share_over_1_year": Outcome("Share of stock on benefit over 1 year", "Aandeel bestand langer dan 1 jaar", "%"),
     "share_rung_3_plus": Outcome("Share on participation ladder rung ≥ 3", "Aandeel op trede ≥ 3 participatieladder", "%"),
     "volunteer_placements_per_year": Outcome("Volunteer placements per year",
@@ -84,7 +96,13 @@ DIRECTION: dict[str, str] = {
     "sustainable_exits_per_1000": "higher_is_better",  # the same per client
     "recidivism_12m": "lower_is_better",  # a return to benefit within a year: the job did not last
     "recidivism_24m": "lower_is_better",  # the same over two years
-    "reinflow_any_exit_12m": "lower_is_better",  # a return after any exit: the exit did not last
+    "reinflow_any_exit_6m": "lower_is_better",  # a return after any exit: the exit did not last
+    "reinflow_any_exit_12m": "lower_is_better",  # the same within a year
+    "reinflow_any_exit_24m": "lower_is_better",  # the same within two years
+    "after_work_in_job_6m": "higher_is_better",  # the job found lasted, or led to the next one
+    "after_work_in_job_18m": "higher_is_better",  # the same after a year and a half
+    "after_work_on_benefit_18m": "lower_is_better",  # the work did not last
+    # after_work_neither_18m: neutral, partner income or savings as much as hardship (cal §A: CBS 2021)
     # share_over_1_year: neutral, a composition that also rises when short spells end sooner
     "share_rung_3_plus": "higher_is_better",  # participation (meedoen) is the aim for those far from work
     "volunteer_placements_per_year": "higher_is_better",  # participation; seed 002's targets count them

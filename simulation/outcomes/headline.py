@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.outcomes.benefits import benefits_paid_in
+from simulation.outcomes.careers import career_shares
 from simulation.outcomes.definitions import OUTCOMES
 from simulation.outcomes.survival import (
     Window,
@@ -97,6 +98,22 @@ def contacts_per_client_year(monthly: pd.DataFrame, group: str | None = None) ->
     return float(contacts / exposure) if exposure > 0 else float("nan")
 
 
+def _after_exit(tables: dict[str, pd.DataFrame], window: Window) -> dict[str, float]:
+    """Re-inflow after any exit (cal §A, Divosa 2014) and where leavers to work are later (cal §A, CBS 2021)."""
+    durations, observed = return_times(tables["spells"], window, ("work", "moving", "partner_income", "education",
+                                                                  "enforcement"))
+    careers = career_shares(tables, window)
+    return {
+        "reinflow_any_exit_6m": 100.0 * kaplan_meier_failure(durations, observed, DAYS_PER_YEAR / 2),
+        "reinflow_any_exit_12m": 100.0 * kaplan_meier_failure(durations, observed, DAYS_PER_YEAR),
+        "reinflow_any_exit_24m": 100.0 * kaplan_meier_failure(durations, observed, 2 * DAYS_PER_YEAR),
+        "after_work_in_job_6m": careers[6, "job"],
+        "after_work_in_job_18m": careers[18, "job"],
+        "after_work_on_benefit_18m": careers[18, "benefit"],
+        "after_work_neither_18m": careers[18, "neither"],
+    }
+
+
 def headline(result: RunResult) -> pd.DataFrame:
     """The headline table: one row per outcome with English and Dutch labels."""
     values = headline_values(result)
@@ -118,7 +135,6 @@ def headline_values(result: RunResult) -> dict[str, float]:
     durations, observed = return_times(spells, window, ("work",))
     recid12 = kaplan_meier_failure(durations, observed, DAYS_PER_YEAR)
     recid24 = kaplan_meier_failure(durations, observed, 2 * DAYS_PER_YEAR)
-    any_d, any_o = return_times(spells, window, ("work", "moving", "partner_income", "education", "enforcement"))
     placements = tables["placements"]
     in_window = placements[window.contains(placements["time"])]
     wijkteam_mean, wijkteam_p90 = _mean_p90(_waits(tables["waits"], window, ["wijkteam"], None))
@@ -141,7 +157,7 @@ def headline_values(result: RunResult) -> dict[str, float]:
         "sustainable_exits_per_1000": sustainable * per_1000,
         "recidivism_12m": 100.0 * recid12,
         "recidivism_24m": 100.0 * recid24,
-        "reinflow_any_exit_12m": 100.0 * kaplan_meier_failure(any_d, any_o, DAYS_PER_YEAR),
+        **_after_exit(tables, window),
         "share_over_1_year": 100.0 * share_over_duration(spells, window.end, DAYS_PER_YEAR),
         "share_rung_3_plus": 100.0 * float((rungs / months["stock"]).mean()),
         "volunteer_placements_per_year": counts["volunteer_work"],

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.defaults import CONFIDENCE
+from simulation.outcomes.careers import career_shares
 from simulation.outcomes.equity import EQUITY_GROUPS as EQUITY_GROUPS
 from simulation.outcomes.equity import equity_values
 from simulation.outcomes.survival import Window, kaplan_meier, observation_months, return_times, window_of
@@ -61,6 +62,8 @@ def replication_profile(result: RunResult) -> dict[str, Any]:
         "curves": _curves(result.tables["spells"], window),
         "resources": _resources(result.tables["waits"], result.tables["monthly"], window),
         "equity": _equity(result, window),
+        "careers": [{"months": months, "state": state, "value": _plain(value)}
+                    for (months, state), value in career_shares(result.tables, window).items()],
     }
 
 
@@ -150,9 +153,10 @@ def profile_tables(profiles: Iterable[tuple[str, int, dict[str, Any]]]) -> dict[
     ``series`` (scenario, replication, month, period, variable, value), ``curves`` (scenario,
     replication, curve, day, value, low, high, n), ``resources`` (scenario, replication,
     resource, utilisation, served, wait_mean_days, wait_p90_days) and ``equity`` (scenario,
-    replication, group, measure, value).
+    replication, group, measure, value) and ``careers`` (scenario, replication, months, state,
+    value: % of exits to work in a job, back on benefit or neither that many months later).
     """
-    series, curves, resources, equity = [], [], [], []
+    series, curves, resources, equity, careers = [], [], [], [], []
     for label, replication, profile in profiles:
         key: dict[str, Any] = {"scenario": label, "replication": replication}
         monthly = profile["monthly"]
@@ -167,6 +171,7 @@ def profile_tables(profiles: Iterable[tuple[str, int, dict[str, Any]]]) -> dict[
                                        ).assign(**key))
         resources.append(pd.DataFrame(profile["resources"]).assign(**key))
         equity.append(pd.DataFrame(profile["equity"]).assign(**key))
+        careers.append(pd.DataFrame(profile.get("careers", [])).assign(**key))
 
     def tidy(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
         if not frames:
@@ -180,7 +185,9 @@ def profile_tables(profiles: Iterable[tuple[str, int, dict[str, Any]]]) -> dict[
         "curves": tidy(curves, ["curve", "day", "value", "low", "high", "n"]),
         "resources": tidy(resources, ["resource", "utilisation", "served", "wait_mean_days", "wait_p90_days"]),
         "equity": tidy(equity, ["group", "measure", "value"]),
+        "careers": tidy(careers, ["months", "state", "value"]),
     }
 
 
-PROFILE_FILES = {"series": "series.csv", "curves": "curves.csv", "resources": "resources.csv", "equity": "equity.csv"}
+PROFILE_FILES = {"series": "series.csv", "curves": "curves.csv", "resources": "resources.csv", "equity": "equity.csv",
+                 "careers": "careers.csv"}

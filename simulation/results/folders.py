@@ -28,6 +28,7 @@ TABLE_FILES = {
     "clients": "clients.csv",
     "spells": "spells.csv",
     "jobs": "jobs.csv",
+    "between": "between.csv",
     "waits": "waits.csv",
     "sanctions": "sanctions.csv",
     "placements": "placements.csv",

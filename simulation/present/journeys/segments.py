@@ -20,6 +20,8 @@ from simulation.present.journeys.views import events_of, resource_kinds, spells_
 from simulation.results.run_tables import check_run_tables
 
 #: Columns of :func:`journey_segments`, in order.
+#: the jobs table's ``then`` → how a job segment's detail says it ended
+JOB_ENDS = {"job": "next job", "between": "between jobs"}
 SEGMENT_COLUMNS = ("client", "lane", "kind", "start", "end", "label", "phase", "spell_no", "detail")
 
 #: Lanes: intervals ``benefit`` (one row per phase stretch), ``team``, ``trajectory``, ``job``,
@@ -49,7 +51,7 @@ def journey_segments(tables: dict[str, pd.DataFrame], clients: Sequence[int]) ->
       kind = trajectory name: ``service_start``/``trajectory_start`` to the closing event, or
       the exit, or the run's end; ``detail`` says which closed it.
     * ``job``, kind = job type: the ``jobs`` table; an open job ends at the run's end;
-      ``detail`` = how it ended (``returned``, ``no return`` or ``open``).
+      ``detail`` = how it ended (``next job``, ``between jobs``, or ``open``).
     * ``wait``, kind = team or trajectory: queueing before a team or trajectory starts.
     * ``event`` (points, ``end == start``): ``sanction`` (``sanctions`` table; detail = the
       obligation), ``reentry`` (start of a spell with ``spell_no > 1``; detail = how the spell
@@ -185,7 +187,7 @@ def _job_rows(client: int, jobs: pd.DataFrame, end_of_run: float) -> list[dict]:
         if pd.isna(end):
             how, end = "open", end_of_run
         else:
-            how = "returned" if _truthy(getattr(job, "returned", None)) else "no return"
+            how = JOB_ENDS.get(str(getattr(job, "then", "")), "ended")
         rows.append({"client": client, "lane": "job", "kind": str(job.job_type), "start": float(job.start),
                      "end": float(end), "label": f"{job.job_type} job", "phase": pd.NA, "spell_no": pd.NA,
                      "detail": how})
@@ -213,8 +215,3 @@ def _placement_points(client: int, placements: pd.DataFrame, changes: PhaseChang
                            kind.replace("_", " "), kind, _phase_at(changes, float(placement.time))))
     return rows
 
-
-def _truthy(value: object) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() == "true"
-    return bool(value) if value is not None and not pd.isna(value) else False

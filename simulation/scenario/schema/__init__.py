@@ -14,6 +14,7 @@ must resolve across sections). Every name is re-exported here.
 from __future__ import annotations
 
 from simulation.scenario.schema.clock_jobs import (
+    BetweenJobs,
     Clock,
     DurationBand,
     JobMix,
@@ -87,7 +88,7 @@ __all__ = [
     "ServiceTarget", "Trajectory", "TrajectoryEffects", "UrgentCare",
     "Attention", "Group", "Ladder", "Obligations", "Policy", "PolicyChange", "Referral", "Sanctions",
     "TegenprestatieStart", "Threat", "ThreatEffect", "Uptake",
-    "Clock", "DurationBand", "JobMix", "JobType", "Jobs", "OtherExitRates", "OtherExits", "Return", "ReturnAfterExit",
-    "WorkExit",
+    "BetweenJobs", "Clock", "DurationBand", "JobMix", "JobType", "Jobs", "OtherExitRates", "OtherExits", "Return",
+    "ReturnAfterExit", "WorkExit",
     "Scenario", "reference_problems",
 ]

@@ -35,6 +35,13 @@ class DurationBand(Strict):
     multiplier: NonNegativeFloat
 
 
+def check_bands(bands: list[DurationBand], key: str) -> list[DurationBand]:
+    """Bands of a piecewise-constant multiplier start at 0 and increase."""
+    if bands[0].after != 0 or any(b.after <= a.after for a, b in zip(bands, bands[1:])):
+        raise ValueError(f"{key} must start at '0 days' and increase")
+    return bands
+
+
 class WorkExit(Strict):
     base_rate_by_phase: dict[int, Rate]
     duration_bands: list[DurationBand] = Field(min_length=1)
@@ -51,9 +58,7 @@ class WorkExit(Strict):
     @field_validator("duration_bands")
     @classmethod
     def _bands_start_at_zero(cls, bands: list[DurationBand]) -> list[DurationBand]:
-        if bands[0].after != 0 or any(b.after <= a.after for a, b in zip(bands, bands[1:])):
-            raise ValueError("duration_bands must start at '0 days' and increase")
-        return bands
+        return check_bands(bands, "duration_bands")
 
 
 class OtherExitRates(Strict):
@@ -67,6 +72,13 @@ class OtherExits(Strict):
     pension_age: PositiveFloat
     rates: OtherExitRates
     education_multiplier_under_27: NonNegativeFloat
+    #: multipliers of every other exit (not enforcement) by time on benefit, like work_exit.duration_bands
+    duration_bands: list[DurationBand] = Field(min_length=1)
+
+    @field_validator("duration_bands")
+    @classmethod
+    def _bands_start_at_zero(cls, bands: list[DurationBand]) -> list[DurationBand]:
+        return check_bands(bands, "duration_bands")
 
 
 # --- returns and jobs ---------------------------------------------------------------------
@@ -86,8 +98,26 @@ class ReturnAfterExit(Strict):
 
 class JobType(Strict):
     duration: DurationDistribution
-    return_to_benefit: Return
+    #: the job's end is followed at once by another job (a job-to-job move)
+    next_job: Probability
+    #: between jobs after a job of this type: the hazard of coming back on benefit, before ``return_bands``
+    return_rate: Rate
     ladder_rung: int = Field(ge=5, le=6)
+
+
+class BetweenJobs(Strict):
+    """After a job ends without a next one: neither job nor benefit (WW, partner income, savings)."""
+
+    job_finding: Rate
+    #: gone for good: moving away, another income for good, death (pension age ends it too)
+    leaving: Rate
+    #: multipliers of the job type's return_rate by time since the exit to work
+    return_bands: list[DurationBand] = Field(min_length=1)
+
+    @field_validator("return_bands")
+    @classmethod
+    def _bands_start_at_zero(cls, bands: list[DurationBand]) -> list[DurationBand]:
+        return check_bands(bands, "return_bands")
 
 
 class JobMix(Strict):
@@ -104,6 +134,7 @@ class Jobs(Strict):
     types: dict[JobKind, JobType]
     base_mix: JobMix
     motivation_stable_odds: PositiveFloat
+    between_jobs: BetweenJobs
 
     @field_validator("types")
     @classmethod

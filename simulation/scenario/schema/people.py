@@ -7,7 +7,7 @@ from pydantic import Field, field_validator, model_validator
 
 from simulation.scenario.distributions import DurationDistribution, ValueDistribution
 from simulation.scenario.schema.common import Strict, check_shares
-from simulation.scenario.units import NonNegativeFloat, NonNegativeInt, PositiveFloat, Probability, Rate
+from simulation.scenario.units import Duration, NonNegativeFloat, NonNegativeInt, PositiveFloat, Probability, Rate
 
 # --- population ---------------------------------------------------------------------------
 
@@ -70,6 +70,8 @@ class Population(Strict):
     trust: ValueDistribution
     initial_duration: DurationDistribution
     time_since_last_contact: DurationDistribution
+    #: how far back the recent leavers of the initial world go (``model/history.py``); "0 days": none
+    leavers_history: Duration
 
 
 # --- inflow -------------------------------------------------------------------------------

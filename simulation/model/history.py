@@ -1,0 +1,102 @@
+"""The initial world's recent past: people who left benefit before the start and are still in a job,
+between jobs or away, so that returns to benefit run at their long-run level from the first day.
+
+Without them nobody in the initial stock has left before, and re-entries build up over years
+(150, 322, 369, 412 a year in Leeuwarden 2016-2019 before issue 14). The flow out of benefit in
+the ``population.leavers_history`` before the start is taken to be the initial stock's own exit
+flow at the start: each client's exit hazards then (``lifecycle.reschedule``), summed. A leaver
+is a twin of a stock client drawn in proportion to its hazard (leavers are those with the best
+chances), leaving at a uniform time in the history, to work or another exit in proportion to its
+hazards. Its career after the exit is walked with the same draws the run makes (``jobs``); a
+leaver still away from benefit at the start joins the world in that state, one who is back on
+benefit or gone by then is dropped (the stock already holds the people on benefit).
+
+What the history leaves out: the effect of contacts, trajectories and sanctions on the exit flow
+(they start with the run), so the first months' re-entries can run somewhat low; the warm-up
+analysis shows how much (docs/validation.md).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from simulation.model.client import Client, ExitReason
+from simulation.model.hazards import pick_reason
+from simulation.model.jobs import NEXT_JOB, draw_return
+
+if TYPE_CHECKING:
+    from simulation.model.protocols import WorldView
+
+#: what a twin takes from its donor: who the person is, not where it is
+INHERITED = ("birth", "male", "household", "migrant", "statushouder", "education", "barriers", "motivation",
+             "motivation_base", "trust", "phase", "true_phase", "group", "rung")
+
+
+def recent_leavers(world: WorldView, stock: list[Client]) -> int:
+    """Add the recent leavers still away from benefit at the start; returns how many joined."""
+    history = world.scenario.population.leavers_history
+    if history <= 0.0 or not stock:
+        return 0
+    rates = np.array([client.rate_work + client.rate_other for client in stock])
+    total = float(rates.sum())
+    if total <= 0.0:
+        return 0
+    rng = world.streams.history
+    n = int(rng.poisson(total * history))
+    donors = rng.choice(len(stock), size=n, p=rates / total).tolist()
+    left_at = (-rng.uniform(0.0, history, size=n)).tolist()
+    to_work = (rng.random(n) * rates[donors] < np.array([stock[i].rate_work for i in donors])).tolist() if n else []
+    joined = 0
+    for donor, when, work in zip(donors, left_at, to_work):
+        twin = _twin(world, stock[donor])
+        placed = _walk_work(world, twin, when) if work else _walk_other(world, twin, stock[donor], when)
+        joined += placed
+    return joined
+
+
+def _twin(world: WorldView, donor: Client) -> Client:
+    twin = world.person("leaver")
+    for name in INHERITED:
+        setattr(twin, name, getattr(donor, name))
+    twin.spell_no = 1  # the spell it left before the start
+    return twin
+
+
+def _walk_work(world: WorldView, twin: Client, left_at: float) -> bool:
+    """Jobs and times between jobs from the exit to the start; True when the twin joins the world."""
+    jobs = world.jobs
+    twin.work_exit_time = left_at
+    start, kind, via = left_at, jobs.job_type(twin, left_at), "job search"
+    while True:
+        end = start + jobs.job_length(twin, kind)
+        if end >= 0.0:
+            world.add(twin)
+            jobs.open_job(twin, start, end, kind, via)
+            return True
+        if jobs.job_to_job(twin, kind):
+            start, kind, via = end, jobs.job_type(twin, end), "job to job"
+            continue
+        what, when = jobs.between_end(twin, end, kind)
+        if when >= 0.0:
+            world.add(twin)
+            jobs.open_between_jobs(twin, end, kind, what, when)
+            return True
+        if what != NEXT_JOB:
+            return False  # back on benefit (the stock holds such people) or gone before the start
+        start, kind, via = when, jobs.job_type(twin, when), "between jobs"
+
+
+def _walk_other(world: WorldView, twin: Client, donor: Client, left_at: float) -> bool:
+    """An other exit, by reason in proportion to the donor's hazards; True when away at the start."""
+    reason = pick_reason(world.hazards.other_rates(donor, 0.0), twin.rng.luck.random())
+    back = getattr(world.scenario.return_after_exit, reason.name.lower(), None)
+    if back is None or reason is ExitReason.DEATH:
+        return False
+    returns, delay = draw_return(twin, back)
+    if not returns or left_at + delay < 0.0:
+        return False
+    world.add(twin)
+    world.jobs.away_until(twin, left_at + delay)
+    return True
