@@ -11,6 +11,8 @@ point; an exit whose look-ahead falls past the end of the run is left out of tha
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -50,3 +52,16 @@ def career_shares(tables: dict[str, pd.DataFrame], window: Window) -> dict[tuple
                              ("neither", n - in_job.sum() - on_benefit.sum())):
             shares[months, state] = 100.0 * float(count) / n if n else float("nan")
     return shares
+
+
+#: Bands of time on benefit for the leavers of the window (issue 14: < 6 months, 6-12, 1-3 years, ≥ 3 years)
+LEAVER_BANDS = ((0.0, 0.5, "< 6 months"), (0.5, 1.0, "6-12 months"), (1.0, 3.0, "1-3 years"), (3.0, math.inf, "≥ 3 years"))
+
+
+def leaver_duration_shares(spells: pd.DataFrame, window: Window) -> dict[str, float]:
+    """% of the window's exits (any reason but pension) by how long the spell that ended had lasted."""
+    exits = spells[window.contains(spells["end"]) & (spells["reason"] != "pension")]
+    years = ((exits["end"] - exits["start"]) / DAYS_PER_YEAR).to_numpy(float)
+    if len(years) == 0:
+        return {label: float("nan") for _, _, label in LEAVER_BANDS}
+    return {label: 100.0 * float(((years >= low) & (years < high)).mean()) for low, high, label in LEAVER_BANDS}
