@@ -216,7 +216,7 @@ def test_every_figure_is_made_in_both_languages(kind, lang, run_results, cmp_res
                     "equity": {"en": "by group", "nl": "per groep"}}.get(name)
         if expected:
             assert expected[lang] in everything, f"{name} ({lang}): no {expected[lang]!r} in {shown}"
-        bar_figures = ("exits_by_reason", "recidivism", "resources", "equity")
+        bar_figures = ("exits_by_reason", "recidivism", "careers", "resources", "equity")
         note = TEXT[lang]["bars_reps" if name in bar_figures else "band_reps"].format(n=REPS)
         if kind == "comparison" and name not in ("ladder",):
             assert note in shown, f"{name}: the legend does not say the interval is over {REPS} replications"

@@ -42,7 +42,15 @@ OUTCOMES: dict[str, Outcome] = {
                                          "Terug in de bijstand 18 maanden na uitstroom naar werk", "%"),
     "after_work_neither_18m": Outcome("Neither job nor benefit 18 months after an exit to work",
                                       "Geen werk en geen bijstand 18 maanden na uitstroom naar werk", "%"),
+    "share_under_6_months": Outcome("Share of stock on benefit under 6 months", "Aandeel bestand korter dan 6 maanden", "%"),
     "share_over_1_year": Outcome("Share of stock on benefit over 1 year", "Aandeel bestand langer dan 1 jaar", "%"),
+    "share_over_5_years": Outcome("Share of stock on benefit 5 years or more", "Aandeel bestand 5 jaar of langer", "%"),
+    "inflow_pct_stock": Outcome("Inflow (new and returning), % of average stock",
+                                "Instroom (nieuw en herinstroom), % van bestand", "%"),
+    "stock_change_pct_per_year": Outcome("Change of the stock per year, % of average stock",
+                                         "Verandering van het bestand per jaar, % van bestand", "%"),
+    "reinflow_share_of_inflow": Outcome("Share of inflow within 12 months of an earlier exit",
+                                        "Aandeel instroom binnen 12 maanden na eerdere uitstroom", "%"),
     "share_rung_3_plus": Outcome("Share on participation ladder rung ≥ 3", "Aandeel op trede ≥ 3 participatieladder", "%"),
     "volunteer_placements_per_year": Outcome("Volunteer placements per year",
                                              "Plaatsingen vrijwilligerswerk per jaar", "per year"),
@@ -103,7 +111,10 @@ DIRECTION: dict[str, str] = {
     "after_work_in_job_18m": "higher_is_better",  # the same after a year and a half
     "after_work_on_benefit_18m": "lower_is_better",  # the work did not last
     # after_work_neither_18m: neutral, partner income or savings as much as hardship (cal §A: CBS 2021)
-    # share_over_1_year: neutral, a composition that also rises when short spells end sooner
+    # share_under_6_months, share_over_1_year, share_over_5_years: neutral, compositions that also move when
+    # short spells end sooner
+    # inflow_pct_stock, stock_change_pct_per_year: neutral, the inflow is mostly the place's (work first aside)
+    # reinflow_share_of_inflow: neutral, a composition of the inflow
     "share_rung_3_plus": "higher_is_better",  # participation (meedoen) is the aim for those far from work
     "volunteer_placements_per_year": "higher_is_better",  # participation; seed 002's targets count them
     "social_activity_starts_per_year": "higher_is_better",  # participation: a step up from isolation

@@ -114,6 +114,22 @@ def _after_exit(tables: dict[str, pd.DataFrame], window: Window) -> dict[str, fl
     }
 
 
+def _flows(spells: pd.DataFrame, window: Window, average_stock: float) -> dict[str, float]:
+    """Inflow (new and returning) and the stock's yearly change, both per average stock (cal §A,
+    CBS 82662NED), and the share of entries that come within 12 months of the person's last exit."""
+    entries = spells[window.contains(spells["start"])]
+    ended = int(_exits(spells, window).shape[0])
+    ordered = spells.sort_values(["client", "spell_no"])
+    previous_end = ordered.groupby("client")["end"].shift()
+    quick = (ordered["start"] - previous_end <= DAYS_PER_YEAR).reindex(entries.index).fillna(False).astype(bool)
+    per_year = 100.0 / window.years / average_stock
+    return {
+        "inflow_pct_stock": len(entries) * per_year,
+        "stock_change_pct_per_year": (len(entries) - ended) * per_year,
+        "reinflow_share_of_inflow": 100.0 * float(quick.mean()) if len(entries) else float("nan"),
+    }
+
+
 def headline(result: RunResult) -> pd.DataFrame:
     """The headline table: one row per outcome with English and Dutch labels."""
     values = headline_values(result)
@@ -158,7 +174,10 @@ def headline_values(result: RunResult) -> dict[str, float]:
         "recidivism_12m": 100.0 * recid12,
         "recidivism_24m": 100.0 * recid24,
         **_after_exit(tables, window),
+        "share_under_6_months": 100.0 * (1.0 - share_over_duration(spells, window.end, DAYS_PER_YEAR / 2)),
         "share_over_1_year": 100.0 * share_over_duration(spells, window.end, DAYS_PER_YEAR),
+        "share_over_5_years": 100.0 * share_over_duration(spells, window.end, 5 * DAYS_PER_YEAR),
+        **_flows(spells, window, average_stock),
         "share_rung_3_plus": 100.0 * float((rungs / months["stock"]).mean()),
         "volunteer_placements_per_year": counts["volunteer_work"],
         "social_activity_starts_per_year": counts["social_activity"],

@@ -1,5 +1,5 @@
-"""The bar figures: exits by reason, recidivism and exits to work, waiting and utilisation per
-resource, outcomes by group of clients. Counts become rates per 1,000 clients on benefit when
+"""The bar figures: exits by reason, recidivism and exits to work, where leavers to work are later,
+waiting and utilisation per resource, outcomes by group of clients. Counts become rates per 1,000 clients on benefit when
 the compared scenarios differ in size (:mod:`simulation.present.plot_scale`), and say so."""
 
 from __future__ import annotations
@@ -128,3 +128,19 @@ def plot_equity(results: Results, lang: str = "en") -> Figure:
         ax.set_title(wrap(w["measures"][measure], 30), fontsize="medium")
         number_axis(ax.xaxis, lang)
     return finish(figure, w["equity"], axes[0, -1], legend_note(results, lang, bars=True))
+
+
+def plot_careers(results: Results, lang: str = "en") -> Figure:
+    """Of the exits to work in the window: the share in a job, back on benefit and neither, 6 to 24
+    months later, per scenario, with CIs (cal §A: the CBS 2021 cohort gives 6 and 18 months)."""
+    w = words(lang)
+    table = results.careers.assign(months=results.careers["months"].astype(int).astype(str))
+    band = mean_band(table, ["scenario", "state", "months"])
+    months = [str(m) for m in sorted(table["months"].astype(int).unique())]
+    figure, axes = new_figure(11.0, 4.2, ncols=len(w["career_states"]), sharey=True)
+    for ax, (state, title) in zip(axes[0], w["career_states"].items(), strict=True):
+        grouped_bars(ax, results, band[band["state"] == state], "months", months, {})
+        ax.set_title(title, fontsize="medium")
+        ax.set_xlabel(w["months_after_exit"])
+    axes[0, 0].set_ylabel(w["pct_of_exits_to_work"])
+    return finish(figure, w["careers"], axes[0, -1], legend_note(results, lang, bars=True))

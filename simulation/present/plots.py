@@ -27,6 +27,7 @@ from simulation.outcomes.profiles import DAYS_PER_MONTH
 from simulation.present.plot_bars import (
     equity_band,
     exits_per_year,
+    plot_careers,
     plot_equity,
     plot_exits,
     plot_recidivism,
@@ -41,7 +42,7 @@ from simulation.results.folders import MANIFEST, staged_folder
 from simulation.results.manifest import provenance
 
 __all__ = ["COLOURS", "FIGURES", "TEXT", "equity_band", "exits_per_year", "figure_bytes", "figures", "km_band",
-           "mean_band", "plain", "plot_budgets", "plot_equity", "plot_exits", "plot_ladder", "plot_recidivism",
+           "mean_band", "plain", "plot_budgets", "plot_careers", "plot_equity", "plot_exits", "plot_ladder", "plot_recidivism",
            "plot_resources", "plot_stock", "plot_time_to_exit", "plot_time_to_return", "save_plots", "words"]
 
 #: A hint in the terms of the Python API (``simulation.cli`` says it with its flags).
@@ -93,6 +94,7 @@ FIGURES: dict[str, Callable[[Results, str], Figure]] = {
     "time_to_exit": plot_time_to_exit,
     "time_to_return": plot_time_to_return,
     "recidivism": plot_recidivism,
+    "careers": plot_careers,
     "ladder": plot_ladder,
     "resources": plot_resources,
     "budgets": plot_budgets,
