@@ -122,6 +122,7 @@ class Client:
         "noncompliance_factor", "trajectory", "trajectory_until", "trajectory_multiplier",
         "in_service", "placement_until", "n_contacts", "job_no", "last_personal_budget",
         "exit_reason", "state", "drift_ref", "placement_rung", "last_contact",
+        "experiment_arm", "group_map",
     )
 
     def __init__(self, client_id: int, rng: ClientStreams, origin: str) -> None:
@@ -183,6 +184,9 @@ class Client:
         self.drift_ref = -np.inf
         self.last_contact = -np.inf  # also in World.last_contact, by client id, for the monthly count
         self.placement_rung = 0
+        self.experiment_arm = ""  # invited to an experiment: "declined", "not_selected" or the arm's name
+        # while in an experiment's arm: the arm's groups by phase, instead of the policy's (``PolicyRules.group_of``)
+        self.group_map: dict[int, str] | None = None
 
     def age(self, now: float) -> float:
         """Age in years at simulation day ``now``."""

@@ -188,3 +188,56 @@ def _aligned(table: list[list[str]], header_rows: int = 1) -> str:
              for row in table]
     lines.insert(header_rows, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+# --- an experiment inside one world -------------------------------------------------------------
+
+EXPERIMENT_TEXT = {
+    "en": {"title": "Experiment: {n} participants randomised inside this world; differences with 95% intervals {basis}",
+           "members": "over the members of this one run (Welch for a difference)",
+           "replications": "over {reps} replications (differences paired per replication)",
+           "control": "control", "participants": "participants", "non_participants": "non-participants"},
+    "nl": {"title": "Experiment: {n} deelnemers binnen deze wereld geloot; verschillen met 95%-intervallen {basis}",
+           "members": "over de deelnemers van deze ene run (Welch voor een verschil)",
+           "replications": "over {reps} replicaties (verschillen per replicatie gepaard)",
+           "control": "controle", "participants": "deelnemers", "non_participants": "niet-deelnemers"},
+}
+#: Decimals per unit of an experiment measure (scores between 0 and 1 need two).
+EXPERIMENT_DECIMALS = {"clients": 0, "%": 1, "years": 1, "per member": 2, "score": 2}
+
+
+def _experiment_estimate(mean: float, low: float, high: float, unit: str, lang: str, signed: bool) -> str:
+    if not math.isfinite(mean):
+        return WORDS[lang]["n/a"]
+    decimals = EXPERIMENT_DECIMALS.get(unit, 1)
+    shown = fixed(mean, decimals, lang, signed)
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return shown
+    return f"{shown} [{fixed(low, decimals, lang, signed)} {WORDS[lang]['to']} {fixed(high, decimals, lang, signed)}]"
+
+
+def format_experiment(summary: pd.DataFrame, lang: str = "en") -> str:
+    """The arms' means side by side, then each arm − control and participants − non-participants."""
+    words = EXPERIMENT_TEXT[lang]
+    labels = list(dict.fromkeys(summary["arm"]))
+    name = {label: words.get(label, label) for label in labels}
+    rows = summary.set_index(["measure", "arm"])
+    measures = list(dict.fromkeys(summary["measure"]))
+    label_column = "label_nl" if lang == "nl" else "label"
+    means = [["", *(name[label] for label in labels)]]
+    compared = [label for label in labels if rows.loc[(measures[0], label), "reference"]]
+    diffs = [["", *(f"{name[label]} − {name[rows.loc[(measures[0], label), 'reference']]}" for label in compared)]]
+    for measure in measures:
+        first = rows.loc[(measure, labels[0])]
+        unit = first["unit"]
+        means.append([first[label_column], *(_experiment_estimate(rows.loc[(measure, label), "mean"], math.nan, math.nan,
+                                                                  unit, lang, False) for label in labels)])
+        if measure != "members":
+            diffs.append([first[label_column], *(_experiment_estimate(*rows.loc[(measure, label), ["diff", "diff_low",
+                                                                                                     "diff_high"]],
+                                                                      unit, lang, True) for label in compared)])
+    participants = rows.loc[("members", "participants"), "mean"] if ("members", "participants") in rows.index else 0
+    basis_kind = "members" if (summary["basis"] == "members").any() else "replications"
+    basis = words[basis_kind].format(reps=int(rows.loc[("members", labels[0]), "n"]))
+    title = words["title"].format(n=fixed(float(participants), 0, lang), basis=basis)
+    return "\n\n".join([title, _aligned(means), _aligned(diffs)])
