@@ -15,9 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import SCENARIO_DIR, TEST_SCENARIO_DIR, load_small
+from conftest import SCENARIO_DIR, TEST_SCENARIO_DIR, load_small, meedoen, small_overrides
 
 from simulation import ScenarioError, load_scaled, load_scenario, run
+from simulation.experiments.trial import replicate_experiment
 from simulation.model.client import Client
 from simulation.model.world import World
 from simulation.outcomes.experiment import experiment_measures, experiment_summary
@@ -169,9 +170,10 @@ def test_members_keep_their_arms_groups_until_the_end_then_return_to_their_phase
 @pytest.fixture(scope="module")
 def twins() -> pd.DataFrame:
     """Experiment measures of the twin scenario over replications (one world each)."""
-    scenario = small(TWINS)
-    return pd.concat([experiment_measures(run(scenario, seed=11, replication=i, event_log=False))
-                      for i in range(REPLICATIONS)], ignore_index=True)
+    runs = replicate_experiment(small(TWINS), REPLICATIONS, seed=11)
+    alone = experiment_measures(run(small(TWINS), seed=11, replication=3, event_log=False))
+    pd.testing.assert_frame_equal(runs.measures[runs.measures["replication"] == 3].reset_index(drop=True), alone)
+    return runs.measures
 
 
 def test_an_arm_identical_to_control_differs_by_chance_only(twins: pd.DataFrame) -> None:
@@ -225,5 +227,30 @@ def test_a_bad_experiment_is_refused_with_its_key(override: str, key: str, messa
 
 
 def test_a_scenario_without_experiment_has_no_invitations() -> None:
-    tables = run(load_small(SCENARIO_DIR / "base.yaml", stock=300), seed=1, event_log=False).tables
+    base = load_small(SCENARIO_DIR / "base.yaml", stock=300)
+    tables = run(base, seed=1, event_log=False).tables
     assert "invitations" not in tables and (tables["clients"]["experiment_arm"] == "").all()
+    with pytest.raises(ScenarioError, match="has no experiment"):
+        replicate_experiment(base, 2)
+
+
+# --- shown and written -------------------------------------------------------------------------------
+
+def test_meedoen_run_prints_the_arms_and_writes_the_experiment_files(tmp_path: Path) -> None:
+    overrides = [arg for text in small_overrides(TWINS, 400) for arg in ("--set", text)]
+    done = meedoen("run", str(TWINS), *overrides, "--no-event-log", "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    headline_end = done.stdout.index("Experiment:")
+    assert done.stdout.index("Exits to work per year") < headline_end  # after the headline
+    assert "twin − control" in done.stdout and "participants − non-participants" in done.stdout
+    measures = pd.read_csv(tmp_path / "out" / "experiment.csv")
+    assert list(measures.columns) == ["replication", "arm", "measure", "value"]
+    assert set(measures["arm"]) == {"control", "twin", "exemption", "intensive", "earnings", "participants",
+                                    "non_participants"}
+    summary = pd.read_csv(tmp_path / "out" / "experiment_summary.csv", keep_default_na=False, na_values=[""])
+    twin = summary.set_index(["arm", "measure"]).loc[("twin", "exit_work_during")]
+    assert twin["reference"] == "control" and twin["basis"] == "members" and twin["diff_low"] < twin["diff_high"]
+    invitations = pd.read_csv(tmp_path / "out" / "invitations.csv")
+    clients = pd.read_csv(tmp_path / "out" / "clients.csv", keep_default_na=False)
+    arms = clients.set_index("client").loc[invitations["client"], "experiment_arm"]
+    assert (arms.to_numpy() == invitations["arm"].to_numpy()).all()

@@ -124,6 +124,9 @@ class Client:
         "exit_reason", "state", "drift_ref", "placement_rung", "last_contact",
         "experiment_arm", "group_map",
     )
+    #: In an experiment's arm until it ends: the arm's groups by phase, used instead of the policy's
+    #: (``PolicyRules.group_of``). ``experiment_arm``: "declined", "not_selected" or the arm's name.
+    group_map: dict[int, str] | None
 
     def __init__(self, client_id: int, rng: ClientStreams, origin: str) -> None:
         self.id = client_id
@@ -184,9 +187,7 @@ class Client:
         self.drift_ref = -np.inf
         self.last_contact = -np.inf  # also in World.last_contact, by client id, for the monthly count
         self.placement_rung = 0
-        self.experiment_arm = ""  # invited to an experiment: "declined", "not_selected" or the arm's name
-        # while in an experiment's arm: the arm's groups by phase, instead of the policy's (``PolicyRules.group_of``)
-        self.group_map: dict[int, str] | None = None
+        self.experiment_arm, self.group_map = "", None  # an experiment's (``Client.group_map``; "": not invited)
 
     def age(self, now: float) -> float:
         """Age in years at simulation day ``now``."""

@@ -109,14 +109,17 @@ class Trial:
         """Invite the eligible, let each decide, draw the participants and their arms."""
         volunteers: list[Client] = []
         for client in self.world.clients:
-            if client is None or not client.on_benefit or not self.eligible(client, now):
-                continue
-            chance = self.propensity(client, now)
-            volunteered = client.rng.volunteering.random() < chance
-            client.experiment_arm = DECLINED
-            self.invited.append(Invitation(client, now, chance, volunteered))
-            if volunteered:
-                volunteers.append(client)
+            if client is not None and client.on_benefit and self.eligible(client, now):
+                chance = self.propensity(client, now)
+                volunteered = client.rng.volunteering.random() < chance
+                client.experiment_arm = DECLINED
+                self.invited.append(Invitation(client, now, chance, volunteered))
+                if volunteered:
+                    volunteers.append(client)
+        self.randomise(volunteers, now)
+
+    def randomise(self, volunteers: list[Client], now: float) -> None:
+        """Over the cap, the participants are drawn among the volunteers; each draws its arm."""
         rng = self.world.streams.randomisation
         if len(volunteers) > self.spec.participants:
             for client in volunteers:

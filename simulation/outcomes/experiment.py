@@ -39,7 +39,7 @@ class Measure:
 
 #: What is measured of each arm, in the order of every experiment table.
 MEASURES: dict[str, Measure] = {
-    "members": Measure("Members", "Deelnemers", "clients"),
+    "members": Measure("Clients", "Klanten", "clients"),
     "exit_work_during": Measure("Left for work during the experiment", "Uitgestroomd naar werk tijdens het experiment",
                                 "%"),
     "exit_any_during": Measure("Left benefit (any reason) during the experiment",
@@ -50,10 +50,10 @@ MEASURES: dict[str, Measure] = {
     "exit_work_24m": Measure("Left for work within 24 months", "Uitgestroomd naar werk binnen 24 maanden", "%"),
     "on_benefit_at_end": Measure("On benefit when the experiment ended", "In de bijstand bij het einde van het experiment",
                                  "%"),
-    "contacts_during": Measure("Contacts per member during the experiment", "Contacten per deelnemer tijdens het experiment",
-                               "per member"),
-    "sanctions_during": Measure("Sanctions per member during the experiment",
-                                "Maatregelen per deelnemer tijdens het experiment", "per member"),
+    "contacts_during": Measure("Contacts per client during the experiment", "Contacten per klant tijdens het experiment",
+                               "per client"),
+    "sanctions_during": Measure("Sanctions per client during the experiment",
+                                "Maatregelen per klant tijdens het experiment", "per client"),
     "motivation": Measure("Motivation at invitation (0-1)", "Motivatie bij de uitnodiging (0-1)", "score"),
     "trust": Measure("Trust at invitation (0-1)", "Vertrouwen bij de uitnodiging (0-1)", "score"),
     "years_on_benefit": Measure("Years on benefit at invitation", "Jaren in de bijstand bij de uitnodiging", "years"),

@@ -72,12 +72,20 @@ def _experiment_problems(scenario: Scenario) -> list[Problem]:
     experiment = scenario.experiment
     if experiment is None:
         return []
-    groups, clock = scenario.policy.groups, scenario.clock
+    clock = scenario.clock
     problems: list[Problem] = []
     run_end = clock.start + dt.timedelta(days=clock.horizon + clock.follow_up)
     if not clock.start <= experiment.invitation < run_end:
         problems.append((("experiment", "invitation"), f"{experiment.invitation} is not within the run "
                          f"({clock.start} to {run_end:%Y-%m-%d})"))
+    return problems + _experiment_group_problems(scenario)
+
+
+def _experiment_group_problems(scenario: Scenario) -> list[Problem]:
+    """Groups the experiment invites or puts its arms in are groups of the policy."""
+    assert scenario.experiment is not None
+    experiment, groups = scenario.experiment, scenario.policy.groups
+    problems: list[Problem] = []
     for group in experiment.eligible.groups or []:
         if group not in groups:
             problems.append((("experiment", "eligible", "groups"), f"unknown group '{group}' (groups: {sorted(groups)})"))
