@@ -219,6 +219,8 @@ def test_scaling_scales_the_cap() -> None:
     ("experiment.invitation=2015-01-01", "experiment.invitation", "not within the run"),
     ("experiment.end=2017-01-01", "experiment", "must be after the invitation"),
     ("experiment.eligible.groups=[group9]", "experiment.eligible.groups", "unknown group 'group9'"),
+    ("services.wijkteam.group_priority={group1: 2, group2: 2, group3: 2}", "services.wijkteam.group_priority",
+     "no priority to the experiment's group 'coached1'"),
 ])
 def test_a_bad_experiment_is_refused_with_its_key(override: str, key: str, message: str) -> None:
     with pytest.raises(ScenarioError, match=message) as info:

@@ -78,7 +78,29 @@ def _experiment_problems(scenario: Scenario) -> list[Problem]:
     if not clock.start <= experiment.invitation < run_end:
         problems.append((("experiment", "invitation"), f"{experiment.invitation} is not within the run "
                          f"({clock.start} to {run_end:%Y-%m-%d})"))
-    return problems + _experiment_group_problems(scenario)
+    return problems + _experiment_group_problems(scenario) + _arm_priority_problems(scenario)
+
+
+def _arm_groups(scenario: Scenario) -> list[str]:
+    assert scenario.experiment is not None
+    return sorted({group for arm in scenario.experiment.arms.values() for group in (arm.phase_to_group() or {}).values()})
+
+
+def _arm_priority_problems(scenario: Scenario) -> list[Problem]:
+    """A queue that ranks the usual groups (those phases give) ranks the arms' groups too: an unlisted
+    group queues after every listed one, so an arm's members would wait behind control (a confound)."""
+    arm_groups, usual = _arm_groups(scenario), set(scenario.policy.phase_to_group.values())
+    queues: list[tuple[tuple, dict[str, int]]] = [(("klantmanagers", "group_priority"),
+                                                   scenario.klantmanagers.group_priority)]
+    queues += [(("services", name, "group_priority"), service.group_priority)
+               for name, service in scenario.services.items() if service.slots > 0]  # no places: nobody is served
+    problems: list[Problem] = []
+    for where, ranks in queues:
+        missing = [group for group in arm_groups if group not in ranks]
+        if missing and usual & set(ranks):
+            problems.append((where, f"gives no priority to the experiment's group '{missing[0]}' "
+                                    "(unlisted, its members would queue after everyone else)"))
+    return problems
 
 
 def _experiment_group_problems(scenario: Scenario) -> list[Problem]:
