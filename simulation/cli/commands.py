@@ -36,10 +36,12 @@ def validate_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 
 def run_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
-    """One replication: its headline outcomes, and with ``--out`` every table and a manifest."""
+    """One replication: its headline outcomes (and an experiment's arms against control), and with
+    ``--out`` every table and a manifest."""
     from simulation.model.run import run
+    from simulation.outcomes.experiment import experiment_tables
     from simulation.outcomes.headline import headline
-    from simulation.present.tables import fixed, format_headline, period_texts
+    from simulation.present.tables import fixed, format_experiment, format_headline, period_texts
     from simulation.results.folders import check_output_dir
     from simulation.results.run_output import write_results
     from simulation.scenario import load_scenario
@@ -52,6 +54,9 @@ def run_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     print(window_line(period_texts(result.tables["monthly"], lang), fixed(result.simpy_events, 0, lang),
                       fixed(result.runtime_s, 1, lang), lang) + "\n")
     print(format_headline(headline(result), lang))
+    experiment = experiment_tables(result)
+    if experiment is not None:  # the arms of an experiment inside this world, against control
+        print("\n" + format_experiment(experiment["summary"], lang))
     if args.out:
         target = write_results(result, args.out, overwrite=args.overwrite, command=["meedoen", *argv])
         print("\n" + say(lang, "run_written", target=target))

@@ -123,7 +123,11 @@ class Client:
         "noncompliance_factor", "trajectory", "trajectory_until", "trajectory_multiplier",
         "in_service", "placement_until", "n_contacts", "job_no", "last_personal_budget",
         "exit_reason", "state", "drift_ref", "placement_rung", "last_contact", "work_exit_time", "job_type",
+        "experiment_arm", "group_map",
     )
+    #: In an experiment's arm until it ends: the arm's groups by phase, used instead of the policy's
+    #: (``PolicyRules.group_of``). ``experiment_arm``: "declined", "not_selected" or the arm's name.
+    group_map: dict[int, str] | None
 
     def __init__(self, client_id: int, rng: ClientStreams, origin: str) -> None:
         self.id = client_id
@@ -183,6 +187,7 @@ class Client:
         self.placement_rung = 0
         self.work_exit_time = -np.inf  # when the last exit to work was: the return bands count from it (``jobs``)
         self.job_type = "stable"  # the type of the person's last job after an exit to work
+        self.experiment_arm, self.group_map = "", None  # an experiment's (``Client.group_map``; "": not invited)
 
     def age(self, now: float) -> float:
         """Age in years at simulation day ``now``."""

@@ -1,7 +1,8 @@
 """What a contact does under a municipality's policy: attention, reassessment, monitoring,
 tegenprestatie, referral with voluntary or obligatory uptake, personal budgets.
 
-Groups (drie groepen) come from the assessed phase through ``policy.phase_to_group``; a group
+Groups (drie groepen) come from the assessed phase through ``policy.phase_to_group`` (or, for a
+member of an experiment's arm until the experiment ends, through the arm's groups); a group
 says who handles the client (klantmanager, a service such as the wijkteam, or nobody), how
 often it is seen, which obligations are enforced, asked or waived (``sanctions``), and where
 it is referred.
@@ -44,9 +45,13 @@ class PolicyRules:
         world.hazards.motivation(client, now)
         world.assessor.assess(client, now, client.rng.assessment)
         world.record(client, Activity.ASSESSMENT)
-        world.set_group(client, self.spec.phase_to_group[client.phase])
+        world.set_group(client, self.group_of(client))
         if route:
             self.assign_handler(client, now)
+
+    def group_of(self, client: Client) -> str:
+        """The group the client's assessed phase gives: its experiment arm's while it is in one."""
+        return (client.group_map or self.spec.phase_to_group)[client.phase]
 
     def handler_for(self, client: Client) -> str:
         return client.handler_override or self.groups[client.group].handler

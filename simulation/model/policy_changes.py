@@ -39,7 +39,7 @@ def apply_policy(world: WorldView, policy: Policy) -> None:
     world.hazards.threat = threat_table(world.scenario.sanctions, policy)
     stock = [client for client in world.clients if client is not None and client.on_benefit]
     for client in stock:
-        world.set_group(client, policy.phase_to_group[client.phase])
+        world.set_group(client, world.policy.group_of(client))  # an experiment's arm keeps its groups
     priority = world.staff.priority
     for client in sorted(stock, key=lambda c: priority.get(c.group, UNLISTED_PRIORITY)):
         world.policy.assign_handler(client, now)

@@ -239,9 +239,9 @@ class Recorder:
 CLIENT_COLUMNS: tuple[str, ...] = (
     "client", "origin", "state", "age_at_end", "male", "household", "migrant", "statushouder", "education",
     "motivation", "trust", "phase", "true_phase", "group", "rung", "spells", "jobs", "contacts", "sanctions",
-    *(f"barrier_{name}" for name in BARRIER_BIT),
+    "experiment_arm", *(f"barrier_{name}" for name in BARRIER_BIT),
 )
-CLIENT_TYPES = "qood?o??oddqqoqqqqq" + "?" * len(BARRIER_BIT)
+CLIENT_TYPES = "qood?o??oddqqoqqqqqo" + "?" * len(BARRIER_BIT)
 
 
 def client_row(client: Client, t_end: float) -> tuple[Any, ...]:
@@ -250,7 +250,9 @@ def client_row(client: Client, t_end: float) -> tuple[Any, ...]:
     barriers = c.barriers
     return (c.id, c.origin, c.state.value, c.age(t_end), c.male, c.household, c.migrant, c.statushouder, c.education,
             c.motivation, c.trust, c.phase, c.true_phase, c.group or "",  # an unset group is written as ""
-            c.rung, c.spell_no, c.job_no, c.n_contacts, c.n_sanctions, *(bool(barriers & bit) for bit in BARRIER_BIT.values()))
+            c.rung, c.spell_no, c.job_no, c.n_contacts, c.n_sanctions,
+            c.experiment_arm,  # "" not invited, "declined", "not_selected" (a volunteer over the cap), or the arm
+            *(bool(barriers & bit) for bit in BARRIER_BIT.values()))
 
 
 class ClientRows(Columns):

@@ -8,7 +8,8 @@ Common random numbers across scenarios rest on splitting by purpose *and by clie
 (Law & Kelton: dedicate a stream to each source of randomness):
 
 - ``population``, ``arrivals`` and ``urgent_care`` draw the same numbers in every scenario
-  that has the same initial stock, inflow and urgent-care demand;
+  that has the same initial stock, inflow and urgent-care demand (``randomisation`` the same
+  for the same volunteers and arms);
 - each client has streams of its own (``ClientStreams``): ``luck`` for what belongs to the
   person (attributes, exit-hazard budgets, the type and length of its jobs, whether it comes
   back), and one stream per kind of draw that policy makes about it (assessment noise, uptake,
@@ -56,6 +57,7 @@ class Purpose(IntEnum):
     ARRIVALS = 2
     URGENT_CARE = 3
     HISTORY = 4  # the recent leavers of the initial world: how many, whose twins, when they left (``history``)
+    RANDOMISATION = 5  # an experiment: which volunteers take part (over the cap) and their arms
     CLIENT_LUCK = 100  # attributes, deterrence at the door, exit budgets, which other exit, jobs, return
     CLIENT_POLICY = 101  # until issue 12 one stream for every policy draw; unused since (numbers stay fixed)
     CLIENT_ASSESSMENT = 102  # assessor noise at each (re)assessment
@@ -70,6 +72,7 @@ class Purpose(IntEnum):
     CLIENT_CONTACT = 111  # the interval to the next klantmanager contact
     CLIENT_REVIEW = 112  # when a group's first review falls (initial stock, policy change)
     CLIENT_PERSONAL_BUDGET = 113  # the barrier a personal budget removes
+    CLIENT_VOLUNTEERING = 114  # volunteers for an experiment it is invited to
 
 
 #: A client's stream names → their purposes.
@@ -86,7 +89,8 @@ class ClientStreams:
 
     __slots__ = ("_run", "_client",
                  "luck", "assessment", "uptake", "referral", "monitoring", "tegenprestatie", "drift",
-                 "service", "service_outcome", "trajectory", "contact", "review", "personal_budget")
+                 "service", "service_outcome", "trajectory", "contact", "review", "personal_budget",
+                 "volunteering")
     luck: CounterStream
     assessment: CounterStream
     uptake: CounterStream
@@ -100,6 +104,7 @@ class ClientStreams:
     contact: CounterStream
     review: CounterStream
     personal_budget: CounterStream
+    volunteering: CounterStream
 
     def __init__(self, run: Any, client_id: int) -> None:
         self._run = run
@@ -128,6 +133,7 @@ class Streams:
         self.arrivals = self._generator(Purpose.ARRIVALS)
         self.urgent_care = self._generator(Purpose.URGENT_CARE)
         self.history = self._generator(Purpose.HISTORY)
+        self.randomisation = self._generator(Purpose.RANDOMISATION)
         self._clients = run_key(self.seed, self.replication)
 
     def _generator(self, *key: int) -> np.random.Generator:

@@ -227,7 +227,7 @@ class Programme:
         client.trajectory_until = now + effects.effect_duration
         if effects.phase_change:
             client.phase = min(5, max(1, client.phase + effects.phase_change))
-            world.set_group(client, world.policy.spec.phase_to_group[client.phase])
+            world.set_group(client, world.policy.group_of(client))
             world.policy.assign_handler(client, now)
         if client.rung < effects.ladder_rung_min:
             world.ladder.set_rung(client, effects.ladder_rung_min)

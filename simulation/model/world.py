@@ -19,6 +19,7 @@ import simpy
 from simulation.model.budgets import BudgetLine
 from simulation.model.calendar import Calendar
 from simulation.model.client import Activity, Client, ExitReason
+from simulation.model.experiment import Trial
 from simulation.model.hazards import Hazards
 from simulation.model.history import recent_leavers
 from simulation.model.inflow import arrivals
@@ -78,6 +79,7 @@ class World:
         self.trajectories = {name: Programme(self, name, spec, self.budgets[spec.budget])
                              for name, spec in scenario.trajectories.items()}
         self.jobs = JobMarket(self)
+        self.trial = Trial(self, scenario.experiment) if scenario.experiment is not None else None
 
     @property
     def threat(self) -> dict[str | None, ThreatEffect]:
@@ -200,6 +202,8 @@ class World:
         self.env.process(snapshots(self))
         if self.scenario.policy_changes:
             self.env.process(policy_changes(self))
+        if self.trial is not None:  # after the policy changes: an invitation follows a change of its date
+            self.env.process(self.trial.process())
         self.env.run(until=self.t_end + 1e-6)  # so the month-end snapshot at t_end is taken
         for client in self.clients:
             if client is not None and client.on_benefit:  # still open: censored
@@ -210,6 +214,8 @@ class World:
         self.retire_finished()
         tables = self.recorder.tables(pd.Timestamp(self.calendar.start_date))
         tables["clients"] = self.client_rows.table(self.last_contact)
+        if self.trial is not None:
+            tables["invitations"] = self.trial.table()
         return tables
 
     def events_scheduled(self) -> int:

@@ -1,4 +1,5 @@
-"""Statistics shared by experiments and reports: t-intervals, paired differences, variance reduction."""
+"""Statistics shared by experiments and reports: t-intervals, paired differences, variance reduction,
+and the Welch interval of two independent samples (arms of one experiment in one run)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,23 @@ def mean_ci(values: np.ndarray, confidence: float = CONFIDENCE) -> tuple[float, 
         return mean, math.nan, math.nan, 1
     half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * values.std(ddof=1) / math.sqrt(n))
     return mean, mean - half, mean + half, n
+
+
+def welch_interval(first: np.ndarray, other: np.ndarray, confidence: float = CONFIDENCE) -> tuple[float, float, float]:
+    """Difference of means ``other − first`` of two independent samples, with a Welch t-interval
+    (unequal variances, Welch–Satterthwaite degrees of freedom), over the finite values."""
+    a, b = first[np.isfinite(first)], other[np.isfinite(other)]
+    if len(a) == 0 or len(b) == 0:
+        return math.nan, math.nan, math.nan
+    diff = float(b.mean() - a.mean())
+    if len(a) < 2 or len(b) < 2:
+        return diff, math.nan, math.nan
+    va, vb = float(a.var(ddof=1)) / len(a), float(b.var(ddof=1)) / len(b)
+    if va + vb == 0.0:
+        return diff, diff, diff
+    df = (va + vb) ** 2 / (va * va / (len(a) - 1) + vb * vb / (len(b) - 1))
+    half = float(stats.t.ppf(0.5 + confidence / 2, df) * math.sqrt(va + vb))
+    return diff, diff - half, diff + half
 
 
 def variance_ratio(first: np.ndarray, other: np.ndarray) -> float:

@@ -17,6 +17,7 @@ ENTITIES = {("policy", "groups"): "group", ("services",): "team", ("trajectories
 SECTIONS = {
     "population": ("Population", "Bestand"), "inflow": ("Inflow", "Instroom"), "clock": ("Period", "Periode"),
     "policy": ("Policy", "Beleid"), "policy_changes": ("Policy changes", "Beleidswijzigingen"),
+    "experiment": ("Experiment", "Experiment"),
     "klantmanagers": ("Klantmanagers", "Klantmanagers"), "services": ("Teams", "Teams"),
     "trajectories": ("Trajectories", "Trajecten"), "budgets": ("Budgets", "Budgetten"),
     "personal_budget": ("Personal budget", "Persoonsgebonden budget"), "sanctions": ("Sanctions", "Maatregelen"),

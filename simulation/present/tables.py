@@ -188,3 +188,71 @@ def _aligned(table: list[list[str]], header_rows: int = 1) -> str:
              for row in table]
     lines.insert(header_rows, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+# --- an experiment inside one world -------------------------------------------------------------
+
+EXPERIMENT_TEXT = {
+    "en": {"title": "Experiment: {n} participants randomised inside this world; differences with 95% intervals {basis}",
+           "members": "over the members of this one run (Welch for a difference)",
+           "replications": "over {reps} replications (differences paired per replication)",
+           "control": "control", "participants": "participants", "non_participants": "non-participants"},
+    "nl": {"title": "Experiment: {n} deelnemers binnen deze wereld geloot; verschillen met 95%-intervallen {basis}",
+           "members": "over de deelnemers van deze ene run (Welch voor een verschil)",
+           "replications": "over {reps} replicaties (verschillen per replicatie gepaard)",
+           "control": "controle", "participants": "deelnemers", "non_participants": "niet-deelnemers"},
+}
+#: Decimals per unit of an experiment measure (scores between 0 and 1 need two).
+EXPERIMENT_DECIMALS = {"clients": 0, "%": 1, "years": 1, "per client": 2, "score": 2}
+
+
+def _experiment_estimate(mean: float, low: float, high: float, unit: str, lang: str, signed: bool) -> str:
+    if not math.isfinite(mean):
+        return WORDS[lang]["n/a"]
+    decimals = EXPERIMENT_DECIMALS.get(unit, 1)
+    shown = fixed(mean, decimals, lang, signed)
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return shown
+    return f"{shown} [{fixed(low, decimals, lang, signed)} {WORDS[lang]['to']} {fixed(high, decimals, lang, signed)}]"
+
+
+def format_experiment(summary: pd.DataFrame, lang: str = "en") -> str:
+    """The arms' means side by side, then each arm − control and participants − non-participants."""
+    words = EXPERIMENT_TEXT[lang]
+    labels = list(dict.fromkeys(summary["arm"]))
+    rows = summary.set_index(["measure", "arm"])
+    means, diffs, compared = _experiment_headers(rows, labels, words)
+    for measure in dict.fromkeys(summary["measure"]):
+        block = rows.loc[measure]
+        text = block["label_nl" if lang == "nl" else "label"].iloc[0]
+        means.append([text, *_experiment_cells(block, labels, lang, difference=False)])
+        if measure != "members":
+            diffs.append([text, *_experiment_cells(block, compared, lang, difference=True)])
+    return "\n\n".join([_experiment_title(rows, labels[0], words, lang), _aligned(means), _aligned(diffs)])
+
+
+def _experiment_headers(rows: pd.DataFrame, labels: list[str], words: dict[str, str]
+                        ) -> tuple[list[list[str]], list[list[str]], list[str]]:
+    """The header rows of the means and of the differences, and the arms that have a reference."""
+    name = {label: words.get(label, label) for label in labels}
+    references = {label: rows.loc[("members", label), "reference"] for label in labels}
+    compared = [label for label in labels if isinstance(references[label], str) and references[label]]  # "" or NaN: none
+    return ([["", *(name[label] for label in labels)]],
+            [["", *(f"{name[label]} − {name[references[label]]}" for label in compared)]], compared)
+
+
+def _experiment_cells(block: pd.DataFrame, labels: list[str], lang: str, difference: bool) -> list[str]:
+    """One measure's cells: each arm's mean, or each arm's difference from its reference with its interval."""
+    unit = block["unit"].iloc[0]
+    if not difference:
+        return [_experiment_estimate(block.loc[label, "mean"], math.nan, math.nan, unit, lang, False) for label in labels]
+    return [_experiment_estimate(block.loc[label, "diff"], block.loc[label, "diff_low"], block.loc[label, "diff_high"],
+                                 unit, lang, True) for label in labels]
+
+
+def _experiment_title(rows: pd.DataFrame, first: str, words: dict[str, str], lang: str) -> str:
+    """How many took part, and what the intervals are over (the members of one run, or replications)."""
+    participants = rows.loc[("members", "participants"), "mean"] if ("members", "participants") in rows.index else 0.0
+    kind = "members" if (rows["basis"] == "members").any() else "replications"
+    basis = words[kind].format(reps=int(rows.loc[("members", first), "n"]))
+    return words["title"].format(n=fixed(float(participants), 0, lang), basis=basis)

@@ -35,7 +35,10 @@ TABLE_FILES = {
     "budget": "budget.csv",
     "rungs": "rungs.csv",
     "events": "events.csv",
+    "invitations": "invitations.csv",  # only a run with an experiment has it
 }
+#: A run with an experiment also gets these (``outcomes/experiment.py``): tidy values and their summary.
+EXPERIMENT_FILES = {"measures": "experiment.csv", "summary": "experiment_summary.csv"}
 
 # Hints in the terms of the Python API (``simulation.cli`` says them with its flags).
 ANOTHER_FOLDER = "choose another folder"

@@ -75,6 +75,8 @@ def policy_capacities(model: Scenario) -> Iterator[Capacity]:
         yield Capacity(f"budgets.{name}.annual_amount", budget.annual_amount * DAYS_PER_YEAR, "money_per_year")
         for i, cut in enumerate(budget.cuts):
             yield Capacity(f"budgets.{name}.cuts.{i}.annual_amount", cut.annual_amount * DAYS_PER_YEAR, "money_per_year")
+    if model.experiment is not None:  # an experiment's cap on participants: a sample of the city's clients
+        yield Capacity("experiment.participants", model.experiment.participants, "places")
 
 
 def scaled_overrides(model: Scenario, factor: float) -> list[str]:

@@ -6,7 +6,8 @@ this schema cannot exist, and a key in a file that is not in this schema is an e
 
 One module per part of the file: ``common`` (the strict base and fixed names), ``people``
 (population, inflow, assessment), ``services`` (klantmanagers, services, trajectories, budgets),
-``policy`` (groups, obligations, sanctions, attention, ladder, policy changes), ``clock_jobs``
+``policy`` (groups, obligations, sanctions, attention, ladder, policy changes), ``experiment``
+(an experiment inside the world: invitation, volunteering, arms), ``clock_jobs``
 (clock, exits, jobs, returns), ``root`` (the whole scenario) and ``references`` (names that
 must resolve across sections). Every name is re-exported here.
 """
@@ -37,6 +38,7 @@ from simulation.scenario.schema.common import (
     TrajectoryKind,
     UptakeKind,
 )
+from simulation.scenario.schema.experiment import CONTROL, AgeRange, Arm, Eligibility, Experiment, Volunteering
 from simulation.scenario.schema.people import (
     Assessment,
     BarrierShares,
@@ -90,5 +92,6 @@ __all__ = [
     "TegenprestatieStart", "Threat", "ThreatEffect", "Uptake",
     "BetweenJobs", "Clock", "DurationBand", "JobMix", "JobType", "Jobs", "OtherExitRates", "OtherExits", "Return",
     "ReturnAfterExit", "WorkExit",
+    "CONTROL", "AgeRange", "Arm", "Eligibility", "Experiment", "Volunteering",
     "Scenario", "reference_problems",
 ]

@@ -42,6 +42,7 @@ SECTIONS: dict[str, Part] = {
     "personal_budget": "policy",   # a Leeuwarden 2000 instrument (seed 004)
     "policy": "policy",            # groups, handlers, obligations, referrals, reviews
     "policy_changes": "policy",    # dated changes of the policy
+    "experiment": "policy",        # an experiment the municipality runs: whom it invites, its arms (cal §C)
 }
 
 #: Keys inside a section that belong to the other part.
@@ -62,6 +63,7 @@ EXCEPTIONS: dict[KeyPath, Part] = {
     ("sanctions", "trust_loss"): "place",                        # people's response to a sanction
     ("sanctions", "repeat_noncompliance_factor"): "place",       # cal §B: people's response to a sanction
     ("sanctions", "threat"): "place",                            # cal §B: people's response to the rules they face
+    ("experiment", "volunteering"): "place",                     # who volunteers: how people respond to an invitation
 }
 
 LABELS = ("name", "description", "description_nl")

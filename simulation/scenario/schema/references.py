@@ -3,6 +3,8 @@ service, trajectory → budget). Pydantic checks each section alone; these check
 
 from __future__ import annotations
 
+import datetime as dt
+
 from simulation.scenario.schema.common import KLANTMANAGER, NO_HANDLER, PHASES
 from simulation.scenario.schema.policy import Group, Policy
 from simulation.scenario.schema.root import Scenario
@@ -17,6 +19,7 @@ def reference_problems(scenario: Scenario) -> list[Problem]:
     problems += _policy_change_problems(scenario)
     problems += _budget_problems(scenario)
     problems += _group_priority_problems(scenario)
+    problems += _experiment_problems(scenario)
     km = scenario.klantmanagers
     if sum(km.ring_fenced.values()) > km.count * km.caseload:
         problems.append((("klantmanagers", "ring_fenced"), "reserves more slots than count × caseload"))
@@ -61,6 +64,58 @@ def _group_priority_problems(scenario: Scenario) -> list[Problem]:
         for group in service.group_priority:
             if group not in groups:
                 problems.append((("services", name, "group_priority", group), f"unknown group (groups: {sorted(groups)})"))
+    return problems
+
+
+def _experiment_problems(scenario: Scenario) -> list[Problem]:
+    """The experiment's groups exist, and it invites while the run is on."""
+    experiment = scenario.experiment
+    if experiment is None:
+        return []
+    clock = scenario.clock
+    problems: list[Problem] = []
+    run_end = clock.start + dt.timedelta(days=clock.horizon + clock.follow_up)
+    if not clock.start <= experiment.invitation < run_end:
+        problems.append((("experiment", "invitation"), f"{experiment.invitation} is not within the run "
+                         f"({clock.start} to {run_end:%Y-%m-%d})"))
+    return problems + _experiment_group_problems(scenario) + _arm_priority_problems(scenario)
+
+
+def _arm_groups(scenario: Scenario) -> list[str]:
+    assert scenario.experiment is not None
+    return sorted({group for arm in scenario.experiment.arms.values() for group in (arm.phase_to_group() or {}).values()})
+
+
+def _arm_priority_problems(scenario: Scenario) -> list[Problem]:
+    """A queue that ranks the usual groups (those phases give) ranks the arms' groups too: an unlisted
+    group queues after every listed one, so an arm's members would wait behind control (a confound)."""
+    arm_groups, usual = _arm_groups(scenario), set(scenario.policy.phase_to_group.values())
+    queues: list[tuple[tuple, dict[str, int]]] = [(("klantmanagers", "group_priority"),
+                                                   scenario.klantmanagers.group_priority)]
+    queues += [(("services", name, "group_priority"), service.group_priority)
+               for name, service in scenario.services.items() if service.slots > 0]  # no places: nobody is served
+    problems: list[Problem] = []
+    for where, ranks in queues:
+        missing = [group for group in arm_groups if group not in ranks]
+        if missing and usual & set(ranks):
+            problems.append((where, f"gives no priority to the experiment's group '{missing[0]}' "
+                                    "(unlisted, its members would queue after everyone else)"))
+    return problems
+
+
+def _experiment_group_problems(scenario: Scenario) -> list[Problem]:
+    """Groups the experiment invites or puts its arms in are groups of the policy."""
+    assert scenario.experiment is not None
+    experiment, groups = scenario.experiment, scenario.policy.groups
+    problems: list[Problem] = []
+    for group in experiment.eligible.groups or []:
+        if group not in groups:
+            problems.append((("experiment", "eligible", "groups"), f"unknown group '{group}' (groups: {sorted(groups)})"))
+    for name, arm in experiment.arms.items():
+        for phase, group in (arm.phase_to_group() or {}).items():
+            if group not in groups:
+                where = ("experiment", "arms", name, "group") + ((phase,) if isinstance(arm.group, dict) else ())
+                problems.append((where, f"unknown group '{group}' (groups: {sorted(groups)})"))
     return problems
 
 

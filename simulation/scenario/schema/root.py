@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from simulation.scenario.schema.clock_jobs import Clock, Jobs, OtherExits, ReturnAfterExit, WorkExit
 from simulation.scenario.schema.common import Strict
+from simulation.scenario.schema.experiment import Experiment
 from simulation.scenario.schema.people import Assessment, Inflow, Population
 from simulation.scenario.schema.policy import Attention, Ladder, Policy, PolicyChange, Sanctions
 from simulation.scenario.schema.services import Benefits, Budget, Klantmanagers, PersonalBudget, Service, Trajectory
@@ -33,3 +34,4 @@ class Scenario(Strict):
     benefits: Benefits
     policy: Policy
     policy_changes: list[PolicyChange]
+    experiment: Experiment | None
