@@ -121,7 +121,7 @@ class Client:
         "sanction_effect_until", "sanction_cut_until", "n_sanctions",
         "noncompliance_factor", "trajectory", "trajectory_until", "trajectory_multiplier",
         "in_service", "placement_until", "n_contacts", "job_no", "last_personal_budget",
-        "exit_reason", "state", "drift_ref", "placement_rung", "last_contact",
+        "exit_reason", "state", "drift_ref", "placement_rung", "last_contact", "assessor_bias",
     )
 
     def __init__(self, client_id: int, rng: ClientStreams, origin: str) -> None:
@@ -183,6 +183,7 @@ class Client:
         self.drift_ref = -np.inf
         self.last_contact = -np.inf  # also in World.last_contact, by client id, for the monthly count
         self.placement_rung = 0
+        self.assessor_bias: float | None = None  # the persistent part of assessment noise (``phases``), once drawn
 
     def age(self, now: float) -> float:
         """Age in years at simulation day ``now``."""

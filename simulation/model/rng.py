@@ -48,7 +48,8 @@ class Purpose(IntEnum):
     """Spawn-key components and a client's kinds; fixed numbers so streams never change with code order.
 
     ``CLIENT_*`` members other than ``CLIENT_POLICY`` are a client's streams; ``ClientStreams``
-    names them in lower case without the prefix (``CLIENT_ASSESSMENT`` → ``client.rng.assessment``).
+    names them in lower case without the prefix (``CLIENT_ASSESSMENT`` → ``client.rng.assessment``),
+    except those in ``ONCE_PURPOSES``, read once through ``client.rng.once(purpose)``.
     A new kind takes the next number; a client's stream of each kind is keyed by its number.
     """
 
@@ -69,11 +70,16 @@ class Purpose(IntEnum):
     CLIENT_CONTACT = 111  # the interval to the next klantmanager contact
     CLIENT_REVIEW = 112  # when a group's first review falls (initial stock, policy change)
     CLIENT_PERSONAL_BUDGET = 113  # the barrier a personal budget removes
+    CLIENT_ASSESSOR_BIAS = 114  # the persistent part of the assessor's noise, drawn once (``ClientStreams.once``)
+
+
+#: Kinds drawn once per client from a stream that is not kept (``ClientStreams.once``).
+ONCE_PURPOSES = (Purpose.CLIENT_ASSESSOR_BIAS,)
 
 
 #: A client's stream names → their purposes.
 CLIENT_PURPOSES = {p.name.removeprefix("CLIENT_").lower(): p for p in Purpose
-                   if p.name.startswith("CLIENT_") and p is not Purpose.CLIENT_POLICY}
+                   if p.name.startswith("CLIENT_") and p is not Purpose.CLIENT_POLICY and p not in ONCE_PURPOSES}
 def _generator(seed: int, key: tuple[int, ...]) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key)))
 
@@ -103,6 +109,11 @@ class ClientStreams:
     def __init__(self, run: Any, client_id: int) -> None:
         self._run = run
         self._client = client_id
+
+    def once(self, purpose: Purpose) -> CounterStream:
+        """A stream of ``purpose`` (one of ``ONCE_PURPOSES``) from its start, not kept: for a
+        number drawn once per client and stored by the caller, so no stream stays in memory."""
+        return CounterStream(self._run, self._client, int(purpose))
 
     if not TYPE_CHECKING:  # so mypy checks stream names against the annotations above
 
