@@ -12,9 +12,9 @@ import math
 from typing import TYPE_CHECKING, NamedTuple
 
 from simulation.model.client import Activity, Client, ClientState, ExitReason
-from simulation.model.intake import intake
+from simulation.model.intake import apply
 from simulation.model.later import call_later
-from simulation.model.lifecycle import end_spell, start_spell
+from simulation.model.lifecycle import end_spell
 from simulation.model.records import JobRow
 from simulation.model.sanctions import flex_job_odds
 from simulation.scenario.schema import JobKind, Return
@@ -102,12 +102,12 @@ class JobMarket:
             world.finish(client)  # comes back after the run: nothing more happens to it here
 
     def _reenter(self, client: Client) -> None:
-        """Herinstroom: a new spell for the same person, history kept (not its exit luck)."""
+        """Herinstroom: an application at the door like any other (``intake.apply``); admitted,
+        a new spell for the same person, history kept (not its exit luck)."""
         if self.world.env.now >= self.world.hazards.pension_time(client):
             self.world.leave_model(client)
             return
-        start_spell(self.world, client, self.world.env.now)
-        intake(self.world, client, reentry=True)
+        apply(self.world, client, client.rng.door, reentry=True)
 
     def close_open_jobs(self, t_end: float) -> None:
         """Jobs still running at the end are written as censored (end and returned unknown)."""

@@ -56,7 +56,7 @@ class Purpose(IntEnum):
     POPULATION = 1
     ARRIVALS = 2
     URGENT_CARE = 3
-    CLIENT_LUCK = 100  # attributes, deterrence at the door, exit budgets, which other exit, jobs, return
+    CLIENT_LUCK = 100  # attributes, deterrence at the first door, exit budgets, which other exit, jobs, return
     CLIENT_POLICY = 101  # until issue 12 one stream for every policy draw; unused since (numbers stay fixed)
     CLIENT_ASSESSMENT = 102  # assessor noise at each (re)assessment
     CLIENT_UPTAKE = 103  # accepts a handler, a referral or a trajectory offer
@@ -71,6 +71,7 @@ class Purpose(IntEnum):
     CLIENT_REVIEW = 112  # when a group's first review falls (initial stock, policy change)
     CLIENT_PERSONAL_BUDGET = 113  # the barrier a personal budget removes
     CLIENT_ASSESSOR_BIAS = 114  # the persistent part of the assessor's noise, drawn once (``ClientStreams.once``)
+    CLIENT_DOOR = 115  # deterrence at the door on re-entry (a first application draws from luck)
 
 
 #: Kinds drawn once per client from a stream that is not kept (``ClientStreams.once``).
@@ -91,7 +92,7 @@ class ClientStreams:
 
     __slots__ = ("_run", "_client",
                  "luck", "assessment", "uptake", "referral", "monitoring", "tegenprestatie", "drift",
-                 "service", "service_outcome", "trajectory", "contact", "review", "personal_budget")
+                 "service", "service_outcome", "trajectory", "contact", "review", "personal_budget", "door")
     luck: CounterStream
     assessment: CounterStream
     uptake: CounterStream
@@ -105,6 +106,7 @@ class ClientStreams:
     contact: CounterStream
     review: CounterStream
     personal_budget: CounterStream
+    door: CounterStream
 
     def __init__(self, run: Any, client_id: int) -> None:
         self._run = run
