@@ -67,10 +67,12 @@ def check_capacity_monthly(monthly: pd.DataFrame) -> None:
 
 
 def check_waits(waits: pd.DataFrame) -> None:
-    """(b) A wait is served exactly when it has a start, and no case starts before it asked."""
+    """(b) A wait is served exactly when it has a start, and no case starts before it asked,
+    nor asks before its referral (a trajectory's wait for budget comes first)."""
     assert (waits["served"] == waits["started"].notna()).all(), "served flag and start time disagree"
     served = waits[waits["served"]]
     assert (served["started"] >= served["requested"]).all(), "a case started before it was requested"
+    assert (waits["requested"] >= waits["referred"]).all(), "a case asked for a place before it was referred"
 
 
 def check_budgets(monthly: pd.DataFrame, budget: pd.DataFrame) -> None:

@@ -122,7 +122,7 @@ def test_phase_segments_show_the_event_logs_phase(tables, segments, sample):
             if a.end == b.start and a.spell_no == b.spell_no and a.end != 0.0:
                 assert a.phase != b.phase
                 changes += 1
-    assert changes > 10  # the sample really has phase changes to check
+    assert changes > 5  # the sample really has phase changes to check (since issue 14 phases change rarely)
     assert set(benefit["phase"]) <= {1, 2, 3, 4, 5}  # everyone on benefit is assessed at once
     assert (benefit["label"] == "phase " + benefit["phase"].astype(str)).all()
 

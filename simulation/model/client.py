@@ -123,7 +123,7 @@ class Client:
         "noncompliance_factor", "trajectory", "trajectory_until", "trajectory_multiplier",
         "in_service", "placement_until", "n_contacts", "job_no", "last_personal_budget",
         "exit_reason", "state", "drift_ref", "placement_rung", "last_contact", "work_exit_time", "job_type",
-        "experiment_arm", "group_map",
+        "experiment_arm", "group_map", "assessor_bias",
     )
     #: In an experiment's arm until it ends: the arm's groups by phase, used instead of the policy's
     #: (``PolicyRules.group_of``). ``experiment_arm``: "declined", "not_selected" or the arm's name.
@@ -188,6 +188,7 @@ class Client:
         self.work_exit_time = -np.inf  # when the last exit to work was: the return bands count from it (``jobs``)
         self.job_type = "stable"  # the type of the person's last job after an exit to work
         self.experiment_arm, self.group_map = "", None  # an experiment's (``Client.group_map``; "": not invited)
+        self.assessor_bias: float | None = None  # the persistent part of assessment noise (``phases``), once drawn
 
     def age(self, now: float) -> float:
         """Age in years at simulation day ``now``."""

@@ -4,6 +4,7 @@ Per year the number of applications is Poisson and their times uniform within th
 exact, batched way to sample a piecewise-constant-rate Poisson process. At the door, the
 youth rule, Work First and home visits deter a share (seed 001: inflow −30%); the decision
 uses the applicant's own stream, so the same applicants are deterred in comparable scenarios.
+Re-entries pass the same door (``intake.apply``, from ``jobs``).
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import simpy
 
-from simulation.model.client import Activity
-from simulation.model.intake import admit, deter
+from simulation.model.intake import apply
 from simulation.model.population import PersonDrawer, applicant
 
 if TYPE_CHECKING:
@@ -40,22 +40,10 @@ def arrival_times(world: WorldView) -> np.ndarray:
 
 
 def arrivals(world: WorldView) -> Generator[simpy.Event, None, None]:
-    """Each applicant at the door: redirected (youth rule), deterred (Work First, home visit) or admitted."""
-    spec = world.scenario.inflow
+    """Each applicant at the door (``intake.apply``): redirected, deterred or admitted."""
     env = world.env
     drawer = PersonDrawer(world)
     for t in arrival_times(world).tolist():
         yield env.timeout(t - env.now)
         client = applicant(world, drawer, env.now)
-        world.count("applications")
-        world.record(client, Activity.APPLICATION)
-        rng = client.rng.luck
-        draws = (rng.random(), rng.random(), rng.random())
-        if spec.youth_rule.enabled and client.age(env.now) < spec.youth_rule.age_limit and draws[0] < spec.youth_rule.redirected:
-            deter(world, client, Activity.REDIRECTED_YOUTH)
-        elif spec.work_first.enabled and draws[1] < spec.work_first.deterred:
-            deter(world, client, Activity.DETERRED_WORK_FIRST)
-        elif spec.home_visit.enabled and draws[2] < spec.home_visit.deterred:
-            deter(world, client, Activity.DETERRED_HOME_VISIT)
-        else:
-            admit(world, client)
+        apply(world, client, client.rng.luck)

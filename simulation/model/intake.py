@@ -1,4 +1,5 @@
-"""Intake: the door (deterred or admitted), the assessment, the group and the handler.
+"""Intake: the door (deterred or admitted, for new applicants and re-entries alike), the
+assessment, the group and the handler.
 
 Also the initial stock, which goes through the same assessment but is handed to handlers in
 group-priority order, so that free caseload places go to the best prospects.
@@ -15,6 +16,31 @@ from simulation.model.resources import UNLISTED_PRIORITY
 
 if TYPE_CHECKING:
     from simulation.model.protocols import WorldView
+    from simulation.scenario.distributions import RandomSource
+
+
+def apply(world: WorldView, client: Client, rng: RandomSource, reentry: bool = False) -> None:
+    """An application at the door, new or a re-entry (herinstroom): redirected (youth rule, by
+    age), deterred (Work First, home visit) or admitted through intake.
+
+    ``rng`` is the applicant's own stream: ``luck`` for a first application (as always), a
+    stream of its own for a re-entry, so that passing the door again shifts no other draw. Three
+    numbers per application whatever the rules, so the same applicants are deterred in
+    comparable scenarios."""
+    world.count("applications")
+    world.record(client, Activity.APPLICATION)
+    spec = world.scenario.inflow
+    draws = (rng.random(), rng.random(), rng.random())
+    now = world.env.now
+    if spec.youth_rule.enabled and client.age(now) < spec.youth_rule.age_limit and draws[0] < spec.youth_rule.redirected:
+        deter(world, client, Activity.REDIRECTED_YOUTH)
+    elif spec.work_first.enabled and draws[1] < spec.work_first.deterred:
+        deter(world, client, Activity.DETERRED_WORK_FIRST)
+    elif spec.home_visit.enabled and draws[2] < spec.home_visit.deterred:
+        deter(world, client, Activity.DETERRED_HOME_VISIT)
+    else:
+        start_spell(world, client, now)
+        intake(world, client, reentry)
 
 
 def deter(world: WorldView, client: Client, activity: Activity) -> None:
@@ -24,11 +50,6 @@ def deter(world: WorldView, client: Client, activity: Activity) -> None:
     world.record(client, activity)
 
 
-def admit(world: WorldView, client: Client) -> None:
-    start_spell(world, client, world.env.now)
-    intake(world, client, reentry=False)
-
-
 def intake(world: WorldView, client: Client, reentry: bool) -> None:
     """Intake: assessment, group and handler; a contact when the policy holds an intake talk."""
     now = world.env.now
@@ -36,6 +57,8 @@ def intake(world: WorldView, client: Client, reentry: bool) -> None:
     world.policy.assess_and_route(client, now)
     if not reentry:
         world.ladder.set_rung(client, world.ladder.initial_rung(client.true_phase, client.rng.luck), first=True)
+    elif client.origin == "leaver" and client.spell_no == 2:  # a recent leaver's first spell in the run
+        world.ladder.set_rung(client, client.rung, first=True)  # starts its ladder path (rungs table)
     if world.policy.spec.intake_assessment:
         world.note_contact(client, "review", now)
     reschedule(world, client)

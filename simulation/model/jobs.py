@@ -20,9 +20,9 @@ from bisect import bisect_right
 from typing import TYPE_CHECKING, NamedTuple
 
 from simulation.model.client import Activity, Client, ClientState, ExitReason
-from simulation.model.intake import intake
+from simulation.model.intake import apply
 from simulation.model.later import call_later
-from simulation.model.lifecycle import end_spell, start_spell
+from simulation.model.lifecycle import end_spell
 from simulation.model.records import BetweenRow, JobRow
 from simulation.model.sanctions import flex_job_odds
 from simulation.scenario.schema import JobKind, Return
@@ -203,14 +203,12 @@ class JobMarket:
             world.finish(client)  # comes back after the run: nothing more happens to it here
 
     def _reenter(self, client: Client) -> None:
-        """Herinstroom: a new spell for the same person, history kept (not its exit luck)."""
+        """Herinstroom: an application at the door like any other (``intake.apply``); admitted,
+        a new spell for the same person, history kept (not its exit luck)."""
         if self.world.env.now >= self.world.hazards.pension_time(client):
             self.world.leave_model(client)
             return
-        start_spell(self.world, client, self.world.env.now)
-        if client.origin == "leaver" and client.spell_no == 2:  # a recent leaver's first spell in the run
-            self.world.ladder.set_rung(client, client.rung, first=True)  # starts its ladder path (rungs table)
-        intake(self.world, client, reentry=True)
+        apply(self.world, client, client.rng.door, reentry=True)
 
     def close_open(self) -> None:
         """Jobs and times between jobs still going at the end are written as censored (end unknown)."""

@@ -4,15 +4,25 @@ The *true* phase is the score without noise; it drives the client's chances. The
 phase adds noise and is what policy sees: it routes the client to a group. Reassessment on
 contact redraws the noise, so phases move both ways (the critique of seed 004: the label
 becomes a verdict unless it is reassessed).
+
+The noise has a part that stays with the client (how assessors read this person, drawn once at
+its first assessment) and a fresh part per assessment, with shares ``noise_persistence`` and
+1 - ``noise_persistence`` of the variance: one assessment's noise is N(0, noise_sd²) whatever
+the share, but a reassessment moves the phase mostly when the situation moved, not at every
+contact (with all noise fresh a client changed phase about once a year, mostly one up and
+back). A reassessment changes the phase only when the noisy score lies more than
+``reassessment_margin`` beyond the current phase's cut-off (hysteresis).
 """
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 
 import numpy as np
 
 from simulation.model.client import BARRIER_BIT, Client
+from simulation.model.rng import Purpose
 from simulation.scenario.distributions import RandomSource
 from simulation.scenario.schema import BARRIERS, Assessment
 from simulation.scenario.units import DAYS_PER_YEAR
@@ -38,6 +48,9 @@ class Assessor:
         self.motivation_weight = spec.low_motivation_weight
         self.low_education_weight = spec.low_education_weight
         self.age_45_weight = spec.age_45_plus_weight
+        self.bias_sd = spec.noise_sd * math.sqrt(spec.noise_persistence)
+        self.fresh_sd = spec.noise_sd * math.sqrt(1.0 - spec.noise_persistence)
+        self.margin = spec.reassessment_margin
 
     def score(self, client: Client, now: float) -> float:
         """Distance to work as an assessor without noise would see it."""
@@ -58,13 +71,40 @@ class Assessor:
     def true_phase(self, client: Client, now: float) -> int:
         return self.phase_of(self.score(client, now))
 
-    def assess(self, client: Client, now: float, rng: RandomSource) -> int:
-        """Set the assessed and true phase; returns the assessed phase."""
+    def assess(self, client: Client, now: float, rng: RandomSource, reassessment: bool = False) -> int:
+        """Set the assessed and true phase; returns the assessed phase.
+
+        ``rng`` gives the fresh part of the noise (its k-th number is the k-th assessment's, as
+        before the persistent part existed); the persistent part comes from a stream of its own.
+        ``reassessment``: a contact's reassessment, which keeps the phase within the margin."""
         score = self.score(client, now)
         client.true_phase = self.phase_of(score)
-        noise = rng.normal(0.0, self.spec.noise_sd) if self.spec.noise_sd > 0 else 0.0
-        client.phase = self.phase_of(score + noise)
+        if self.fresh_sd > 0:
+            score += rng.normal(0.0, self.fresh_sd)
+        if self.bias_sd > 0:
+            score += self.bias(client)
+        if reassessment and self.margin > 0:
+            client.phase = self.phase_beyond_margin(score, client.phase)
+        else:
+            client.phase = self.phase_of(score)
         return client.phase
+
+    def bias(self, client: Client) -> float:
+        """The client's persistent assessor bias, drawn at its first assessment (kept across spells)."""
+        bias = client.assessor_bias
+        if bias is None:
+            bias = client.assessor_bias = self.bias_sd * client.rng.once(Purpose.CLIENT_ASSESSOR_BIAS).normal()
+        return bias
+
+    def phase_beyond_margin(self, score: float, current: int) -> int:
+        """The phase of ``score``, unless that means crossing a cut-off of ``current`` by no
+        more than the margin: then ``current`` stays."""
+        phase = self.phase_of(score)
+        if phase > current and score - self.cutoffs[current - 1] <= self.margin:
+            return current
+        if phase < current and self.cutoffs[current - 2] - score <= self.margin:
+            return current
+        return phase
 
 
 def maybe_remove_barrier(client: Client, rng: RandomSource, probability: float) -> bool:

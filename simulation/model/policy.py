@@ -39,11 +39,13 @@ class PolicyRules:
 
     # --- groups and handlers -----------------------------------------------------------
 
-    def assess_and_route(self, client: Client, now: float, route: bool = True) -> None:
-        """(Re)assess the phase, put the client in its group, and hand it to the group's handler."""
+    def assess_and_route(self, client: Client, now: float, route: bool = True, reassessment: bool = False) -> None:
+        """(Re)assess the phase, put the client in its group, and hand it to the group's handler.
+
+        ``reassessment``: at a contact during the spell (the phase keeps within the margin)."""
         world = self.world
         world.hazards.motivation(client, now)
-        world.assessor.assess(client, now, client.rng.assessment)
+        world.assessor.assess(client, now, client.rng.assessment, reassessment)
         world.record(client, Activity.ASSESSMENT)
         world.set_group(client, self.group_of(client))
         if route:
@@ -100,7 +102,7 @@ class PolicyRules:
         self.attend(client, now, gain)
         if service is None:
             if world.scenario.assessment.reassess_on_contact:
-                self.assess_and_route(client, now)
+                self.assess_and_route(client, now, reassessment=True)
             if client.on_benefit:
                 group = self.groups[client.group]
                 world.sanctions.monitor(client, now, group.obligations)

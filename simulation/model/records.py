@@ -63,6 +63,7 @@ class WaitRow(NamedTuple):
     requested: float
     started: float  # NaN when the client left the queue unserved
     served: bool
+    referred: float  # when the need arose: a trajectory's referral, before its wait for budget; else = requested
 
 
 class SanctionRow(NamedTuple):
@@ -162,7 +163,7 @@ class Recorder:
         self.spells = Columns(SPELL_COLUMNS, "qqddqoq?")
         self.jobs = Columns(JOB_COLUMNS, "qqddooo")
         self.between = Columns(BETWEEN_COLUMNS, "qddoo")
-        self.waits = Columns(WAIT_COLUMNS, "oqodd?")
+        self.waits = Columns(WAIT_COLUMNS, "oqodd?d")
         self.sanctions = Columns(SANCTION_COLUMNS, "qdodd")
         self.placements = Columns(PLACEMENT_COLUMNS, "qdoo")
         self.budget = Columns(BUDGET_COLUMNS, "dodoqod")

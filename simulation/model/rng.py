@@ -49,7 +49,8 @@ class Purpose(IntEnum):
     """Spawn-key components and a client's kinds; fixed numbers so streams never change with code order.
 
     ``CLIENT_*`` members other than ``CLIENT_POLICY`` are a client's streams; ``ClientStreams``
-    names them in lower case without the prefix (``CLIENT_ASSESSMENT`` → ``client.rng.assessment``).
+    names them in lower case without the prefix (``CLIENT_ASSESSMENT`` → ``client.rng.assessment``),
+    except those in ``ONCE_PURPOSES``, read once through ``client.rng.once(purpose)``.
     A new kind takes the next number; a client's stream of each kind is keyed by its number.
     """
 
@@ -58,7 +59,7 @@ class Purpose(IntEnum):
     URGENT_CARE = 3
     HISTORY = 4  # the recent leavers of the initial world: how many, whose twins, when they left (``history``)
     RANDOMISATION = 5  # an experiment: which volunteers take part (over the cap) and their arms
-    CLIENT_LUCK = 100  # attributes, deterrence at the door, exit budgets, which other exit, jobs, return
+    CLIENT_LUCK = 100  # attributes, deterrence at the first door, exit budgets, which other exit, jobs, return
     CLIENT_POLICY = 101  # until issue 12 one stream for every policy draw; unused since (numbers stay fixed)
     CLIENT_ASSESSMENT = 102  # assessor noise at each (re)assessment
     CLIENT_UPTAKE = 103  # accepts a handler, a referral or a trajectory offer
@@ -73,11 +74,17 @@ class Purpose(IntEnum):
     CLIENT_REVIEW = 112  # when a group's first review falls (initial stock, policy change)
     CLIENT_PERSONAL_BUDGET = 113  # the barrier a personal budget removes
     CLIENT_VOLUNTEERING = 114  # volunteers for an experiment it is invited to
+    CLIENT_ASSESSOR_BIAS = 115  # the persistent part of the assessor's noise, drawn once (``ClientStreams.once``)
+    CLIENT_DOOR = 116  # deterrence at the door on re-entry (a first application draws from luck)
+
+
+#: Kinds drawn once per client from a stream that is not kept (``ClientStreams.once``).
+ONCE_PURPOSES = (Purpose.CLIENT_ASSESSOR_BIAS,)
 
 
 #: A client's stream names → their purposes.
 CLIENT_PURPOSES = {p.name.removeprefix("CLIENT_").lower(): p for p in Purpose
-                   if p.name.startswith("CLIENT_") and p is not Purpose.CLIENT_POLICY}
+                   if p.name.startswith("CLIENT_") and p is not Purpose.CLIENT_POLICY and p not in ONCE_PURPOSES}
 def _generator(seed: int, key: tuple[int, ...]) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key)))
 
@@ -90,7 +97,7 @@ class ClientStreams:
     __slots__ = ("_run", "_client",
                  "luck", "assessment", "uptake", "referral", "monitoring", "tegenprestatie", "drift",
                  "service", "service_outcome", "trajectory", "contact", "review", "personal_budget",
-                 "volunteering")
+                 "volunteering", "door")
     luck: CounterStream
     assessment: CounterStream
     uptake: CounterStream
@@ -105,10 +112,16 @@ class ClientStreams:
     review: CounterStream
     personal_budget: CounterStream
     volunteering: CounterStream
+    door: CounterStream
 
     def __init__(self, run: Any, client_id: int) -> None:
         self._run = run
         self._client = client_id
+
+    def once(self, purpose: Purpose) -> CounterStream:
+        """A stream of ``purpose`` (one of ``ONCE_PURPOSES``) from its start, not kept: for a
+        number drawn once per client and stored by the caller, so no stream stays in memory."""
+        return CounterStream(self._run, self._client, int(purpose))
 
     if not TYPE_CHECKING:  # so mypy checks stream names against the annotations above
 

@@ -216,7 +216,8 @@ class ServiceDesk:
     def _wait(self, case: Case, started: float, served: bool) -> None:
         client = case.client.id if case.client is not None else -1
         self.world.recorder.waits.append(WaitRow(resource=self.name, client=client, kind=case.kind,
-                                                 requested=case.requested, started=started, served=served))
+                                                 requested=case.requested, started=started, served=served,
+                                                 referred=case.requested))
 
     # --- the outcome of a case ---------------------------------------------------------------------
 

@@ -107,7 +107,8 @@ class Staff:
 
     def _wait(self, client: Client, requested: float, started: float, served: bool) -> None:
         self.world.recorder.waits.append(WaitRow(resource="klantmanager", client=client.id, kind="caseload",
-                                                 requested=requested, started=started, served=served))
+                                                 requested=requested, started=started, served=served,
+                                                 referred=requested))
 
     # --- caseload reviews (calibration.md §F.8: scarce attention goes to the best prospects) -------
 

@@ -34,10 +34,11 @@ class Enrolment:
     next), "funding" (waiting for the budget), "waiting" (for a slot), "running", "window"
     (completed, a contract's bonus depends on work within its window), "over". ``entry`` is the
     place in the budget's or the slots' line; ``version`` tells a pending timer whether it is
-    still current."""
+    still current. ``referred``: when the client accepted the referral (its wait starts there,
+    the wait for budget included); ``requested``: when it joined the line for a slot."""
 
-    __slots__ = ("desk", "client", "state", "planned", "fixed", "bonus", "requested", "started", "drops_out",
-                 "entry", "version")
+    __slots__ = ("desk", "client", "state", "planned", "fixed", "bonus", "referred", "requested", "started",
+                 "drops_out", "entry", "version")
 
     def __init__(self, desk: Programme, client: Client) -> None:
         self.desk = desk  # ``lifecycle.end_spell`` stops every case of a client through its desk
@@ -46,6 +47,7 @@ class Enrolment:
         self.planned = 0.0
         self.fixed = 0.0
         self.bonus = 0.0
+        self.referred = desk.world.env.now
         self.requested = math.nan
         self.started = math.nan
         self.drops_out = False
@@ -208,7 +210,8 @@ class Programme:
 
     def _wait(self, enrolment: Enrolment, started: float, served: bool) -> None:
         self.world.recorder.waits.append(WaitRow(resource=self.name, client=enrolment.client.id, kind="trajectory",
-                                                 requested=enrolment.requested, started=started, served=served))
+                                                 requested=enrolment.requested, started=started, served=served,
+                                                 referred=enrolment.referred))
 
     def _complete(self, enrolment: Enrolment) -> None:
         world, effects, client, bonus = self.world, self.spec.on_completion, enrolment.client, enrolment.bonus

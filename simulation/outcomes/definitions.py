@@ -68,8 +68,14 @@ OUTCOMES: dict[str, Outcome] = {
     "contacts_per_client_year": Outcome("Contacts per client-year", "Contacten per klantjaar", "per client-year"),
     "wait_wijkteam_mean_days": Outcome("Wijkteam wait, mean", "Wachttijd wijkteam, gemiddeld", "days"),
     "wait_wijkteam_p90_days": Outcome("Wijkteam wait, 90th percentile", "Wachttijd wijkteam, p90", "days"),
-    "wait_trajectory_mean_days": Outcome("Trajectory wait, mean", "Wachttijd traject, gemiddeld", "days"),
-    "wait_trajectory_p90_days": Outcome("Trajectory wait, 90th percentile", "Wachttijd traject, p90", "days"),
+    "wait_trajectory_mean_days": Outcome("Trajectory wait (for budget and a place), mean",
+                                         "Wachttijd traject (op budget en plek), gemiddeld", "days"),
+    "wait_trajectory_p90_days": Outcome("Trajectory wait (for budget and a place), 90th percentile",
+                                        "Wachttijd traject (op budget en plek), p90", "days"),
+    "wait_trajectory_budget_mean_days": Outcome("Trajectory wait for budget, mean",
+                                                "Wachttijd traject op budget, gemiddeld", "days"),
+    "wait_trajectory_budget_p90_days": Outcome("Trajectory wait for budget, 90th percentile",
+                                               "Wachttijd traject op budget, p90", "days"),
     "sanctions_per_year": Outcome("Sanctions per year", "Maatregelen per jaar", "per year"),
     "sanctions_per_1000": Outcome("Sanctions per 1,000 clients per year", "Maatregelen per 1.000 klanten per jaar", "per year"),
     "activation_cost_per_year": Outcome("Activation cost per year (staff, trajectories, budgets)",
@@ -127,6 +133,8 @@ DIRECTION: dict[str, str] = {
     "wait_wijkteam_p90_days": "lower_is_better",  # the same for the longest waits
     "wait_trajectory_mean_days": "lower_is_better",  # waiting is time without help
     "wait_trajectory_p90_days": "lower_is_better",  # the same for the longest waits
+    "wait_trajectory_budget_mean_days": "lower_is_better",  # waiting for money is time without help too
+    "wait_trajectory_budget_p90_days": "lower_is_better",  # the same for the longest waits
     # sanctions_per_year: neutral, a policy may want more (enforcement) or fewer (trust)
     # activation_cost_per_year: neutral, spending is a choice; what it buys is the business case's question
     # cost_per_sustainable_exit: neutral, activation also buys care and participation, not only exits

@@ -33,7 +33,11 @@ def _exits(spells: pd.DataFrame, window: Window) -> pd.DataFrame:
     return spells[window.contains(spells["end"]) & (spells["reason"] != "censored")]
 
 
-def _waits(waits: pd.DataFrame, window: Window, resources: list[str] | None, kind: str | None) -> np.ndarray:
+def _waits(waits: pd.DataFrame, window: Window, resources: list[str] | None, kind: str | None,
+           until: str = "started") -> np.ndarray:
+    """Served waits that started in the window, from the referral (``referred``: for a trajectory
+    its wait for budget included) to ``until`` (the start; ``requested``: the part before the
+    line for a slot, i.e. the wait for budget)."""
     served = waits[waits["served"] & window.contains(waits["started"])]
     if resources is not None:
         served = served[served["resource"].isin(resources)]
@@ -41,13 +45,21 @@ def _waits(waits: pd.DataFrame, window: Window, resources: list[str] | None, kin
         served = served[served["kind"] == kind]
     else:
         served = served[served["kind"] != "urgent"]
-    return (served["started"] - served["requested"]).to_numpy()
+    return (served[until] - served["referred"]).to_numpy()
 
 
 def _mean_p90(values: np.ndarray) -> tuple[float, float]:
     if len(values) == 0:
         return float("nan"), float("nan")
     return float(np.mean(values)), float(np.quantile(values, 0.9))
+
+
+def _trajectory_waits(waits: pd.DataFrame, window: Window) -> dict[str, float]:
+    """From the referral to the start (the wait for budget included), and the wait for budget alone."""
+    total_mean, total_p90 = _mean_p90(_waits(waits, window, None, "trajectory"))
+    budget_mean, budget_p90 = _mean_p90(_waits(waits, window, None, "trajectory", until="requested"))
+    return {"wait_trajectory_mean_days": total_mean, "wait_trajectory_p90_days": total_p90,
+            "wait_trajectory_budget_mean_days": budget_mean, "wait_trajectory_budget_p90_days": budget_p90}
 
 
 def share_over_duration(spells: pd.DataFrame, at: float, days: float) -> float:
@@ -154,7 +166,6 @@ def headline_values(result: RunResult) -> dict[str, float]:
     placements = tables["placements"]
     in_window = placements[window.contains(placements["time"])]
     wijkteam_mean, wijkteam_p90 = _mean_p90(_waits(tables["waits"], window, ["wijkteam"], None))
-    trajectory_mean, trajectory_p90 = _mean_p90(_waits(tables["waits"], window, None, "trajectory"))
     sanctions = tables["sanctions"]
     sustainable = work * per_year * (1.0 - recid12) if not np.isnan(recid12) else float("nan")
     cost = activation_cost(result, window) * per_year
@@ -189,8 +200,7 @@ def headline_values(result: RunResult) -> dict[str, float]:
         "contacts_per_client_year": contacts_per_client_year(monthly),
         "wait_wijkteam_mean_days": wijkteam_mean,
         "wait_wijkteam_p90_days": wijkteam_p90,
-        "wait_trajectory_mean_days": trajectory_mean,
-        "wait_trajectory_p90_days": trajectory_p90,
+        **_trajectory_waits(tables["waits"], window),
         "sanctions_per_year": sanctions_per_year,
         "sanctions_per_1000": sanctions_per_year * per_1000,
         "activation_cost_per_year": cost,

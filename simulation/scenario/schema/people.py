@@ -110,6 +110,8 @@ class Assessment(Strict):
     years_on_benefit_weight: NonNegativeFloat
     years_on_benefit_cap: PositiveFloat
     noise_sd: NonNegativeFloat
+    noise_persistence: float = Field(ge=0, le=1)
+    reassessment_margin: NonNegativeFloat
     phase_cutoffs: list[float] = Field(min_length=4, max_length=4)
     reassess_on_contact: bool
 
