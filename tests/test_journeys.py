@@ -138,7 +138,8 @@ def test_job_segments_match_the_jobs_table_and_the_event_log(tables, segments, s
     assert got == expected
     events = tables["events"]
     starts = events[(events["activity"] == "job_start") & events["case_id"].isin(sample)]
-    assert sorted(zip(starts["case_id"], starts["time"])) == sorted((c, s) for c, s, _, _ in got)
+    # a recent leaver's job that began before the start has no job_start in the run's event log
+    assert sorted(zip(starts["case_id"], starts["time"])) == sorted((c, s) for c, s, _, _ in got if s >= 0.0)
     assert set(rows.loc[rows["end"] == end_of_run, "detail"]) <= {"open"}
 
 
