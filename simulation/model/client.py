@@ -43,6 +43,7 @@ class Timer(IntEnum):
     CHANGE = 5  # the hazard changes by itself (duration band, year, 27th birthday, decay, placement end)
     CONTACT = 6  # the klantmanager's next contact with a client on its caseload
     CASELOAD = 7  # a caseload review at which an outranked holder gives up its place (``staff``)
+    PART_TIME = 8  # part-time work on benefit starts or ends (``part_time``)
 
 
 TIMERS = tuple(Timer)
@@ -103,6 +104,8 @@ class Activity(IntEnum):
     CASELOAD_RELEASED = 33
     TRAJECTORY_LEFT_QUEUE = 34  # left benefit while queued for a trajectory
     TRAJECTORY_STOPPED = 35  # left benefit during a trajectory (the exit ends it)
+    PART_TIME_START = 36  # part-time work on benefit starts (earnings, partial benefit)
+    PART_TIME_END = 37  # part-time work ends while on benefit (an exit ends it without this event)
 
 
 class Client:
@@ -122,6 +125,7 @@ class Client:
         "noncompliance_factor", "trajectory", "trajectory_until", "trajectory_multiplier",
         "in_service", "placement_until", "n_contacts", "job_no", "last_personal_budget",
         "exit_reason", "state", "drift_ref", "placement_rung", "last_contact",
+        "e_part", "rate_part", "part_time", "earnings", "part_time_since", "release_from", "release",
     )
 
     def __init__(self, client_id: int, rng: ClientStreams, origin: str) -> None:
@@ -183,6 +187,15 @@ class Client:
         self.drift_ref = -np.inf
         self.last_contact = -np.inf  # also in World.last_contact, by client id, for the monthly count
         self.placement_rung = 0
+        # part-time work on benefit (``part_time``): its hazard budget and rate (start or end), whether
+        # working, the earnings (€ per month), when the job started, and the release in force since when
+        self.e_part = 0.0
+        self.rate_part = 0.0
+        self.part_time = False
+        self.earnings = 0.0
+        self.part_time_since = np.nan
+        self.release_from = np.nan
+        self.release: Any = None  # the scenario's EarningsRelease for the current piece of the job
 
     def age(self, now: float) -> float:
         """Age in years at simulation day ``now``."""

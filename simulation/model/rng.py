@@ -69,6 +69,7 @@ class Purpose(IntEnum):
     CLIENT_CONTACT = 111  # the interval to the next klantmanager contact
     CLIENT_REVIEW = 112  # when a group's first review falls (initial stock, policy change)
     CLIENT_PERSONAL_BUDGET = 113  # the barrier a personal budget removes
+    CLIENT_PART_TIME = 114  # part-time work on benefit: its hazard budgets, earnings, the initial stock's jobs
 
 
 #: A client's stream names → their purposes.
@@ -85,7 +86,7 @@ class ClientStreams:
 
     __slots__ = ("_run", "_client",
                  "luck", "assessment", "uptake", "referral", "monitoring", "tegenprestatie", "drift",
-                 "service", "service_outcome", "trajectory", "contact", "review", "personal_budget")
+                 "service", "service_outcome", "trajectory", "contact", "review", "personal_budget", "part_time")
     luck: CounterStream
     assessment: CounterStream
     uptake: CounterStream
@@ -99,6 +100,7 @@ class ClientStreams:
     contact: CounterStream
     review: CounterStream
     personal_budget: CounterStream
+    part_time: CounterStream
 
     def __init__(self, run: Any, client_id: int) -> None:
         self._run = run

@@ -21,6 +21,7 @@ from simulation.scenario.schema.clock_jobs import (
     JobType,
     OtherExitRates,
     OtherExits,
+    PartTime,
     Return,
     ReturnAfterExit,
     WorkExit,
@@ -49,6 +50,7 @@ from simulation.scenario.schema.people import (
 )
 from simulation.scenario.schema.policy import (
     Attention,
+    EarningsRelease,
     Group,
     Ladder,
     Obligations,
@@ -85,9 +87,9 @@ __all__ = [
     "YouthRule",
     "Benefits", "Budget", "BudgetCut", "HouseholdNorms", "Klantmanagers", "PersonalBudget", "Service", "ServiceOutcomes",
     "ServiceTarget", "Trajectory", "TrajectoryEffects", "UrgentCare",
-    "Attention", "Group", "Ladder", "Obligations", "Policy", "PolicyChange", "Referral", "Sanctions",
+    "Attention", "EarningsRelease", "Group", "Ladder", "Obligations", "Policy", "PolicyChange", "Referral", "Sanctions",
     "TegenprestatieStart", "Threat", "ThreatEffect", "Uptake",
-    "Clock", "DurationBand", "JobMix", "JobType", "Jobs", "OtherExitRates", "OtherExits", "Return", "ReturnAfterExit",
+    "Clock", "DurationBand", "JobMix", "JobType", "Jobs", "OtherExitRates", "OtherExits", "PartTime", "Return", "ReturnAfterExit",
     "WorkExit",
     "Scenario", "reference_problems",
 ]
