@@ -125,7 +125,7 @@ class Client:
         "noncompliance_factor", "trajectory", "trajectory_until", "trajectory_multiplier",
         "in_service", "placement_until", "n_contacts", "job_no", "last_personal_budget",
         "exit_reason", "state", "drift_ref", "placement_rung", "last_contact",
-        "e_part", "rate_part", "part_time", "earnings", "part_time_since", "release_from", "release",
+        "e_part", "rate_part", "part_time",
     )
 
     def __init__(self, client_id: int, rng: ClientStreams, origin: str) -> None:
@@ -158,10 +158,8 @@ class Client:
         self.handler_case: Any = None  # the case with the team that is the client's handler
         # every case with a team and trajectory enrolment still going (made on the first)
         self.cases: list[Any] | None = None
-        self.e_work = 0.0
-        self.e_other = 0.0
-        self.rate_work = 0.0
-        self.rate_other = 0.0
+        self.e_work = self.e_other = self.e_part = 0.0  # hazard budgets: exit to work, other exits, part-time work
+        self.rate_work = self.rate_other = self.rate_part = 0.0  # part-time: the rate to start it, or to end it
         self.rate_time = 0.0
         self.timer_version = 0
         self.timer_kind = Timer.WORK
@@ -187,15 +185,7 @@ class Client:
         self.drift_ref = -np.inf
         self.last_contact = -np.inf  # also in World.last_contact, by client id, for the monthly count
         self.placement_rung = 0
-        # part-time work on benefit (``part_time``): its hazard budget and rate (start or end), whether
-        # working, the earnings (€ per month), when the job started, and the release in force since when
-        self.e_part = 0.0
-        self.rate_part = 0.0
-        self.part_time = False
-        self.earnings = 0.0
-        self.part_time_since = np.nan
-        self.release_from = np.nan
-        self.release: Any = None  # the scenario's EarningsRelease for the current piece of the job
+        self.part_time: Any = None  # the part_time.Job while working part-time on benefit (it imports this module)
 
     def age(self, now: float) -> float:
         """Age in years at simulation day ``now``."""

@@ -82,7 +82,7 @@ class Hazards:
         rate = self.base_work_rate[phase] * self.band_multipliers[band] * self.labour_market[year_index]
         rate *= math.exp(self.motivation_effect * (self.motivation(client, now) - 0.5))
         rate, next_change = sanctioned_work_rate(rate, next_change, self.threat[client.group], self.sanction_spec, client, now)
-        if client.part_time:  # part-time work can grow into an exit (``part_time``)
+        if client.part_time is not None:  # part-time work can grow into an exit (``part_time``)
             rate *= self.part_time_multiplier
         if now < client.trajectory_until:
             rate *= client.trajectory_multiplier

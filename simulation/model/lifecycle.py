@@ -218,7 +218,7 @@ def end_spell(world: WorldView, client: Client, now: float, reason: ExitReason) 
     client.exit_reason = reason
     client.timer_version += 1
     client.timer_at = INF
-    if client.part_time:  # the job ends with the spell (or becomes the work it leaves for)
+    if client.part_time is not None:  # the job ends with the spell (or becomes the work it leaves for)
         world.part_time.stop(client, now)
     world.leave_stock(client, now, reason)
     if client.handler == KLANTMANAGER:

@@ -57,6 +57,19 @@ def released_per_day(release: EarningsRelease, earnings_per_day: float) -> float
     return min(kept, release.cap) if release.cap is not None else kept
 
 
+class Job:
+    """A part-time job on benefit: its earnings (€ a month, whole cents), when it started, and the
+    release in force for its current piece and since when."""
+
+    __slots__ = ("earnings", "since", "piece_start", "release")
+
+    def __init__(self, earnings: float, since: float, release: EarningsRelease) -> None:
+        self.earnings = earnings
+        self.since = since
+        self.piece_start = since
+        self.release = release
+
+
 class PartTime:
     """Hazards, earnings and records of part-time work; ``count`` and ``earnings_cents`` are the
     number working and their summed monthly earnings now (read by the monthly snapshot)."""
@@ -83,7 +96,7 @@ class PartTime:
     def rate(self, client: Client) -> float:
         """The hazard per day of starting (not working) or ending (working) part-time work, with the
         true phase and motivation ``hazards.work_rate`` has just brought up to date (per event)."""
-        if client.part_time:
+        if client.part_time is not None:
             return self.end_rate
         rate = self.start_by_phase[client.true_phase]
         if rate == 0.0:
@@ -95,7 +108,7 @@ class PartTime:
     def toggle(self, client: Client, now: float) -> None:
         """The hazard budget is spent: a job starts or ends; a fresh budget for the next change."""
         client.e_part = float(client.rng.part_time.exponential())
-        if client.part_time:
+        if client.part_time is not None:
             self.stop(client, now)
             self.world.count("part_time_ends")
             self.world.record(client, Activity.PART_TIME_END)
@@ -107,40 +120,37 @@ class PartTime:
     def start(self, client: Client, now: float, since: float) -> None:
         """A job that started at ``since`` (before ``now`` only for the initial stock), its earnings drawn."""
         cents = round(100.0 * max(self.earnings.sample(client.rng.part_time), 0.0))
-        client.part_time = True
-        client.earnings = cents / 100.0
-        client.part_time_since = client.release_from = since
-        client.release = self.release_of[client.group]
+        client.part_time = Job(cents / 100.0, since, self.release_of[client.group])
         self.count += 1
         self.earnings_cents += cents
 
     def review(self, client: Client, now: float) -> None:
         """After a change of group or policy: a new piece of the job if its release changed."""
-        release = self.release_of[client.group]
-        if client.part_time and release != client.release:
-            self._write(client, now)
-            client.release_from = now
-            client.release = release
+        job = client.part_time
+        if job is not None and self.release_of[client.group] != job.release:
+            self._write(client, job, now)
+            job.piece_start = now
+            job.release = self.release_of[client.group]
 
     def stop(self, client: Client, now: float) -> None:
         """The job ends (its own end or the spell's): its last piece is written."""
-        self._write(client, now)
-        client.part_time = False
+        job = client.part_time
+        self._write(client, job, now)
+        client.part_time = None
         self.count -= 1
-        self.earnings_cents -= round(100.0 * client.earnings)
+        self.earnings_cents -= round(100.0 * job.earnings)
 
     def write_open(self, client: Client) -> None:
         """A job still running at the end of the run: its last piece, open (``until`` NaN)."""
-        self._write(client, math.nan)
+        self._write(client, client.part_time, math.nan)
 
-    def _write(self, client: Client, until: float) -> None:
-        release = client.release
-        per_day = client.earnings / DAYS_PER_MONTH
-        released_until = client.part_time_since + release.duration if release.duration is not None else INF
+    def _write(self, client: Client, job: Job, until: float) -> None:
+        release = job.release
+        per_day = job.earnings / DAYS_PER_MONTH
         self.world.recorder.part_time.append(PartTimeRow(
-            client=client.id, since=client.part_time_since, start=client.release_from, until=until,
-            earnings_per_day=per_day, released_per_day=released_per_day(release, per_day),
-            released_until=released_until))
+            client=client.id, since=job.since, start=job.piece_start, until=until, earnings_per_day=per_day,
+            released_per_day=released_per_day(release, per_day),
+            released_until=job.since + release.duration if release.duration is not None else INF))
 
     # --- the initial stock ---------------------------------------------------------------------
 

@@ -160,7 +160,7 @@ class World:
                 self.group_counts[client.group] -= 1
             self.group_counts[group] += 1
         client.group = group
-        if client.part_time:  # a group with its own earnings release
+        if client.part_time is not None:  # a group with its own earnings release
             self.part_time.review(client, self.env.now)
         if client.has_klantmanager:
             self.staff.regrouped(client)
@@ -191,7 +191,7 @@ class World:
         for client in self.clients:
             if client is not None and client.on_benefit:  # still open: censored
                 self.recorder.spells.append(self._spell_row(client, math.nan, ExitReason.CENSORED))
-                if client.part_time:
+                if client.part_time is not None:
                     self.part_time.write_open(client)
         self.jobs.close_open_jobs(self.t_end)
         # every person's row is written and the objects dropped before the tables are built

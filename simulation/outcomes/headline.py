@@ -86,14 +86,14 @@ def business_case(result: RunResult, window: Window, activation_per_year: float,
     }
 
 
-def part_time_work(months: pd.DataFrame) -> tuple[float, float]:
+def part_time_work(months: pd.DataFrame) -> dict[str, float]:
     """The share of the stock with part-time earnings (mean of the month ends, %) and the mean
     monthly earnings of those with earnings (over every month end's workers, €); NaN without them."""
     if "part_time" not in months or not len(months):
-        return float("nan"), float("nan")
+        return {"share_with_earnings": float("nan"), "mean_monthly_earnings": float("nan")}
     working = float(months["part_time"].sum())
-    mean = float(months["part_time_earnings"].sum()) / working if working else float("nan")
-    return 100.0 * float((months["part_time"] / months["stock"]).mean()), mean
+    return {"share_with_earnings": 100.0 * float((months["part_time"] / months["stock"]).mean()),
+            "mean_monthly_earnings": float(months["part_time_earnings"].sum()) / working if working else float("nan")}
 
 
 def contacts_per_client_year(monthly: pd.DataFrame, group: str | None = None) -> float:
@@ -141,7 +141,6 @@ def headline_values(result: RunResult) -> dict[str, float]:
               for kind in ("volunteer_work", "social_activity", "back_to_social_services")}
     sanctions_per_year = int(window.contains(sanctions["time"]).sum()) * per_year
     per_1000 = 1000.0 / average_stock
-    share_with_earnings, mean_monthly_earnings = part_time_work(months)
     return {
         "average_stock": average_stock,
         "exits_to_work_per_year": work * per_year,
@@ -155,8 +154,7 @@ def headline_values(result: RunResult) -> dict[str, float]:
         "reinflow_any_exit_12m": 100.0 * kaplan_meier_failure(any_d, any_o, DAYS_PER_YEAR),
         "share_over_1_year": 100.0 * share_over_duration(spells, window.end, DAYS_PER_YEAR),
         "share_rung_3_plus": 100.0 * float((rungs / months["stock"]).mean()),
-        "share_with_earnings": share_with_earnings,
-        "mean_monthly_earnings": mean_monthly_earnings,
+        **part_time_work(months),
         "volunteer_placements_per_year": counts["volunteer_work"],
         "social_activity_starts_per_year": counts["social_activity"],
         "back_to_social_services_per_year": counts["back_to_social_services"],
