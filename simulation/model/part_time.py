@@ -113,12 +113,12 @@ class PartTime:
             self.world.count("part_time_ends")
             self.world.record(client, Activity.PART_TIME_END)
         else:
-            self.start(client, now, now)
+            self.start(client, now)
             self.world.count("part_time_starts")
             self.world.record(client, Activity.PART_TIME_START)
 
-    def start(self, client: Client, now: float, since: float) -> None:
-        """A job that started at ``since`` (before ``now`` only for the initial stock), its earnings drawn."""
+    def start(self, client: Client, since: float) -> None:
+        """A job that started at ``since`` (before now only for the initial stock), its earnings drawn."""
         cents = round(100.0 * max(self.earnings.sample(client.rng.part_time), 0.0))
         client.part_time = Job(cents / 100.0, since, self.release_of[client.group])
         self.count += 1
@@ -165,4 +165,4 @@ class PartTime:
         if rng.random() * (start + end) >= start:
             return
         ago = float(rng.exponential()) / end if end > 0.0 else INF
-        self.start(client, now, max(now - ago, client.spell_start))
+        self.start(client, max(now - ago, client.spell_start))
