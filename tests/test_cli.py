@@ -145,14 +145,14 @@ def test_run_out_writes_every_table(results: dict) -> None:
 
 def test_monthly_counts_are_whole_numbers_and_zero_in_a_month_without_events(results: dict) -> None:
     """A month in which nobody died has 0 deaths, not an empty cell: spreadsheets and plots read
-    an empty cell as unknown (an average over months would skip it). Only the budget levels and
-    the month's start and end days are fractional."""
+    an empty cell as unknown (an average over months would skip it). Only the amounts of money
+    (budget levels, summed part-time earnings) and the month's start and end days are fractional."""
     proc, out = results["en"]
     ok(proc)
     text = (out / "monthly.csv").read_text()
     assert ",," not in text and not any(line.endswith(",") for line in text.splitlines())
     monthly = pd.read_csv(out / "monthly.csv")
-    fractional = {"start", "time", *(c for c in monthly if c.startswith("budget_"))}
+    fractional = {"start", "time", "part_time_earnings", *(c for c in monthly if c.startswith("budget_"))}
     counts = [c for c in monthly if c not in fractional | {"month", "period"}]
     assert all(pd.api.types.is_integer_dtype(monthly[c]) for c in counts), monthly[counts].dtypes
     assert (monthly[[c for c in counts if c.startswith("exits_")]] == 0).any().all()  # a month without each exit

@@ -44,6 +44,7 @@ class Timer(IntEnum):
     CHANGE = 5  # the hazard changes by itself (duration band, year, 27th birthday, decay, placement end)
     CONTACT = 6  # the klantmanager's next contact with a client on its caseload
     CASELOAD = 7  # a caseload review at which an outranked holder gives up its place (``staff``)
+    PART_TIME = 8  # part-time work on benefit starts or ends (``part_time``)
 
 
 TIMERS = tuple(Timer)
@@ -104,6 +105,8 @@ class Activity(IntEnum):
     CASELOAD_RELEASED = 33
     TRAJECTORY_LEFT_QUEUE = 34  # left benefit while queued for a trajectory
     TRAJECTORY_STOPPED = 35  # left benefit during a trajectory (the exit ends it)
+    PART_TIME_START = 36  # part-time work on benefit starts (earnings, partial benefit)
+    PART_TIME_END = 37  # part-time work ends while on benefit (an exit ends it without this event)
 
 
 class Client:
@@ -124,6 +127,7 @@ class Client:
         "in_service", "placement_until", "n_contacts", "job_no", "last_personal_budget",
         "exit_reason", "state", "drift_ref", "placement_rung", "last_contact", "work_exit_time", "job_type",
         "experiment_arm", "group_map", "assessor_bias",
+        "e_part", "rate_part", "part_time",
     )
     #: In an experiment's arm until it ends: the arm's groups by phase, used instead of the policy's
     #: (``PolicyRules.group_of``). ``experiment_arm``: "declined", "not_selected" or the arm's name.
@@ -140,10 +144,8 @@ class Client:
         self.statushouder = False
         self.education = "low"
         self.barriers = 0
-        self.motivation = 0.5
-        self.motivation_base = 0.5
+        self.motivation = self.motivation_base = self.trust = 0.5  # motivation decays back to its base (``hazards``)
         self.motivation_time = 0.0
-        self.trust = 0.5
         self.on_benefit = False
         self.spell_no = 0
         self.spell_start = 0.0
@@ -159,8 +161,8 @@ class Client:
         self.handler_case: Any = None  # the case with the team that is the client's handler
         # every case with a team and trajectory enrolment still going (made on the first)
         self.cases: list[Any] | None = None
-        self.e_work = self.e_other = 0.0  # the unit-exponential budgets of the two competing risks (``lifecycle``)
-        self.rate_work = self.rate_other = self.rate_time = 0.0
+        self.e_work = self.e_other = self.e_part = 0.0  # hazard budgets: exit to work, other exits, part-time work
+        self.rate_work = self.rate_other = self.rate_part = self.rate_time = 0.0  # part-time: to start it, or to end it
         self.timer_version = 0
         self.timer_kind = Timer.WORK
         self.timer_at = np.inf  # when the client's pending SimPy timer fires (inf: none pending)
@@ -168,8 +170,7 @@ class Client:
         self.next_review = np.inf
         self.next_contact = np.inf  # the klantmanager's next contact while the client holds a caseload place
         self.caseload_review_at = np.inf  # set only while a higher-priority client waits for this place
-        self.sanction_effect_until = -np.inf
-        self.sanction_cut_until = -np.inf
+        self.sanction_effect_until = self.sanction_cut_until = -np.inf
         self.n_sanctions = 0
         self.noncompliance_factor = 1.0
         self.trajectory: Any = None  # the trajectories.Enrolment the client is in (it takes no other referral)
@@ -189,6 +190,7 @@ class Client:
         self.job_type = "stable"  # the type of the person's last job after an exit to work
         self.experiment_arm, self.group_map = "", None  # an experiment's (``Client.group_map``; "": not invited)
         self.assessor_bias: float | None = None  # the persistent part of assessment noise (``phases``), once drawn
+        self.part_time: Any = None  # the part_time.Job while working part-time on benefit (it imports this module)
 
     def age(self, now: float) -> float:
         """Age in years at simulation day ``now``."""

@@ -2,7 +2,8 @@
 
 Exit to work depends on the true phase, the spell's duration band, the labour market of the
 calendar year, motivation (which decays back to the client's own level after attention), the
-threat of the group's obligations and a recent sanction (``sanctions``), and a trajectory.
+threat of the group's obligations and a recent sanction (``sanctions``), a trajectory, and
+part-time work on benefit (``part_time``).
 Other exits (moving, partner income, education, death) have rates by duration band, education higher
 under 27; enforcement exits come from threat and sanction. Pension ends every spell.
 """
@@ -45,6 +46,7 @@ class Hazards:
         self.threat = threat_table(scenario.sanctions, scenario.policy)
         work = scenario.work_exit
         self.motivation_effect = work.motivation_effect
+        self.part_time_multiplier = scenario.part_time.exit_multiplier
         self.base_work_rate = dict(work.base_rate_by_phase)
         self.band_starts = [band.after for band in work.duration_bands]
         self.band_multipliers = [band.multiplier for band in work.duration_bands]
@@ -92,6 +94,8 @@ class Hazards:
         rate = self.base_work_rate[phase] * self.band_multipliers[band] * self.labour_market[year_index]
         rate *= math.exp(self.motivation_effect * (self.motivation(client, now) - 0.5))
         rate, next_change = sanctioned_work_rate(rate, next_change, self.threat[client.group], self.sanction_spec, client, now)
+        if client.part_time is not None:  # part-time work can grow into an exit (``part_time``)
+            rate *= self.part_time_multiplier
         if now < client.trajectory_until:
             rate *= client.trajectory_multiplier
             if client.trajectory_until < next_change:

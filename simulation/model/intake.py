@@ -2,7 +2,8 @@
 assessment, the group and the handler.
 
 Also the initial stock, which goes through the same assessment but is handed to handlers in
-group-priority order, so that free caseload places go to the best prospects.
+group-priority order, so that free caseload places go to the best prospects; part of it already
+works part-time (``part_time.PartTime.initial``).
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ def populate(world: WorldView) -> list[Client]:
         world.last_contact[client.id] = client.last_contact = -since_contact
         world.policy.assess_and_route(client, 0.0, route=False)
         world.ladder.set_rung(client, world.ladder.initial_rung(client.true_phase, client.rng.luck), first=True)
+        world.part_time.initial(client, 0.0)
     priority = world.staff.priority
     for client, _, since_contact in sorted(stock, key=lambda item: priority.get(item[0].group, UNLISTED_PRIORITY)):
         world.policy.assign_handler(client, 0.0)

@@ -1,12 +1,13 @@
 """A client's benefit spell as competing risks, sampled as events (no daily ticking).
 
-Each risk (exit to work, other exits) holds a unit-exponential "budget" drawn from the
-client's own stream when the spell starts; the hazard (``hazards.Hazards``) uses it up at its
-current rate, and the exit happens when it is spent. Hazards are piecewise constant: whenever
-something that changes them happens (a contact, a sanction, a trajectory, a duration band edge,
-a new labour-market year) the spent part is booked and the next event time recomputed. One
-timer per client is pending at any moment (``client.Timer``); a stale timer is recognised by
-its version number.
+Each risk (exit to work, other exits, starting or ending part-time work: ``part_time``) holds a
+unit-exponential "budget" drawn from the client's own streams when the spell starts; the hazard
+(``hazards.Hazards``, ``part_time.PartTime.rate``) uses it up at its current rate, and the exit
+(or the change of part-time work, with a fresh budget) happens when it is spent. Hazards are
+piecewise constant: whenever something that changes them happens (a contact, a sanction, a
+trajectory, a duration band edge, a new labour-market year) the spent part is booked and the next
+event time recomputed. One timer per client is pending at any moment (``client.Timer``); a stale
+timer is recognised by its version number.
 
 The pending timer is moved only when the new due time is earlier: a later due time leaves it
 where it is, and when it fires early it is re-armed for the due time (``_fire``). So each
@@ -42,15 +43,12 @@ def reschedule(world: WorldView, client: Client) -> None:
     if not client.on_benefit:
         return
     now = world.env.now
-    spent_for = now - client.rate_time
-    if spent_for > 0.0:
-        client.e_work = max(client.e_work - client.rate_work * spent_for, 0.0)
-        client.e_other = max(client.e_other - client.rate_other * spent_for, 0.0)
-    client.rate_time = now
+    _book(client, now)
     hazards = world.hazards
     rate_work, next_change = hazards.work_rate(client, now)
     rate_other, turns_27 = hazards.other_rate(client, now)
     client.rate_work, client.rate_other = rate_work, rate_other
+    client.rate_part = world.part_time.rate(client)  # after work_rate: it brings true phase and motivation up to date
     if turns_27 < next_change:
         next_change = turns_27
     if client.placement_until < next_change:
@@ -64,6 +62,16 @@ def reschedule(world: WorldView, client: Client) -> None:
         _arm(world, client, when, now)
 
 
+def _book(client: Client, now: float) -> None:
+    """Spend each risk's budget at its rate since the last change."""
+    spent_for = now - client.rate_time
+    if spent_for > 0.0:
+        client.e_work = max(client.e_work - client.rate_work * spent_for, 0.0)
+        client.e_other = max(client.e_other - client.rate_other * spent_for, 0.0)
+        client.e_part = max(client.e_part - client.rate_part * spent_for, 0.0)
+    client.rate_time = now
+
+
 def _earliest(world: WorldView, client: Client, now: float, next_change: float) -> tuple[Timer, float]:
     """The first of the candidates (never before ``now``); among equal times the first in Timer order."""
     rate_work, rate_other = client.rate_work, client.rate_other
@@ -73,6 +81,8 @@ def _earliest(world: WorldView, client: Client, now: float, next_change: float) 
     if (pension := client.birth + world.hazards.pension_days) < when:
         kind, when = Timer.PENSION, pension
     kind, when = _earliest_planned(world, client, kind, when, next_change)
+    if client.rate_part > 0.0 and (part := now + client.e_part / client.rate_part) < when:
+        kind, when = Timer.PART_TIME, part
     return kind, max(when, now)
 
 
@@ -160,10 +170,16 @@ def _caseload_due(world: WorldView, client: Client, now: float) -> bool:
     return world.staff.caseload_review(client, now)
 
 
+def _part_time_due(world: WorldView, client: Client, now: float) -> bool:
+    _book(client, now)  # the other risks' budgets at the rates of the old state, before it changes
+    world.part_time.toggle(client, now)
+    return True
+
+
 _ON_TIMER: dict[Timer, Callable[[WorldView, Client, float], bool]] = {
     Timer.WORK: _work_due, Timer.OTHER: _other_due, Timer.PENSION: _pension_due,
     Timer.REVIEW: _review_due, Timer.DRIFT: _drift_due, Timer.CHANGE: _change_due,
-    Timer.CONTACT: _contact_due, Timer.CASELOAD: _caseload_due,
+    Timer.CONTACT: _contact_due, Timer.CASELOAD: _caseload_due, Timer.PART_TIME: _part_time_due,
 }
 
 
@@ -178,7 +194,8 @@ def start_spell(world: WorldView, client: Client, now: float, elapsed: float = 0
     client.entry_time = now
     client.e_work = float(client.rng.luck.exponential())
     client.e_other = float(client.rng.luck.exponential())
-    client.rate_work = client.rate_other = 0.0
+    client.e_part = float(client.rng.part_time.exponential())  # its own stream: luck's draws stay as they were
+    client.rate_work = client.rate_other = client.rate_part = 0.0
     client.rate_time = now
     client.exit_reason = ExitReason.CENSORED
     client.timer_at = INF
@@ -194,6 +211,8 @@ def end_spell(world: WorldView, client: Client, now: float, reason: ExitReason) 
     client.exit_reason = reason
     client.timer_version += 1
     client.timer_at = INF
+    if client.part_time is not None:  # the job ends with the spell (or becomes the work it leaves for)
+        world.part_time.stop(client, now)
     world.leave_stock(client, now, reason)
     if client.handler == KLANTMANAGER:
         world.staff.leave(client)

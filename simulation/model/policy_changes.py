@@ -32,14 +32,17 @@ def apply_policy(world: WorldView, policy: Policy) -> None:
     order, as at the start, so freed caseload places go to the best prospects); obligations and
     their threat apply at once. A contact already planned keeps its date and the one after it
     follows the new interval; a yearly review later than the new interval allows is moved
-    to a uniformly drawn time within it, so a whole group is not reviewed on one day.
+    to a uniformly drawn time within it, so a whole group is not reviewed on one day. Part-time
+    work goes on under the new earnings release from now (its limit still counted from the job's start).
     """
     now = world.env.now
     world.policy.adopt(policy)
     world.hazards.threat = threat_table(world.scenario.sanctions, policy)
+    world.part_time.adopt(policy)
     stock = [client for client in world.clients if client is not None and client.on_benefit]
     for client in stock:
         world.set_group(client, world.policy.group_of(client))  # an experiment's arm keeps its groups
+        world.part_time.review(client, now)  # the earnings release in force from now
     priority = world.staff.priority
     for client in sorted(stock, key=lambda c: priority.get(c.group, UNLISTED_PRIORITY)):
         world.policy.assign_handler(client, now)

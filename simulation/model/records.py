@@ -81,6 +81,21 @@ class PlacementRow(NamedTuple):
     by: str  # the team that placed the client; "" for a tegenprestatie
 
 
+class PartTimeRow(NamedTuple):
+    """A piece of part-time work on benefit with one release in force (a job is split where its
+    release changes: a policy change, another group); ``until`` NaN while still open at the end.
+    The benefit pays the norm less ``earnings_per_day`` − ``released_per_day`` before
+    ``released_until`` and less the whole earnings after it (``outcomes.benefits``)."""
+
+    client: int
+    since: float  # when the job started (its release runs from then)
+    start: float
+    until: float
+    earnings_per_day: float
+    released_per_day: float
+    released_until: float  # inf: released as long as the job lasts
+
+
 class BudgetRow(NamedTuple):
     time: float
     budget: str
@@ -143,6 +158,7 @@ WAIT_COLUMNS = WaitRow._fields
 SANCTION_COLUMNS = SanctionRow._fields
 PLACEMENT_COLUMNS = PlacementRow._fields
 BUDGET_COLUMNS = BudgetRow._fields
+PART_TIME_COLUMNS = PartTimeRow._fields
 #: from_rung 0 marks a client's first rung (at intake or in the initial stock)
 RUNG_COLUMNS = ("client", "time", "from_rung", "to_rung", "phase", "on_benefit")
 RUNG_DTYPES = ("int64", "float64", "int8", "int8", "int8", "bool")
@@ -167,6 +183,7 @@ class Recorder:
         self.sanctions = Columns(SANCTION_COLUMNS, "qdodd")
         self.placements = Columns(PLACEMENT_COLUMNS, "qdoo")
         self.budget = Columns(BUDGET_COLUMNS, "dodoqod")
+        self.part_time = Columns(PART_TIME_COLUMNS, "qdddddd")
         self.monthly: list[dict[str, Any]] = []
         self.month_counts: set[str] = set()  # monthly columns that count events: 0 in a month without any
         # ladder moves in typed arrays: ~3 per client-year, kept compact for national runs
@@ -200,6 +217,7 @@ class Recorder:
             "sanctions": self.sanctions.frame(),
             "placements": self.placements.frame(),
             "budget": self.budget.frame(),
+            "part_time": self.part_time.frame(),
             "rungs": pd.DataFrame({name: pd.Series(column, dtype=dtype)
                                    for name, column, dtype in zip(RUNG_COLUMNS, self.rung_columns, RUNG_DTYPES)}),
             "monthly": self._monthly(),

@@ -76,6 +76,7 @@ class Purpose(IntEnum):
     CLIENT_VOLUNTEERING = 114  # volunteers for an experiment it is invited to
     CLIENT_ASSESSOR_BIAS = 115  # the persistent part of the assessor's noise, drawn once (``ClientStreams.once``)
     CLIENT_DOOR = 116  # deterrence at the door on re-entry (a first application draws from luck)
+    CLIENT_PART_TIME = 117  # part-time work on benefit: its hazard budgets, earnings, the initial stock's jobs
 
 
 #: Kinds drawn once per client from a stream that is not kept (``ClientStreams.once``).
@@ -97,7 +98,7 @@ class ClientStreams:
     __slots__ = ("_run", "_client",
                  "luck", "assessment", "uptake", "referral", "monitoring", "tegenprestatie", "drift",
                  "service", "service_outcome", "trajectory", "contact", "review", "personal_budget",
-                 "volunteering", "door")
+                 "volunteering", "door", "part_time")
     luck: CounterStream
     assessment: CounterStream
     uptake: CounterStream
@@ -113,6 +114,7 @@ class ClientStreams:
     personal_budget: CounterStream
     volunteering: CounterStream
     door: CounterStream
+    part_time: CounterStream
 
     def __init__(self, run: Any, client_id: int) -> None:
         self._run = run

@@ -1,5 +1,6 @@
-"""Monthly snapshots: one row per calendar month of the stock, the ladder, the groups, every
-resource's capacity, use and queue, the budgets, and the month's counts (``monthly`` table)."""
+"""Monthly snapshots: one row per calendar month of the stock, those working part-time and their
+summed earnings (€ a month), the ladder, the groups, every resource's capacity, use and queue, the
+budgets, and the month's counts (``monthly`` table)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,8 @@ def snapshot_row(world: WorldView, month_start: float, t: float, label: str) -> 
     """The row of the month that starts at ``month_start`` and ends at ``t``."""
     stale = world.on_benefit & (t - world.last_contact > DAYS_PER_YEAR)
     row: dict[str, Any] = {"month": label, "start": month_start, "time": t, "period": world.calendar.period_of(month_start),
-                           "stock": world.stock, "no_contact_12m": int(stale.sum())}
+                           "stock": world.stock, "no_contact_12m": int(stale.sum()),
+                           "part_time": world.part_time.count, "part_time_earnings": world.part_time.earnings_cents / 100}
     row.update({f"rung_{r}": world.ladder.rung_counts[r] for r in range(1, 7)})
     row.update({f"group_{g}": world.group_counts[g] for g in world.scenario.policy.groups})
     for name, pool in world.staff.pools().items():

@@ -1,8 +1,8 @@
 """The world of one run: the SimPy environment, the clients, and the bookkeeping they share.
 
 Build order follows the dependency direction scenario → model → records: ``World`` reads a
-validated ``Scenario``, builds the components (hazards, sanctions, ladder, policy, budgets,
-staff, services, trajectories, jobs), keeps the stock counters that monthly snapshots read,
+validated ``Scenario``, builds the components (hazards, sanctions, ladder, policy, part-time work,
+budgets, staff, services, trajectories, jobs), keeps the stock counters that monthly snapshots read,
 and runs. Components see it only as ``protocols.WorldView``; none imports this module.
 """
 
@@ -26,6 +26,7 @@ from simulation.model.inflow import arrivals
 from simulation.model.intake import populate
 from simulation.model.jobs import JobMarket
 from simulation.model.ladder import Ladder
+from simulation.model.part_time import PartTime
 from simulation.model.phases import Assessor
 from simulation.model.policy import PolicyRules
 from simulation.model.policy_changes import policy_changes
@@ -72,6 +73,7 @@ class World:
         self.ladder = Ladder(self)
         self.rung_counts = self.ladder.rung_counts  # the same list: the ladder moves, enter/leave count
         self.policy = PolicyRules(self)
+        self.part_time = PartTime(self)
         # the order of construction is the order of their SimPy processes at time 0
         self.budgets = {name: BudgetLine(self, name, spec) for name, spec in scenario.budgets.items()}
         self.staff = Staff(self)
@@ -177,6 +179,8 @@ class World:
                 self.group_counts[client.group] -= 1
             self.group_counts[group] += 1
         client.group = group
+        if client.part_time is not None:  # a group with its own earnings release
+            self.part_time.review(client, self.env.now)
         if client.has_klantmanager:
             self.staff.regrouped(client)
 
@@ -208,6 +212,8 @@ class World:
         for client in self.clients:
             if client is not None and client.on_benefit:  # still open: censored
                 self.recorder.spells.append(self._spell_row(client, math.nan, ExitReason.CENSORED))
+                if client.part_time is not None:
+                    self.part_time.write_open(client)
         self.jobs.close_open()
         # every person's row is written and the objects dropped before the tables are built
         self.finished = [client for client in self.clients if client is not None]

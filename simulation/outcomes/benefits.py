@@ -5,11 +5,9 @@ belong in its business case next to the activation cost. Computed from a run's t
 day a client is on benefit (``spells``) costs the norm of that day's calendar year for the client's
 household (``clients``; ``Benefits.per_day``: the monthly norm × 12 / 365.25, so each day of a year
 costs the same and a 365-day year pays 0.07% less than twelve monthly norms), less the sanction cuts
-(``sanctions``) in force that day.
-
-Hook for part-time earnings (issue 9, not modelled yet): earnings on benefit will enter as one more
-table of deductions with the columns of :func:`deductions` (client, start, until, per_day), netted
-from the norm exactly as the sanction cuts are (``benefits_paid(..., earnings=...)``).
+(``sanctions``) in force that day, less what part-time earnings on benefit take off (``part_time``:
+the earnings less the release while it runs, the whole earnings after it; never more than the norm
+leaves after a cut, so a day's benefit does not go below zero).
 """
 
 from __future__ import annotations
@@ -84,15 +82,57 @@ def deductions(rows: pd.DataFrame, start: float, end: float) -> float:
     return float((overlap(rows["start"], rows["until"], start, end) * rows["per_day"].to_numpy(dtype=float)).sum())
 
 
-def benefits_paid(tables: dict[str, pd.DataFrame], norms: Benefits, start_date: dt.date, start: float, end: float,
-                  earnings: pd.DataFrame | None = None) -> float:
+def earnings_pieces(part_time: pd.DataFrame) -> pd.DataFrame:
+    """Each piece of part-time work as deductions of constant size (client, start, until, per_day):
+    the earnings less the release until ``released_until``, the whole earnings from then on; an open
+    piece (``until`` NaN) runs on."""
+    until = part_time["until"].astype(float).fillna(np.inf).to_numpy()
+    start = part_time["start"].to_numpy(dtype=float)
+    split = np.clip(part_time["released_until"].to_numpy(dtype=float), start, until)
+    earnings = part_time["earnings_per_day"].to_numpy(dtype=float)
+    client = part_time["client"].to_numpy()
+    released = pd.DataFrame({"client": client, "start": start, "until": split,
+                             "per_day": earnings - part_time["released_per_day"].to_numpy(dtype=float)})
+    after = pd.DataFrame({"client": client, "start": split, "until": until, "per_day": earnings})
+    pieces = pd.concat([released, after], ignore_index=True)
+    return pieces[pieces["until"] > pieces["start"]].reset_index(drop=True)
+
+
+def earnings_deductions(pieces: pd.DataFrame, cuts: pd.DataFrame, clients: pd.DataFrame, norms: Benefits,
+                        start_date: dt.date, start: float, end: float) -> float:
+    """Euros part-time earnings take off the benefit in [start, end): each day at most the norm, and
+    during a sanction cut at most what the cut leaves (a client's pieces do not overlap, nor do its cuts)."""
+    household = pieces["client"].map(clients.set_index("client")["household"])
+    both = pieces.assign(household=household).merge(cuts, on="client", suffixes=("", "_cut"))
+    both_lo = np.maximum(both["start"].to_numpy(dtype=float), both["start_cut"].to_numpy(dtype=float))
+    both_hi = np.minimum(both["until"].to_numpy(dtype=float), both["until_cut"].to_numpy(dtype=float))
+    per_day, both_per_day = pieces["per_day"].to_numpy(dtype=float), both["per_day"].to_numpy(dtype=float)
+    total = 0.0
+    for year, lo, hi in year_pieces(start_date, start, end):
+        in_force = {h: float(getattr(norms.norms_in(year), h)) for h in HouseholdNorms.model_fields}
+        norm = household.map(in_force).to_numpy(dtype=float)
+        total += float((overlap(pieces["start"], pieces["until"], lo, hi) * np.minimum(per_day, norm)).sum())
+        if len(both):
+            norm = both["household"].map(in_force).to_numpy(dtype=float)
+            left = np.maximum(norm - both["per_day_cut"].to_numpy(dtype=float), 0.0)
+            lost = np.minimum(both_per_day, norm) - np.minimum(both_per_day, left)
+            total -= float((overlap(both_lo, both_hi, lo, hi) * lost).sum())
+    return total
+
+
+def benefits_paid(tables: dict[str, pd.DataFrame], norms: Benefits, start_date: dt.date, start: float,
+                  end: float) -> float:
     """Euros of benefit paid in [start, end) of simulation time: the norm on every day on benefit,
-    less the sanction cuts in force and (issue 9, later) the part-time ``earnings`` deductions."""
+    less the sanction cuts in force and what part-time earnings take off (a run without a
+    ``part_time`` table, or an empty one, had none)."""
     spells = tables["spells"]
     paid = gross_benefits(spells, tables["clients"], norms, start_date, start, end)
-    paid -= deductions(sanction_deductions(tables["sanctions"], spells), start, end)
-    if earnings is not None:  # the hook: rows of (client, start, until, per_day), netted like a cut
-        paid -= deductions(earnings, start, end)
+    cuts = sanction_deductions(tables["sanctions"], spells)
+    paid -= deductions(cuts, start, end)
+    part_time = tables.get("part_time")
+    if part_time is not None and len(part_time):
+        pieces = earnings_pieces(part_time)
+        paid -= earnings_deductions(pieces, cuts, tables["clients"], norms, start_date, start, end)
     return paid
 
 

@@ -52,6 +52,10 @@ OUTCOMES: dict[str, Outcome] = {
     "reinflow_share_of_inflow": Outcome("Share of inflow within 12 months of an earlier exit",
                                         "Aandeel instroom binnen 12 maanden na eerdere uitstroom", "%"),
     "share_rung_3_plus": Outcome("Share on participation ladder rung ≥ 3", "Aandeel op trede ≥ 3 participatieladder", "%"),
+    "share_with_earnings": Outcome("Share of stock with part-time earnings", "Aandeel bestand met inkomsten uit deeltijdwerk",
+                                   "%"),
+    "mean_monthly_earnings": Outcome("Monthly earnings of those with part-time earnings, mean",
+                                     "Maandinkomsten van wie deeltijd werkt, gemiddeld", "€"),
     "volunteer_placements_per_year": Outcome("Volunteer placements per year",
                                              "Plaatsingen vrijwilligerswerk per jaar", "per year"),
     "social_activity_starts_per_year": Outcome("Social-activity starts per year",
@@ -122,6 +126,8 @@ DIRECTION: dict[str, str] = {
     # inflow_pct_stock, stock_change_pct_per_year: neutral, the inflow is mostly the place's (work first aside)
     # reinflow_share_of_inflow: neutral, a composition of the inflow
     "share_rung_3_plus": "higher_is_better",  # participation (meedoen) is the aim for those far from work
+    "share_with_earnings": "higher_is_better",  # paid work with a top-up benefit: rung 5 of the ladder (cal §E), a step to work
+    # mean_monthly_earnings: neutral, it also rises when those with small jobs stop working
     "volunteer_placements_per_year": "higher_is_better",  # participation; seed 002's targets count them
     "social_activity_starts_per_year": "higher_is_better",  # participation: a step up from isolation
     "volunteer_placements_per_1000": "higher_is_better",  # the same per client

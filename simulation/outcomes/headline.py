@@ -99,6 +99,16 @@ def business_case(result: RunResult, window: Window, activation_per_year: float,
     }
 
 
+def part_time_work(months: pd.DataFrame) -> dict[str, float]:
+    """The share of the stock with part-time earnings (mean of the month ends, %) and the mean
+    monthly earnings of those with earnings (over every month end's workers, €); NaN without them."""
+    if "part_time" not in months or not len(months):
+        return {"share_with_earnings": float("nan"), "mean_monthly_earnings": float("nan")}
+    working = float(months["part_time"].sum())
+    return {"share_with_earnings": 100.0 * float((months["part_time"] / months["stock"]).mean()),
+            "mean_monthly_earnings": float(months["part_time_earnings"].sum()) / working if working else float("nan")}
+
+
 def contacts_per_client_year(monthly: pd.DataFrame, group: str | None = None) -> float:
     """Contacts in the window ÷ client-years on benefit (month-end stock × month length)."""
     days = monthly["time"] - monthly["start"]
@@ -190,6 +200,7 @@ def headline_values(result: RunResult) -> dict[str, float]:
         "share_over_5_years": 100.0 * share_over_duration(spells, window.end, 5 * DAYS_PER_YEAR),
         **_flows(spells, window, average_stock),
         "share_rung_3_plus": 100.0 * float((rungs / months["stock"]).mean()),
+        **part_time_work(months),
         "volunteer_placements_per_year": counts["volunteer_work"],
         "social_activity_starts_per_year": counts["social_activity"],
         "back_to_social_services_per_year": counts["back_to_social_services"],

@@ -31,9 +31,9 @@ if TYPE_CHECKING:
 
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12
 
-#: Monthly columns a profile keeps: stock and flows, ladder rungs, resources, budgets, activity.
+#: Monthly columns a profile keeps: stock and flows, ladder rungs, resources, budgets, activity, part-time work.
 MONTHLY_COLUMNS = re.compile(r"stock|inflow_(new|reentry)|exits_\w+|rung_\d|\w+_(capacity|busy|queue)|budget_\w+"
-                             r"|sanctions|contacts|volunteer_work|social_activity|tegenprestatie")
+                             r"|sanctions|contacts|volunteer_work|social_activity|tegenprestatie|part_time\w*")
 
 #: Kaplan–Meier curves: what is followed, from which event, for how many months.
 CURVES = {

@@ -22,6 +22,7 @@ SECTIONS = {
     "trajectories": ("Trajectories", "Trajecten"), "budgets": ("Budgets", "Budgetten"),
     "personal_budget": ("Personal budget", "Persoonsgebonden budget"), "sanctions": ("Sanctions", "Maatregelen"),
     "benefits": ("Benefits", "Uitkering"), "work_exit": ("Exits to work", "Uitstroom naar werk"),
+    "part_time": ("Part-time work on benefit", "Deeltijdwerk met aanvullende bijstand"),
     "other_exits": ("Other exits", "Overige uitstroom"), "return_after_exit": ("Return after an exit", "Terugkeer na uitstroom"),
     "jobs": ("Jobs", "Banen"), "assessment": ("Assessment", "Diagnose"),
     "ladder": ("Participation ladder", "Participatieladder"), "attention": ("Attention", "Aandacht"),
@@ -50,6 +51,14 @@ NAMES = {
 # (English, Dutch, kind of value) per attribute, relative to the subject. Kind "dist": a distribution,
 # read field by field (mean, low, high …) by ``report_differs``.
 _REFERRAL_CONTACT = ("chance per klantmanager contact or review", "kans per gesprek met klantmanager of herbeoordeling")
+#: The earnings release (inkomstenvrijlating), of the policy or of a group: "" is the whole release (null or set)
+_RELEASE = {
+    "": ("earnings release (vrijlating)", "inkomstenvrijlating", "generic"),
+    ".share": ("share of part-time earnings kept (vrijlating)", "deel van inkomsten uit deeltijdwerk dat men houdt",
+               "share"),
+    ".cap": ("most of the earnings kept", "maximaal vrijgelaten bedrag", "generic"),
+    ".duration": ("earnings kept for at most", "inkomsten vrijgelaten gedurende ten hoogste", "generic"),
+}
 GROUP = {
     "handler": ("guided by", "begeleid door", "handler"),
     "handler_uptake": ("taking up that guidance", "deelname aan die begeleiding", "choice"),
@@ -66,6 +75,7 @@ GROUP = {
     "trajectory_referral.uptake": ("referral to a trajectory: taking it up", "verwijzing naar een traject: deelname", "choice"),
     "trajectories": ("trajectories open to them", "trajecten voor hen", "names"),
     "personal_budget": ("personal budget (stipejild)", "persoonsgebonden budget (stipejild)", "generic"),
+    **{f"earnings_release{key}": value for key, value in _RELEASE.items()},
 }
 _CASE = ("chance a case ends", "kans dat een begeleiding eindigt")
 TEAM = {
@@ -191,6 +201,7 @@ _SECTION_KEYS = {
         "uptake.voluntary_trust_effect": ("voluntary uptake: effect of trust", "vrijwillige deelname: effect van vertrouwen",
                                           "generic"),
         "uptake.obligatory_refusal": ("obligatory: share who still refuse", "verplicht: aandeel dat toch weigert", "share"),
+        **{f"earnings_release{key}": value for key, value in _RELEASE.items()},
     },
     "sanctions": {
         "noncompliance_probability": ("chance of a violation per check", "kans op een overtreding per controle", "share"),
@@ -203,6 +214,14 @@ _SECTION_KEYS = {
     "other_exits": {"pension_age": ("pension age (AOW)", "AOW-leeftijd", "generic"),
                     "rates.*": ("exits by {0}", "uitstroom door {0}", "generic")},
     "work_exit": {"labour_market_by_year.*": ("labour market in {0}", "arbeidsmarkt in {0}", "times")},
+    "part_time": {
+        "start_rate_by_phase.*": ("starts of part-time work in phase {0}", "start van deeltijdwerk in fase {0}", "generic"),
+        "motivation_effect": ("effect of motivation on starting", "effect van motivatie op starten", "generic"),
+        "release_effect": ("effect of the release on starting", "effect van de vrijlating op starten", "generic"),
+        "end_rate": ("ends of part-time work", "einde van deeltijdwerk", "generic"),
+        "exit_multiplier": ("exit to work while working part-time", "uitstroom naar werk tijdens deeltijdwerk", "times"),
+        "earnings_per_month": ("earnings per month", "inkomsten per maand", "dist"),
+    },
     "personal_budget": {
         "amount": ("amount", "bedrag", "generic"), "period": ("once per", "eens per", "generic"),
         "budget": ("paid from", "betaald uit", "choice"),

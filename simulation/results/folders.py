@@ -33,6 +33,7 @@ TABLE_FILES = {
     "sanctions": "sanctions.csv",
     "placements": "placements.csv",
     "budget": "budget.csv",
+    "part_time": "part_time.csv",
     "rungs": "rungs.csv",
     "events": "events.csv",
     "invitations": "invitations.csv",  # only a run with an experiment has it

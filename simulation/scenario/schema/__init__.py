@@ -23,6 +23,7 @@ from simulation.scenario.schema.clock_jobs import (
     JobType,
     OtherExitRates,
     OtherExits,
+    PartTime,
     Return,
     ReturnAfterExit,
     WorkExit,
@@ -52,6 +53,7 @@ from simulation.scenario.schema.people import (
 )
 from simulation.scenario.schema.policy import (
     Attention,
+    EarningsRelease,
     Group,
     Ladder,
     Obligations,
@@ -88,9 +90,9 @@ __all__ = [
     "YouthRule",
     "Benefits", "Budget", "BudgetCut", "HouseholdNorms", "Klantmanagers", "PersonalBudget", "Service", "ServiceOutcomes",
     "ServiceTarget", "Trajectory", "TrajectoryEffects", "UrgentCare",
-    "Attention", "Group", "Ladder", "Obligations", "Policy", "PolicyChange", "Referral", "Sanctions",
+    "Attention", "EarningsRelease", "Group", "Ladder", "Obligations", "Policy", "PolicyChange", "Referral", "Sanctions",
     "TegenprestatieStart", "Threat", "ThreatEffect", "Uptake",
-    "BetweenJobs", "Clock", "DurationBand", "JobMix", "JobType", "Jobs", "OtherExitRates", "OtherExits", "Return",
+    "BetweenJobs", "Clock", "DurationBand", "JobMix", "JobType", "Jobs", "OtherExitRates", "OtherExits", "PartTime", "Return",
     "ReturnAfterExit", "WorkExit",
     "CONTROL", "AgeRange", "Arm", "Eligibility", "Experiment", "Volunteering",
     "Scenario", "reference_problems",

@@ -1,13 +1,14 @@
-"""Time and the ways off the benefit: the clock, the work-exit hazard, other exits, jobs, and
-returns to the benefit after an exit."""
+"""Time and the ways off the benefit: the clock, the work-exit hazard, part-time work on benefit,
+other exits, jobs, and returns to the benefit after an exit."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
-from simulation.scenario.distributions import DurationDistribution
+from simulation.scenario.distributions import DurationDistribution, ValueDistribution
 from simulation.scenario.schema.common import PHASES, JobKind, Strict, check_shares
 from simulation.scenario.units import Duration, NonNegativeFloat, PositiveFloat, Probability, Rate
 
@@ -59,6 +60,34 @@ class WorkExit(Strict):
     @classmethod
     def _bands_start_at_zero(cls, bands: list[DurationBand]) -> list[DurationBand]:
         return check_bands(bands, "duration_bands")
+
+
+class PartTime(Strict):
+    """Part-time work while on benefit (deeltijdwerk met aanvullende bijstand): how often it starts
+    (by true phase; log-linear in motivation and in the release kept, € per month / 100), how often
+    it ends, how it raises the exit to work, and what it earns (€ per month, drawn per job)."""
+
+    start_rate_by_phase: dict[int, Rate]
+    motivation_effect: float
+    release_effect: float
+    end_rate: Rate
+    exit_multiplier: PositiveFloat
+    earnings_per_month: ValueDistribution
+
+    @field_validator("start_rate_by_phase")
+    @classmethod
+    def _all_phases(cls, table: dict[int, float]) -> dict[int, float]:
+        if sorted(table) != list(PHASES):
+            raise ValueError("start_rate_by_phase needs exactly the phases 1, 2, 3, 4, 5")
+        return table
+
+    @field_validator("earnings_per_month")
+    @classmethod
+    def _not_negative(cls, earnings: Any) -> Any:
+        if earnings.low < 0:
+            raise ValueError("earnings_per_month cannot go below 0: give a distribution that stays ≥ 0 "
+                             "(e.g. normal with low: 0, gamma, lognormal)")
+        return earnings
 
 
 class OtherExitRates(Strict):

@@ -30,6 +30,7 @@ SECTIONS: dict[str, Part] = {
     "ladder": "place",             # where clients start on the participatieladder and how they drift
     "attention": "place",          # how people respond to contact (motivation, trust)
     "work_exit": "place",          # the labour market: exit-to-work hazards by phase and duration
+    "part_time": "place",          # part-time work on benefit: how people take it up, keep it, earn
     "other_exits": "place",        # moving, partner income, education, death, pension age
     "return_after_exit": "place",  # who comes back after a non-work exit
     "jobs": "place",               # the jobs people find and how long they last

@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field, field_validator
 
 from simulation.scenario.distributions import DurationDistribution
 from simulation.scenario.schema.common import PHASES, ObligationMode, Strict, UptakeKind
-from simulation.scenario.units import Duration, NonNegativeFloat, PositiveFloat, Probability, Rate
+from simulation.scenario.units import Duration, MoneyPerDay, NonNegativeFloat, PositiveFloat, Probability, Rate
 
 # --- groups and obligations -------------------------------------------------------------------
 
@@ -24,6 +24,16 @@ class Referral(Strict):
     uptake: UptakeKind
 
 
+class EarningsRelease(Strict):
+    """Inkomstenvrijlating: the share of part-time earnings a client keeps on top of the partial
+    benefit, at most ``cap`` (per period; None: no cap), for at most ``duration`` from the start of
+    the job (None: as long as it lasts)."""
+
+    share: Probability
+    cap: MoneyPerDay | None
+    duration: Duration | None
+
+
 class Group(Strict):
     handler: str
     handler_uptake: UptakeKind
@@ -34,6 +44,8 @@ class Group(Strict):
     trajectory_referral: Referral
     trajectories: list[str]
     personal_budget: bool
+    #: the group's own release (an experiment arm's); None, or not given: the policy's ``earnings_release``
+    earnings_release: EarningsRelease | None = None
 
 
 class Uptake(Strict):
@@ -51,6 +63,11 @@ class Policy(Strict):
     groups: dict[str, Group]
     uptake: Uptake
     intake_assessment: bool
+    earnings_release: EarningsRelease
+
+    def release_of(self, group: str) -> EarningsRelease:
+        """The earnings release a group's clients have: the group's own, else the policy's."""
+        return self.groups[group].earnings_release or self.earnings_release
 
 
 class PolicyChange(Strict):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulation.scenario.schema.clock_jobs import Clock, Jobs, OtherExits, ReturnAfterExit, WorkExit
+from simulation.scenario.schema.clock_jobs import Clock, Jobs, OtherExits, PartTime, ReturnAfterExit, WorkExit
 from simulation.scenario.schema.common import Strict
 from simulation.scenario.schema.experiment import Experiment
 from simulation.scenario.schema.people import Assessment, Inflow, Population
@@ -22,6 +22,7 @@ class Scenario(Strict):
     ladder: Ladder
     attention: Attention
     work_exit: WorkExit
+    part_time: PartTime
     other_exits: OtherExits
     return_after_exit: ReturnAfterExit
     jobs: Jobs
