@@ -18,6 +18,7 @@ import simpy
 
 from simulation.model.budgets import BudgetLine
 from simulation.model.calendar import Calendar
+from simulation.model.capacity_changes import capacity_changes
 from simulation.model.client import Activity, Client, ExitReason
 from simulation.model.hazards import Hazards
 from simulation.model.inflow import arrivals
@@ -181,6 +182,8 @@ class World:
         populate(self)
         self.env.process(arrivals(self))
         self.env.process(snapshots(self))
+        if self.scenario.capacity_changes:  # before the policy's: on a shared date the places come first
+            self.env.process(capacity_changes(self))
         if self.scenario.policy_changes:
             self.env.process(policy_changes(self))
         self.env.run(until=self.t_end + 1e-6)  # so the month-end snapshot at t_end is taken

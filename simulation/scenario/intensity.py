@@ -4,7 +4,8 @@ Leeuwarden's 200 wijkteam places serve 6,000 clients; moved to Tilburg's 7,400 t
 thinner spread. A policy keeps its *intensity* when every capacity and budget is converted per
 client: value × (clients here ÷ clients there), with clients = the initial stock on benefit.
 The same list resizes a whole scenario (``scaling.py``), so the two can never disagree about
-what scales. Each entry says its unit; whole-number capacities are rounded, and a capacity
+what scales; it holds the capacities of dated changes (``capacity_changes``) too, converted as
+the ones they replace. Each entry says its unit; whole-number capacities are rounded, and a capacity
 that exists is never rounded away to 0.
 """
 
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from simulation.scenario.schema import Scenario
+from simulation.scenario.schema import CapacityChange, Scenario
 from simulation.scenario.units import DAYS_PER_YEAR
 
 Kind = Literal["places", "staff", "per_year", "money_per_year", "target_per_year"]
@@ -75,6 +76,29 @@ def policy_capacities(model: Scenario) -> Iterator[Capacity]:
         yield Capacity(f"budgets.{name}.annual_amount", budget.annual_amount * DAYS_PER_YEAR, "money_per_year")
         for i, cut in enumerate(budget.cuts):
             yield Capacity(f"budgets.{name}.cuts.{i}.annual_amount", cut.annual_amount * DAYS_PER_YEAR, "money_per_year")
+    for i, change in enumerate(model.capacity_changes):
+        yield from _changed_capacities(f"capacity_changes.{i}", change)
+
+
+def _changed_capacities(at: str, change: CapacityChange) -> Iterator[Capacity]:
+    """The capacities a dated change sets, converted as the ones they replace (a caseload is per
+    klantmanager, so it stays, as ``klantmanagers.caseload`` does)."""
+    if change.klantmanagers is not None and change.klantmanagers.count is not None:
+        yield Capacity(f"{at}.klantmanagers.count", change.klantmanagers.count, "places")
+    for name, service in change.services.items():
+        if service.slots is not None:
+            yield Capacity(f"{at}.services.{name}.slots", service.slots, "places")
+        if service.staff is not None:
+            yield Capacity(f"{at}.services.{name}.staff", service.staff, "staff")
+        if service.urgent_care is not None and service.urgent_care.arrivals is not None:
+            yield Capacity(f"{at}.services.{name}.urgent_care.arrivals", service.urgent_care.arrivals * DAYS_PER_YEAR,
+                           "per_year")
+    for name, trajectory in change.trajectories.items():
+        if trajectory.slots is not None:
+            yield Capacity(f"{at}.trajectories.{name}.slots", trajectory.slots, "places")
+    for name, budget in change.budgets.items():
+        if budget.annual_amount is not None:
+            yield Capacity(f"{at}.budgets.{name}.annual_amount", budget.annual_amount * DAYS_PER_YEAR, "money_per_year")
 
 
 def scaled_overrides(model: Scenario, factor: float) -> list[str]:

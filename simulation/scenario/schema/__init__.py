@@ -6,13 +6,22 @@ this schema cannot exist, and a key in a file that is not in this schema is an e
 
 One module per part of the file: ``common`` (the strict base and fixed names), ``people``
 (population, inflow, assessment), ``services`` (klantmanagers, services, trajectories, budgets),
-``policy`` (groups, obligations, sanctions, attention, ladder, policy changes), ``clock_jobs``
+``policy`` (groups, obligations, sanctions, attention, ladder, policy changes), ``capacity`` (dated
+changes of capacity and budgets), ``clock_jobs``
 (clock, exits, jobs, returns), ``root`` (the whole scenario) and ``references`` (names that
 must resolve across sections). Every name is re-exported here.
 """
 
 from __future__ import annotations
 
+from simulation.scenario.schema.capacity import (
+    BudgetChange,
+    CapacityChange,
+    KlantmanagersChange,
+    ServiceChange,
+    TrajectoryChange,
+    UrgentCareChange,
+)
 from simulation.scenario.schema.clock_jobs import (
     Clock,
     DurationBand,
@@ -89,5 +98,6 @@ __all__ = [
     "TegenprestatieStart", "Threat", "ThreatEffect", "Uptake",
     "Clock", "DurationBand", "JobMix", "JobType", "Jobs", "OtherExitRates", "OtherExits", "Return", "ReturnAfterExit",
     "WorkExit",
+    "BudgetChange", "CapacityChange", "KlantmanagersChange", "ServiceChange", "TrajectoryChange", "UrgentCareChange",
     "Scenario", "reference_problems",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from simulation.scenario.schema.capacity import CapacityChange
 from simulation.scenario.schema.clock_jobs import Clock, Jobs, OtherExits, ReturnAfterExit, WorkExit
 from simulation.scenario.schema.common import Strict
 from simulation.scenario.schema.people import Assessment, Inflow, Population
@@ -33,3 +34,4 @@ class Scenario(Strict):
     benefits: Benefits
     policy: Policy
     policy_changes: list[PolicyChange]
+    capacity_changes: list[CapacityChange]
