@@ -165,9 +165,9 @@ class Staff:
         front = pool.first_in_line()
         if front is None or front[0] >= self._priority_of(client):
             return True  # the higher-priority client got a place (or left) in the meantime
-        if pool.count > pool.capacity:  # over capacity after a cut: giving the place up would let nobody in
-            pool.set_review(client, now)  # so the holder keeps it, and is reviewed again a cycle on
-            return True
+        if pool.count > pool.capacity:  # over capacity after a cut: giving the place up would let nobody in,
+            pool.set_review(client, now + 0.5 * pool.review)  # so the holder keeps it until its next review
+            return True  # (the first after half a cycle: ``now`` is a review time, up to rounding)
         self.leave(client)
         self.world.record(client, Activity.CASELOAD_RELEASED, self.klantmanager_code)
         self.join(client)
