@@ -274,10 +274,10 @@ def test_a_change_to_the_values_in_force_changes_nothing() -> None:
     """Resizing to the same places is no event: every table is the same as without the change."""
     plain = load_small(BASE, stock=STOCK)
     model = plain.model
-    same = changed("{from: 2016-07-01, klantmanagers: {count: %d, caseload: %d}, services: {wijkteam: {slots: %d, "
-                   "staff: %s}}, trajectories: {coaching: {slots: %d}}}"
-                   % (model.klantmanagers.count, model.klantmanagers.caseload, model.services["wijkteam"].slots,
-                      model.services["wijkteam"].staff, model.trajectories["coaching"].slots))
+    km, team = model.klantmanagers, model.services["wijkteam"]
+    same = changed(f"{{from: 2016-07-01, klantmanagers: {{count: {km.count}, caseload: {km.caseload}}}, services: "
+                   f"{{wijkteam: {{slots: {team.slots}, staff: {team.staff}}}}}, "
+                   f"trajectories: {{coaching: {{slots: {model.trajectories['coaching'].slots}}}}}}}")
     assert_tables_equal(run(plain, event_log=True)[1], run(same, event_log=True)[1])
 
 
