@@ -83,22 +83,24 @@ def policy_capacities(model: Scenario) -> Iterator[Capacity]:
 def _changed_capacities(at: str, change: CapacityChange) -> Iterator[Capacity]:
     """The capacities a dated change sets, converted as the ones they replace (a caseload is per
     klantmanager, so it stays, as ``klantmanagers.caseload`` does)."""
-    if change.klantmanagers is not None and change.klantmanagers.count is not None:
-        yield Capacity(f"{at}.klantmanagers.count", change.klantmanagers.count, "places")
+    settings: list[tuple[str, float | None, Kind]] = []
+    if change.klantmanagers is not None:
+        settings.append(("klantmanagers.count", change.klantmanagers.count, "places"))
     for name, service in change.services.items():
-        if service.slots is not None:
-            yield Capacity(f"{at}.services.{name}.slots", service.slots, "places")
-        if service.staff is not None:
-            yield Capacity(f"{at}.services.{name}.staff", service.staff, "staff")
-        if service.urgent_care is not None and service.urgent_care.arrivals is not None:
-            yield Capacity(f"{at}.services.{name}.urgent_care.arrivals", service.urgent_care.arrivals * DAYS_PER_YEAR,
-                           "per_year")
-    for name, trajectory in change.trajectories.items():
-        if trajectory.slots is not None:
-            yield Capacity(f"{at}.trajectories.{name}.slots", trajectory.slots, "places")
-    for name, budget in change.budgets.items():
-        if budget.annual_amount is not None:
-            yield Capacity(f"{at}.budgets.{name}.annual_amount", budget.annual_amount * DAYS_PER_YEAR, "money_per_year")
+        urgent = service.urgent_care.arrivals if service.urgent_care is not None else None
+        settings += [(f"services.{name}.slots", service.slots, "places"),
+                     (f"services.{name}.staff", service.staff, "staff"),
+                     (f"services.{name}.urgent_care.arrivals", _per_year(urgent), "per_year")]
+    settings += [(f"trajectories.{name}.slots", t.slots, "places") for name, t in change.trajectories.items()]
+    settings += [(f"budgets.{name}.annual_amount", _per_year(b.annual_amount), "money_per_year")
+                 for name, b in change.budgets.items()]
+    for key, value, kind in settings:
+        if value is not None:  # only what the change names
+            yield Capacity(f"{at}.{key}", value, kind)
+
+
+def _per_year(per_day: float | None) -> float | None:
+    return None if per_day is None else per_day * DAYS_PER_YEAR
 
 
 def scaled_overrides(model: Scenario, factor: float) -> list[str]:
