@@ -1,7 +1,8 @@
 """The scenario schema: every key a scenario may hold, with its type and range.
 
 There are no defaults here on purpose: ``scenarios/base.yaml`` sets every key with a comment
-naming its source, and other scenarios ``extends:`` it. A key the model reads that is not in
+naming its source, and other scenarios ``extends:`` it (the one exception: the entries of
+``capacity_changes`` name only what changes, so their keys are optional). A key the model reads that is not in
 this schema cannot exist, and a key in a file that is not in this schema is an error.
 
 One module per part of the file: ``common`` (the strict base and fixed names), ``people``
