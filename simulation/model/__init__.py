@@ -13,5 +13,5 @@ Rooms, roughly in the order a run needs them:
 - ``lifecycle`` (the spell and its single timer), ``hazards`` (the exit rates), ``jobs``.
 - ``policy`` (contacts, referrals), ``policy_changes``, ``sanctions``, ``ladder`` (rungs, placements).
 - ``resources`` (scalable SimPy queues), ``staff`` (klantmanagers), ``services`` (teams),
-  ``trajectories``, ``budgets``.
+  ``trajectories``, ``budgets``, ``capacity_changes`` (dated changes of places, staff and budgets).
 """

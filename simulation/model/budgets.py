@@ -1,4 +1,4 @@
-"""Budget lines (re-integratiebudget, Wmo): replenished yearly, cut from a date.
+"""Budget lines (re-integratiebudget, Wmo): replenished yearly, cut or changed from a date.
 
 Money is committed when a trajectory is granted and what is not used is refunded, so the level
 never goes below zero and "spent" is commitments minus refunds. When a line is spent, the policy
@@ -72,6 +72,27 @@ class BudgetLine:
             self.level -= self.level * (1 - min(annual / self.annual, 1.0))
         self.annual = annual
         self._book(None, "cut", 0.0, "")
+
+    def change_annual(self, annual: float) -> None:
+        """A dated change of the yearly amount (``capacity_changes``): the next replenishment is
+        ``annual``, and this budget year's money changes by the difference times the share of the
+        budget year still to come (never below 0), as if the year's budget had been set pro rata;
+        grants waiting for money are served if they now fit. Booked as a "change" of that size."""
+        before = self.level
+        self.level = max(0.0, self.level + (annual - self.annual) * self._year_to_come())
+        self.annual = annual
+        self._book(None, "change", self.level - before, "")
+        self._serve()
+
+    def _year_to_come(self) -> float:
+        """The share of the current budget year (from one replenishment date to the next) still to come."""
+        calendar, now = self.world.calendar, self.world.env.now
+        month, day = (int(x) for x in self.spec.replenish_on.split("-"))
+        year = (calendar.start_date + dt.timedelta(days=now)).year
+        dates = [calendar.day_of(dt.date(y, month, day)) for y in (year - 1, year, year + 1)]
+        last = max(t for t in dates if t <= now)
+        following = min(t for t in dates if t > now)
+        return (following - now) / (following - last)
 
     def _replenish(self) -> None:
         """Back to a year's budget, or a year's budget on top of what is left (``carry_over``)."""

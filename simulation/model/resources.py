@@ -5,7 +5,7 @@ and costs a few events per request; with thousands of clients waiting it was the
 ``SlotPool`` (team and trajectory slots) and ``CaseloadPool`` (klantmanager caseloads,
 ``staff``) hold places without SimPy events at all, in the order a PriorityResource serves
 (priority, then first come). A team or trajectory with no slots has no pool (``None``): its
-line never moves.
+line never moves, until a dated change gives it places (``capacity_changes``).
 """
 
 from __future__ import annotations
@@ -28,6 +28,13 @@ UNLISTED_PRIORITY = 1_000  # groups a team's group_priority does not list queue 
 def priority_table(group_priority: Mapping[str, int]) -> dict[str | None, int]:
     """A team's queue priority by group (lower first), keyed so that any client's group looks up."""
     return {group: rank for group, rank in group_priority.items()}
+
+
+def waiting_cases(clients: list[Client | None], desk: object) -> list[Any]:
+    """The cases (team cases, enrolments) of ``desk`` waiting for a place, in client order: a
+    team or trajectory that had no places keeps no line, so its first places look them up."""
+    return [case for client in clients if client is not None and client.cases
+            for case in client.cases if case.desk is desk and case.state == "waiting"]
 
 
 class SlotPool:
@@ -78,6 +85,17 @@ class SlotPool:
         """A place is given up: the first in line gets it."""
         self.count -= 1
         while self.count < self.capacity and (entry := self.first_in_line()) is not None:
+            heappop(self.line)
+            self.waiting -= 1
+            self.count += 1
+            self.on_grant(entry[3])
+
+    def resize(self, capacity: int) -> None:
+        """A dated change of capacity (``capacity_changes``): more places go at once to those in
+        line, in its order; with fewer nobody loses a place, and nobody new gets one until fewer
+        than ``capacity`` are in use."""
+        self.capacity = capacity
+        while self.count < capacity and (entry := self.first_in_line()) is not None:
             heappop(self.line)
             self.waiting -= 1
             self.count += 1

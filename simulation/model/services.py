@@ -19,7 +19,7 @@ from simulation.model.later import call_later
 from simulation.model.lifecycle import reschedule
 from simulation.model.phases import maybe_remove_barrier
 from simulation.model.records import PlacementRow, WaitRow
-from simulation.model.resources import UNLISTED_PRIORITY, SlotPool, priority_table
+from simulation.model.resources import UNLISTED_PRIORITY, SlotPool, priority_table, waiting_cases
 from simulation.scenario.schema import Service
 
 if TYPE_CHECKING:
@@ -64,7 +64,9 @@ class ServiceDesk:
         self.resource = SlotPool(spec.slots, self._granted) if spec.slots > 0 else None
         self.year_done = {"back": 0, "volunteer": 0}
         self.year = -1
-        if spec.urgent_care.arrivals > 0 and self.resource is not None:
+        self.urgent_rate = spec.urgent_care.arrivals  # changed by ``capacity_changes``
+        self.urgent_version = 0  # an arrival drawn under an earlier rate is void
+        if self.urgent_rate > 0 and self.resource is not None:
             self._next_urgent_arrival()
 
     def _after(self, delay: float, case: Case, step: Callable[[Case], None]) -> None:
@@ -82,15 +84,48 @@ class ServiceDesk:
     def _next_urgent_arrival(self) -> None:
         """Urgent care demand: a Poisson stream that takes slots before participation work."""
         rng = self.world.streams.urgent_care
-        call_later(self.world.env, rng.exponential(1.0 / self.spec.urgent_care.arrivals), self._urgent_arrival)
+        call_later(self.world.env, rng.exponential(1.0 / self.urgent_rate), self._urgent_arrival, self.urgent_version)
 
-    def _urgent_arrival(self) -> None:
+    def _urgent_arrival(self, version: int) -> None:
+        if version != self.urgent_version:
+            return
         self._next_urgent_arrival()
         case = Case(self, None, "urgent", engaged=True)
         case.requested = self.world.env.now
         case.state = "waiting"
         assert self.resource is not None, "urgent care comes only to a team with slots"
         case.entry = self.resource.request(case, URGENT_PRIORITY, case.requested)
+
+    # --- dated changes (``capacity_changes``) -------------------------------------------------
+
+    def resize(self, slots: int) -> None:
+        """More slots go at once to those in line, in its order; with fewer, no case is cut short
+        and nobody new is served until fewer than ``slots`` are in use. A team that had no slots
+        gets a line: the clients who waited for it join it in the order it would have held them
+        (priority, then who asked first, then client number)."""
+        if self.resource is not None:
+            self.resource.resize(slots)
+            return
+        if slots <= 0:
+            return
+        self.resource = pool = SlotPool(slots, self._granted)
+        for case in sorted(waiting_cases(self.world.clients, self), key=lambda case: (self._priority(case), case.requested)):
+            if case.state == "waiting":  # (a grant's contact may have ended a later case of the same client)
+                case.entry = pool.request(case, self._priority(case), case.requested)
+        if self.urgent_rate > 0:
+            self._next_urgent_arrival()
+
+    def set_urgent_rate(self, rate: float) -> None:
+        """Urgent care arrives at ``rate`` from now on: a new arrival is drawn (a Poisson stream has
+        no memory), the one drawn under the old rate is void."""
+        self.urgent_rate = rate
+        self.urgent_version += 1
+        if rate > 0 and self.resource is not None:
+            self._next_urgent_arrival()
+
+    def _priority(self, case: Case) -> int:
+        assert case.client is not None
+        return self.priority.get(case.client.group, UNLISTED_PRIORITY)
 
     # --- a client's case --------------------------------------------------------------------------
 

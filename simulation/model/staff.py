@@ -36,6 +36,7 @@ class Staff:
         self.world = world
         spec = world.scenario.klantmanagers
         self.spec = spec
+        self.klantmanagers, self.caseload = spec.count, spec.caseload  # in force now (``resize``)
         self.priority = priority_table(spec.group_priority)
         self.klantmanager_code = world.recorder.resource_code("klantmanager")
         reserved = sum(spec.ring_fenced.values())
@@ -110,6 +111,29 @@ class Staff:
                                                  requested=requested, started=started, served=served,
                                                  referred=requested))
 
+    def resize(self, count: int | None, caseload: int | None) -> None:
+        """A dated change of klantmanagers (``capacity_changes``; None: unchanged): the shared pool
+        holds the places ``count`` × ``caseload`` gives beyond the ring-fenced ones. With more,
+        those in line get places at once in its order (priority, then who asked first); with
+        fewer, nobody loses a place and nobody new gets one until the caseloads are below the new size."""
+        self.klantmanagers = self.klantmanagers if count is None else count
+        self.caseload = self.caseload if caseload is None else caseload
+        capacity = self.klantmanagers * self.caseload - sum(self.spec.ring_fenced.values())
+        if self.shared_pool is not None:
+            self.shared_pool.resize(capacity)
+            return
+        if capacity <= 0:
+            return
+        pool = self.shared_pool = CaseloadPool(capacity, self.spec.caseload_review, self._granted)
+        # those who waited while the pool had no places: in the order its line would have held them
+        waiting = [(self._priority_of(client), requested, n, client)
+                   for n, (client, (in_pool, _, requested)) in enumerate(self.in_line.items()) if in_pool is None]
+        for priority, requested, _, client in sorted(waiting, key=lambda w: w[:3]):
+            self.in_line[client] = (pool, None, requested)
+            entry = pool.request(client, priority, requested)  # granted at once: ``_granted`` takes it out of the line
+            if entry is not None:
+                self.in_line[client] = (pool, entry, requested)
+
     # --- caseload reviews (calibration.md §F.8: scarce attention goes to the best prospects) -------
 
     def _review_outranked(self, pool: CaseloadPool, priority: int, now: float) -> None:
@@ -142,6 +166,9 @@ class Staff:
         front = pool.first_in_line()
         if front is None or front[0] >= self._priority_of(client):
             return True  # the higher-priority client got a place (or left) in the meantime
+        if pool.count > pool.capacity:  # over capacity after a cut: giving the place up would let nobody in,
+            pool.set_review(client, now + 0.5 * pool.review)  # so the holder keeps it until its next review
+            return True  # (the first after half a cycle: ``now`` is a review time, up to rounding)
         self.leave(client)
         self.world.record(client, Activity.CASELOAD_RELEASED, self.klantmanager_code)
         self.join(client)

@@ -9,6 +9,7 @@ An enrolment is plain data moved on by callbacks, like a team's case (``services
 budget line and the slots call it when they grant, a timer (``later.call_later``) when the
 trajectory or a contract's window is over, and ``stop`` when the client leaves benefit (it is
 among the client's ``cases``). Thousands waiting for a slot cost no SimPy process or event.
+Places can change at a date (``resize``, from ``capacity_changes``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from simulation.model.later import call_later
 from simulation.model.lifecycle import reschedule
 from simulation.model.phases import maybe_remove_barrier
 from simulation.model.records import WaitRow
-from simulation.model.resources import SlotPool
+from simulation.model.resources import SlotPool, waiting_cases
 from simulation.scenario.schema import Trajectory
 
 if TYPE_CHECKING:
@@ -65,6 +66,23 @@ class Programme:
         self.code = world.recorder.resource_code(name)
         self.resource = SlotPool(spec.slots, self._granted) if spec.slots > 0 else None
         self.budget = budget
+
+    def resize(self, slots: int) -> None:
+        """A dated change of places (``capacity_changes``): more go at once to those in line, in
+        its order; with fewer no trajectory is cut short and nobody new starts until fewer than
+        ``slots`` run. A trajectory that had no places gets a line: the clients who waited for it
+        join it in the order of its ``queue`` rule (on their phase now), then who asked first, then
+        client number."""
+        if self.resource is not None:
+            self.resource.resize(slots)
+            return
+        if slots <= 0:
+            return
+        self.resource = pool = SlotPool(slots, self._granted)
+        waiting: list[Enrolment] = waiting_cases(self.world.clients, self)
+        for enrolment in sorted(waiting, key=lambda e: (self._priority(e.client), e.requested)):
+            if enrolment.state == "waiting":
+                enrolment.entry = pool.request(enrolment, self._priority(enrolment.client), enrolment.requested)
 
     def _priority(self, client: Client) -> int:
         if self.spec.queue == "lowest_phase_first":

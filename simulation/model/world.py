@@ -18,6 +18,7 @@ import simpy
 
 from simulation.model.budgets import BudgetLine
 from simulation.model.calendar import Calendar
+from simulation.model.capacity_changes import capacity_changes
 from simulation.model.client import Activity, Client, ExitReason
 from simulation.model.experiment import Trial
 from simulation.model.hazards import Hazards
@@ -204,17 +205,14 @@ class World:
         recent_leavers(self, populate(self))
         self.env.process(arrivals(self))
         self.env.process(snapshots(self))
+        if self.scenario.capacity_changes:  # before the policy's: on a shared date the places come first
+            self.env.process(capacity_changes(self))
         if self.scenario.policy_changes:
             self.env.process(policy_changes(self))
         if self.trial is not None:  # after the policy changes: an invitation follows a change of its date
             self.env.process(self.trial.process())
         self.env.run(until=self.t_end + 1e-6)  # so the month-end snapshot at t_end is taken
-        for client in self.clients:
-            if client is not None and client.on_benefit:  # still open: censored
-                self.recorder.spells.append(self._spell_row(client, math.nan, ExitReason.CENSORED))
-                if client.part_time is not None:
-                    self.part_time.write_open(client)
-        self.jobs.close_open()
+        self._close_open()
         # every person's row is written and the objects dropped before the tables are built
         self.finished = [client for client in self.clients if client is not None]
         self.retire_finished()
@@ -223,6 +221,15 @@ class World:
         if self.trial is not None:
             tables["invitations"] = self.trial.table()
         return tables
+
+    def _close_open(self) -> None:
+        """Spells, part-time jobs, jobs and times between jobs still going at the end: censored rows."""
+        for client in self.clients:
+            if client is not None and client.on_benefit:
+                self.recorder.spells.append(self._spell_row(client, math.nan, ExitReason.CENSORED))
+                if client.part_time is not None:
+                    self.part_time.write_open(client)
+        self.jobs.close_open()
 
     def events_scheduled(self) -> int:
         """SimPy's event counter: how many events this run scheduled (and so processed)."""

@@ -26,6 +26,7 @@ from simulation.scenario.units import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
     from simulation.model.run import RunResult
+    from simulation.scenario.schema import Scenario
 
 
 
@@ -69,14 +70,37 @@ def share_over_duration(spells: pd.DataFrame, at: float, days: float) -> float:
     return float(((at - open_at["start"]) > days).mean()) if len(open_at) else float("nan")
 
 
+def staff_cost_per_day(spec: Scenario) -> list[tuple[float, float]]:
+    """(from day, staff cost per day from then on): klantmanagers and team staff at their yearly
+    cost, from the start and from each capacity change that changes a count (``capacity_changes``)."""
+    klantmanagers = spec.klantmanagers.count
+    staff = {name: service.staff for name, service in spec.services.items()}
+
+    def per_day() -> float:
+        cost = klantmanagers * spec.klantmanagers.cost_per_year
+        return cost + sum(staff[name] * s.cost_per_year_per_staff for name, s in spec.services.items())
+
+    steps = [(-np.inf, per_day())]
+    for change in spec.capacity_changes:
+        if change.klantmanagers is not None and change.klantmanagers.count is not None:
+            klantmanagers = change.klantmanagers.count
+        staff.update({name: s.staff for name, s in change.services.items() if s.staff is not None})
+        steps.append((float((change.from_date - spec.clock.start).days), per_day()))
+    return steps
+
+
 def activation_cost(result: RunResult, window: Window) -> float:
-    """Staff, trajectory and budget spending in the window (benefits themselves excluded)."""
-    spec = result.scenario.model
-    staff_per_day = spec.klantmanagers.count * spec.klantmanagers.cost_per_year
-    staff_per_day += sum(s.staff * s.cost_per_year_per_staff for s in spec.services.values())
+    """Staff, trajectory and budget spending in the window (benefits themselves excluded); staff
+    at the numbers in force on each day."""
+    steps = staff_cost_per_day(result.scenario.model)
+    ends = [start for start, _ in steps[1:]] + [np.inf]
+    staff = 0.0
+    for (start, per_day), end in zip(steps, ends, strict=True):
+        if end > window.start and start < window.end:
+            staff += per_day * (min(end, window.end) - max(start, window.start))
     budget = result.tables["budget"]
     spent = budget[window.contains(budget["time"]) & budget["kind"].isin(["commit", "refund"])]["amount"].sum()
-    return float(staff_per_day * (window.end - window.start) + spent)
+    return float(staff + spent)
 
 
 def business_case(result: RunResult, window: Window, activation_per_year: float, average_stock: float

@@ -38,9 +38,9 @@ NOTES = {
 }
 _SUBJECTS = {
     "en": {"group": "Group {0}", "named_group": "Group ‘{0}’", "team": "Team ‘{0}’", "trajectory": "Trajectory ‘{0}’",
-           "budget": "Budget ‘{0}’", "change": "Policy change {0}"},
+           "budget": "Budget ‘{0}’", "change": "Policy change {0}", "capacity_change": "Capacity change {0}"},
     "nl": {"group": "Groep {0}", "named_group": "Groep ‘{0}’", "team": "Team ‘{0}’", "trajectory": "Traject ‘{0}’",
-           "budget": "Budget ‘{0}’", "change": "Beleidswijziging {0}"},
+           "budget": "Budget ‘{0}’", "change": "Beleidswijziging {0}", "capacity_change": "Capaciteitswijziging {0}"},
 }
 
 
@@ -120,7 +120,7 @@ def key_words(key: str, lang: str) -> str:
 
 def _describe(parts: list[str], lang: str, phases: dict[str, Any]) -> Described:
     """Subject, setting and kind of value of a key; a policy change is its number and the policy key's."""
-    if parts[0] == "policy_changes" and len(parts) > 2 and parts[1].isdigit():
+    if parts[0] in ("policy_changes", "capacity_changes") and len(parts) > 2 and parts[1].isdigit():
         return _policy_change(parts, lang, phases)
     if parts[0] == "policy" and parts[1:2] != ["groups"] and len(parts) > 1:
         return _in_section("policy", parts[1:], lang)
@@ -132,8 +132,9 @@ def _describe(parts: list[str], lang: str, phases: dict[str, Any]) -> Described:
 
 
 def _policy_change(parts: list[str], lang: str, phases: dict[str, Any]) -> Described:
-    """``policy_changes.0.policy.groups.group1.handler``: "Policy change 1: Group 1", then the policy key's setting."""
-    change = _SUBJECTS[lang]["change"].format(int(parts[1]) + 1)
+    """``policy_changes.0.policy.groups.group1.handler``: "Policy change 1: Group 1", then the policy key's
+    setting; ``capacity_changes.0.services.wijkteam.slots``: "Capacity change 1: Wijkteam", then the team's."""
+    change = _SUBJECTS[lang]["change" if parts[0] == "policy_changes" else "capacity_change"].format(int(parts[1]) + 1)
     rest = parts[2:]
     if rest == ["from"]:
         return change, ("from" if lang == "en" else "vanaf"), "date", -1

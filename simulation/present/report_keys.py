@@ -18,6 +18,7 @@ SECTIONS = {
     "population": ("Population", "Bestand"), "inflow": ("Inflow", "Instroom"), "clock": ("Period", "Periode"),
     "policy": ("Policy", "Beleid"), "policy_changes": ("Policy changes", "Beleidswijzigingen"),
     "experiment": ("Experiment", "Experiment"),
+    "capacity_changes": ("Capacity changes", "Capaciteitswijzigingen"),
     "klantmanagers": ("Klantmanagers", "Klantmanagers"), "services": ("Teams", "Teams"),
     "trajectories": ("Trajectories", "Trajecten"), "budgets": ("Budgets", "Budgetten"),
     "personal_budget": ("Personal budget", "Persoonsgebonden budget"), "sanctions": ("Sanctions", "Maatregelen"),
@@ -232,6 +233,7 @@ _SECTION_KEYS = {
 }
 
 _SECTION_KEYS["policy_changes"] = {"": ("number of policy changes", "aantal beleidswijzigingen", "count")}
+_SECTION_KEYS["capacity_changes"] = {"": ("number of capacity changes", "aantal capaciteitswijzigingen", "count")}
 
 #: Attribute phrases per subject kind: the named things, then each top-level section.
 ATTRIBUTES: dict[str, dict[str, tuple[str, str, str]]] = {

@@ -4,7 +4,8 @@ Leeuwarden's 200 wijkteam places serve 6,000 clients; moved to Tilburg's 7,400 t
 thinner spread. A policy keeps its *intensity* when every capacity and budget is converted per
 client: value × (clients here ÷ clients there), with clients = the initial stock on benefit.
 The same list resizes a whole scenario (``scaling.py``), so the two can never disagree about
-what scales. Each entry says its unit; whole-number capacities are rounded, and a capacity
+what scales; it holds the capacities of dated changes (``capacity_changes``) too, converted as
+the ones they replace. Each entry says its unit; whole-number capacities are rounded, and a capacity
 that exists is never rounded away to 0.
 """
 
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from simulation.scenario.schema import Scenario
+from simulation.scenario.schema import CapacityChange, Scenario
 from simulation.scenario.units import DAYS_PER_YEAR
 
 Kind = Literal["places", "staff", "per_year", "money_per_year", "target_per_year"]
@@ -77,6 +78,31 @@ def policy_capacities(model: Scenario) -> Iterator[Capacity]:
             yield Capacity(f"budgets.{name}.cuts.{i}.annual_amount", cut.annual_amount * DAYS_PER_YEAR, "money_per_year")
     if model.experiment is not None:  # an experiment's cap on participants: a sample of the city's clients
         yield Capacity("experiment.participants", model.experiment.participants, "places")
+    for i, change in enumerate(model.capacity_changes):
+        yield from _changed_capacities(f"capacity_changes.{i}", change)
+
+
+def _changed_capacities(at: str, change: CapacityChange) -> Iterator[Capacity]:
+    """The capacities a dated change sets, converted as the ones they replace (a caseload is per
+    klantmanager, so it stays, as ``klantmanagers.caseload`` does)."""
+    settings: list[tuple[str, float | None, Kind]] = []
+    if change.klantmanagers is not None:
+        settings.append(("klantmanagers.count", change.klantmanagers.count, "places"))
+    for name, service in change.services.items():
+        urgent = service.urgent_care.arrivals if service.urgent_care is not None else None
+        settings += [(f"services.{name}.slots", service.slots, "places"),
+                     (f"services.{name}.staff", service.staff, "staff"),
+                     (f"services.{name}.urgent_care.arrivals", _per_year(urgent), "per_year")]
+    settings += [(f"trajectories.{name}.slots", t.slots, "places") for name, t in change.trajectories.items()]
+    settings += [(f"budgets.{name}.annual_amount", _per_year(b.annual_amount), "money_per_year")
+                 for name, b in change.budgets.items()]
+    for key, value, kind in settings:
+        if value is not None:  # only what the change names
+            yield Capacity(f"{at}.{key}", value, kind)
+
+
+def _per_year(per_day: float | None) -> float | None:
+    return None if per_day is None else per_day * DAYS_PER_YEAR
 
 
 def scaled_overrides(model: Scenario, factor: float) -> list[str]:

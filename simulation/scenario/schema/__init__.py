@@ -1,19 +1,29 @@
 """The scenario schema: every key a scenario may hold, with its type and range.
 
 There are no defaults here on purpose: ``scenarios/base.yaml`` sets every key with a comment
-naming its source, and other scenarios ``extends:`` it. A key the model reads that is not in
+naming its source, and other scenarios ``extends:`` it (the one exception: the entries of
+``capacity_changes`` name only what changes, so their keys are optional). A key the model reads that is not in
 this schema cannot exist, and a key in a file that is not in this schema is an error.
 
 One module per part of the file: ``common`` (the strict base and fixed names), ``people``
 (population, inflow, assessment), ``services`` (klantmanagers, services, trajectories, budgets),
 ``policy`` (groups, obligations, sanctions, attention, ladder, policy changes), ``experiment``
-(an experiment inside the world: invitation, volunteering, arms), ``clock_jobs``
+(an experiment inside the world: invitation, volunteering, arms), ``capacity`` (dated changes of
+capacity and budgets), ``clock_jobs``
 (clock, exits, jobs, returns), ``root`` (the whole scenario) and ``references`` (names that
 must resolve across sections). Every name is re-exported here.
 """
 
 from __future__ import annotations
 
+from simulation.scenario.schema.capacity import (
+    BudgetChange,
+    CapacityChange,
+    KlantmanagersChange,
+    ServiceChange,
+    TrajectoryChange,
+    UrgentCareChange,
+)
 from simulation.scenario.schema.clock_jobs import (
     BetweenJobs,
     Clock,
@@ -95,5 +105,6 @@ __all__ = [
     "BetweenJobs", "Clock", "DurationBand", "JobMix", "JobType", "Jobs", "OtherExitRates", "OtherExits", "PartTime", "Return",
     "ReturnAfterExit", "WorkExit",
     "CONTROL", "AgeRange", "Arm", "Eligibility", "Experiment", "Volunteering",
+    "BudgetChange", "CapacityChange", "KlantmanagersChange", "ServiceChange", "TrajectoryChange", "UrgentCareChange",
     "Scenario", "reference_problems",
 ]

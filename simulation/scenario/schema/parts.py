@@ -5,7 +5,7 @@ money. To answer that, a scenario splits in two: the place (who the clients are,
 come in, the labour market, how people respond to attention and sanctions, the calendar, the
 benefit norms and the wages the city pays) and the policy (how clients are grouped and seen,
 what is asked of them and how it is enforced, the teams, trajectories and budgets, and dated
-policy changes). A transplant (``policy_from``) keeps the place of one file and takes the
+changes of the policy and of capacities). A transplant (``policy_from``) keeps the place of one file and takes the
 policy of another; ``INTENSITY`` lists the policy's capacities and budgets that are converted
 per client on benefit, so a policy moved to a city of another size keeps its intensity.
 
@@ -44,6 +44,7 @@ SECTIONS: dict[str, Part] = {
     "policy": "policy",            # groups, handlers, obligations, referrals, reviews
     "policy_changes": "policy",    # dated changes of the policy
     "experiment": "policy",        # an experiment the municipality runs: whom it invites, its arms (cal §C)
+    "capacity_changes": "policy",  # dated changes of staff, places and budgets: the municipality decides them
 }
 
 #: Keys inside a section that belong to the other part.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from simulation.scenario.schema.capacity import CapacityChange
 from simulation.scenario.schema.common import KLANTMANAGER, NO_HANDLER, PHASES
 from simulation.scenario.schema.policy import Group, Policy
 from simulation.scenario.schema.root import Scenario
@@ -17,6 +18,7 @@ def reference_problems(scenario: Scenario) -> list[Problem]:
     """Every name that does not resolve, in file order, so the loader can point at the first."""
     problems = _policy_problems(scenario, scenario.policy, ("policy",))
     problems += _policy_change_problems(scenario)
+    problems += capacity_change_problems(scenario)
     problems += _budget_problems(scenario)
     problems += _group_priority_problems(scenario)
     problems += _experiment_problems(scenario)
@@ -37,6 +39,46 @@ def _policy_change_problems(scenario: Scenario) -> list[Problem]:
             problems.append((where + ("from",), f"{change.from_date} must be later than {after} ({previous})"))
         previous = change.from_date  # (that a change adds no group is checked when it is expanded)
         problems += _policy_problems(scenario, change.policy, where + ("policy",))
+    return problems
+
+
+def capacity_change_problems(scenario: Scenario) -> list[Problem]:
+    """Each capacity change falls inside the run, after the one before it, and names what exists;
+    klantmanager places reserved for groups still fit in the caseloads after it."""
+    problems: list[Problem] = []
+    clock = scenario.clock
+    previous, end = clock.start, clock.start + dt.timedelta(days=clock.horizon + clock.follow_up)
+    km = scenario.klantmanagers
+    count, caseload = km.count, km.caseload
+    for i, change in enumerate(scenario.capacity_changes):
+        where = ("capacity_changes", i)
+        if not clock.start < change.from_date < end:
+            problems.append((where + ("from",), f"{change.from_date} is outside the run: it must be later than the "
+                                                f"clock's start ({clock.start}) and before the run ends ({end}, after "
+                                                "the follow-up)"))
+        elif change.from_date <= previous:
+            problems.append((where + ("from",), f"{change.from_date} must be later than the change before it ({previous})"))
+        previous = max(previous, change.from_date)
+        problems += _unknown_names(scenario, change, where)
+        if change.klantmanagers is not None:
+            count = count if change.klantmanagers.count is None else change.klantmanagers.count
+            caseload = caseload if change.klantmanagers.caseload is None else change.klantmanagers.caseload
+            if sum(km.ring_fenced.values()) > count * caseload:
+                problems.append((where + ("klantmanagers",), "klantmanagers.ring_fenced reserves more places than "
+                                                              f"count × caseload from this date ({count} × {caseload})"))
+    return problems
+
+
+def _unknown_names(scenario: Scenario, change: CapacityChange, where: tuple) -> list[Problem]:
+    """A change may resize a team, a trajectory or a budget the scenario has, not add one."""
+    problems: list[Problem] = []
+    for section, one, names, known in (("services", "service", change.services, scenario.services),
+                                       ("trajectories", "trajectory", change.trajectories, scenario.trajectories),
+                                       ("budgets", "budget", change.budgets, scenario.budgets)):
+        for name in names:
+            if name not in known:
+                message = f"unknown {one} '{name}' ({section}: {sorted(known)}); a change resizes, it cannot add one"
+                problems.append((where + (section, name), message))
     return problems
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from simulation.scenario.schema.capacity import CapacityChange
 from simulation.scenario.schema.clock_jobs import Clock, Jobs, OtherExits, PartTime, ReturnAfterExit, WorkExit
 from simulation.scenario.schema.common import Strict
 from simulation.scenario.schema.experiment import Experiment
@@ -36,3 +37,4 @@ class Scenario(Strict):
     policy: Policy
     policy_changes: list[PolicyChange]
     experiment: Experiment | None
+    capacity_changes: list[CapacityChange]
