@@ -43,7 +43,7 @@ COMMANDS: dict[str, tuple[Callable[[Path, Path], list[str]], str, bool]] = {
     "warmup --plot": (lambda out, run: ["warmup", TINY, "--reps", "2", "--workers", "1", "--quiet", "--plot", str(out)],
                       "warmup.png", False),
     "calibrate --out": (lambda out, run: ["calibrate", TINY, "--targets", TARGETS, "--params",
-                                          "sanctions.noncompliance_probability", "--set", "clock.follow_up=1 month",
+                                          "sanctions.noncompliance_probability", "--set", "clock.follow_up=25 months",
                                           "--reps", "2", "--check-reps", "0", "--max-evaluations", "3", *QUICK,
                                           "--out", str(out)], "cal", True),
     "sensitivity --out": (lambda out, run: ["sensitivity", TINY, "--method", "morris", "--n", "4", "--reps", "2",

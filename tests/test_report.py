@@ -210,6 +210,8 @@ def test_identical_scenarios_have_no_differences(scenarios):
 def expected_verdict(row) -> str:
     if np.isnan(row["diff"]):
         return "undefined"
+    if np.isnan(row["diff_low"]):  # defined in one replication only (a 24-month look-ahead on a short clock)
+        return "no_ci"
     if row["diff_low"] == row["diff_high"] == row["diff"]:  # no spread at all: nothing to be unsure about
         return "same" if row["diff"] == 0 else "higher" if row["diff"] > 0 else "lower"
     return "higher" if row["diff_low"] > 0 else "lower" if row["diff_high"] < 0 else "unclear"

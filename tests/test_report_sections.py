@@ -109,7 +109,8 @@ def test_in_brief_is_ordered_by_difference_relative_to_its_interval(pair, pages,
     for row in rows:
         line = summary.loc[("leeuwarden", row.outcome)]
         half = (line["diff_high"] - line["diff_low"]) / 2
-        size = math.nan if math.isnan(line["diff"]) else abs(line["diff"]) / half if half > 0 else \
+        # undefined, or defined in one replication only (no interval): no size
+        size = math.nan if math.isnan(line["diff"]) or math.isnan(half) else abs(line["diff"]) / half if half > 0 else \
             (math.inf if line["diff"] else 0.0)
         assert row.score == pytest.approx(size, nan_ok=True), row.outcome
         expected.append(size)

@@ -18,6 +18,7 @@ analysis shows how much (docs/validation.md).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,7 +36,12 @@ INHERITED = ("birth", "male", "household", "migrant", "statushouder", "education
 
 
 def recent_leavers(world: WorldView, stock: list[Client]) -> int:
-    """Add the recent leavers still away from benefit at the start; returns how many joined."""
+    """Add the recent leavers still away from benefit at the start; returns how many joined.
+
+    Only their number comes from the world's ``history`` stream; each one's donor, time of leaving
+    and kind of exit come from its own stream (by inversion), so the k-th leaver of two worlds whose
+    policies differ a little is the same person leaving at the same time: common random numbers
+    reach the re-entries of the first years too."""
     history = world.scenario.population.leavers_history
     if history <= 0.0 or not stock:
         return 0
@@ -43,25 +49,23 @@ def recent_leavers(world: WorldView, stock: list[Client]) -> int:
     total = float(rates.sum())
     if total <= 0.0:
         return 0
-    rng = world.streams.history
-    n = int(rng.poisson(total * history))
-    donors = rng.choice(len(stock), size=n, p=rates / total).tolist()
-    left_at = (-rng.uniform(0.0, history, size=n)).tolist()
-    to_work = (rng.random(n) * rates[donors] < np.array([stock[i].rate_work for i in donors])).tolist() if n else []
+    cumulative = (np.cumsum(rates) / total).tolist()
     joined = 0
-    for donor, when, work in zip(donors, left_at, to_work):
-        twin = _twin(world, stock[donor])
-        placed = _walk_work(world, twin, when) if work else _walk_other(world, twin, stock[donor], when)
-        joined += placed
+    for _ in range(int(world.streams.history.poisson(total * history))):
+        twin = world.person("leaver")
+        luck = twin.rng.luck
+        donor = stock[min(bisect_right(cumulative, luck.random()), len(stock) - 1)]
+        left_at = -history * luck.random()
+        work = luck.random() * (donor.rate_work + donor.rate_other) < donor.rate_work
+        _inherit(twin, donor)
+        joined += _walk_work(world, twin, left_at) if work else _walk_other(world, twin, donor, left_at)
     return joined
 
 
-def _twin(world: WorldView, donor: Client) -> Client:
-    twin = world.person("leaver")
+def _inherit(twin: Client, donor: Client) -> None:
     for name in INHERITED:
         setattr(twin, name, getattr(donor, name))
     twin.spell_no = 1  # the spell it left before the start
-    return twin
 
 
 def _walk_work(world: WorldView, twin: Client, left_at: float) -> bool:

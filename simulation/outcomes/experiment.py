@@ -2,7 +2,7 @@
 the eligible who did not take part (cal §C).
 
 Pure functions of a run's records: the ``invitations`` table (who was invited, what they were
-then, their arm), spells and sanctions. Per replication every arm's members are measured over
+then, their arm), spells, sanctions and part-time work on benefit. Per replication every arm's members are measured over
 the same windows from the randomisation (the invitation date); because the arms were drawn from
 the same volunteers in the same world, an arm's difference from control is paired within a
 replication. Participants differ from non-participants by self-selection as well (who
@@ -48,6 +48,8 @@ MEASURES: dict[str, Measure] = {
                                        "Uitgestroomd na handhaving tijdens het experiment", "%"),
     "exit_work_12m": Measure("Left for work within 12 months", "Uitgestroomd naar werk binnen 12 maanden", "%"),
     "exit_work_24m": Measure("Left for work within 24 months", "Uitgestroomd naar werk binnen 24 maanden", "%"),
+    "part_time_during": Measure("Worked part-time on benefit during the experiment",
+                                "Deeltijdwerk naast de bijstand tijdens het experiment", "%"),
     "on_benefit_at_end": Measure("On benefit when the experiment ended", "In de bijstand bij het einde van het experiment",
                                  "%"),
     "contacts_during": Measure("Contacts per client during the experiment", "Contacten per klant tijdens het experiment",
@@ -110,6 +112,9 @@ def experiment_people(tables: dict[str, pd.DataFrame], model: Scenario) -> pd.Da
     for months in (12, 24):
         until = start + months / 12 * DAYS_PER_YEAR
         people[f"exit_work_{months}m"] = share(_ended(spells, start, until, "work"), until <= run_end)
+    pieces = tables["part_time"]
+    working = pieces[(pieces["start"] < end) & ~(pieces["until"] <= start)]  # NaN until: still working at the run's end
+    people["part_time_during"] = share(set(working["client"].tolist()))
     open_then = spells[(spells["start"] <= end) & ~(spells["end"] <= end)]  # NaN end: still open at the run's end
     people["on_benefit_at_end"] = share(set(open_then["client"].tolist()), end < run_end)
     people["contacts_during"] = invited["contacts_during"].to_numpy(float)
