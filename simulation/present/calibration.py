@@ -6,6 +6,7 @@ results layer, which writes the folder."""
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -69,13 +70,22 @@ def _yes(flag: bool, emphasise: bool = False, lang: str = "en") -> str:
 
 def target_table_markdown(table: pd.DataFrame) -> str:
     """``target_table`` as Markdown: published value and source against the simulated mean and CI."""
-    lines = ["| outcome | published | source | simulated mean (95% CI) | z | target in CI | within tolerance |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["| outcome | published | source | simulated mean (95% CI) | z | target in CI | CI misses it by | "
+             "within tolerance |", "|---|---|---|---|---|---|---|---|"]
     for row in table.itertuples():
         lines.append(f"| {row.outcome} | {row.published} | {_cell(row.source)} | {_fmt(row.mean)} ({_fmt(row.ci_low)} "
-                     f"to {_fmt(row.ci_high)}) | {row.z:+.2f} | {_yes(row.target_in_ci)} | "
+                     f"to {_fmt(row.ci_high)}) | {row.z:+.2f} | {_yes(row.target_in_ci)} | {_miss(row)} | "
                      f"{_yes(row.within_tolerance, True)} |")
     return "\n".join(lines) + "\n"
+
+
+def _miss(row: Any) -> str:
+    """How far the CI's nearer end lies from the target when the CI leaves it out (the simulation's
+    own uncertainty cannot explain the gap); "" when the target is inside."""
+    if row.target_in_ci or not math.isfinite(row.ci_low):
+        return ""
+    gap = row.ci_low - row.target if row.ci_low > row.target else row.ci_high - row.target
+    return f"{gap:+.3g}"
 
 
 def fit_table_markdown(result: CalibrationResult, lang: str = "en") -> str:
