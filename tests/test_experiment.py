@@ -256,3 +256,22 @@ def test_meedoen_run_prints_the_arms_and_writes_the_experiment_files(tmp_path: P
     clients = pd.read_csv(tmp_path / "out" / "clients.csv", keep_default_na=False)
     arms = clients.set_index("client").loc[invitations["client"], "experiment_arm"]
     assert (arms.to_numpy() == invitations["arm"].to_numpy()).all()
+
+
+def test_meedoen_trial_pairs_the_arms_over_replications_and_writes_its_tables(tmp_path: Path) -> None:
+    """``meedoen trial``: the summary over replications (t-intervals of paired differences), its
+    tables and manifest; a scenario without an experiment is one line and exit code 2."""
+    overrides = [arg for text in small_overrides(TWINS, 400) for arg in ("--set", text)]
+    done = meedoen("trial", str(TWINS), *overrides, "--reps", "3", "--workers", "1", "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    assert "3 replications" in done.stdout and "twin − control" in done.stdout
+    summary = pd.read_csv(tmp_path / "out" / "experiment_summary.csv", keep_default_na=False, na_values=[""])
+    measures = pd.read_csv(tmp_path / "out" / "experiment.csv")
+    twin = summary.set_index(["arm", "measure"]).loc[("twin", "exit_work_during")]
+    assert twin["basis"] == "replications" and twin["n"] == 3
+    wide = measures[measures["measure"] == "exit_work_during"].pivot(index="replication", columns="arm", values="value")
+    assert twin["diff"] == pytest.approx((wide["twin"] - wide["control"]).mean())
+    assert (tmp_path / "out" / "manifest.json").is_file()
+    plain = meedoen("trial", str(SCENARIO_DIR / "base.yaml"), "--reps", "1", "--workers", "1")
+    assert plain.returncode == 2 and "has no experiment" in plain.stderr and "Traceback" not in plain.stderr
+    assert len(plain.stderr.strip().splitlines()) == 1

@@ -14,13 +14,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import TEST_SCENARIO_DIR
+from conftest import TEST_SCENARIO_DIR, small_overrides
 
 from simulation.cli import main
 
 TINY = str(TEST_SCENARIO_DIR / "tiny_tilburg.yaml")
 TARGETS = str(Path(__file__).resolve().parent.parent / "scenarios" / "targets" / "nl_national.yaml")
 QUICK = ["--no-store", "--workers", "1", "--quiet"]
+TWINS = str(TEST_SCENARIO_DIR / "experiment_twins.yaml")
+TWINS_SMALL = [arg for text in small_overrides(TWINS, 300) for arg in ("--set", text)]
 OLD = b"earlier output\n"
 
 
@@ -38,6 +40,8 @@ COMMANDS: dict[str, tuple[Callable[[Path, Path], list[str]], str, bool]] = {
     "compare --out": (lambda out, run: ["compare", TINY, "--reps", "2", *QUICK, "--out", str(out)], "cmp", True),
     "compare --report": (lambda out, run: ["compare", TINY, "--reps", "2", *QUICK, "--report", str(out)],
                          "report.html", False),
+    "trial --out": (lambda out, run: ["trial", TWINS, *TWINS_SMALL, "--reps", "1", "--workers", "1", "--out", str(out)],
+                    "trial", True),
     "sweep --out": (lambda out, run: ["sweep", TINY, "--grid", "klantmanagers.count=1,2", "--reps", "1", *QUICK,
                                       "--out", str(out)], "sweep", True),
     "warmup --plot": (lambda out, run: ["warmup", TINY, "--reps", "2", "--workers", "1", "--quiet", "--plot", str(out)],

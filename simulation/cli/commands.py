@@ -10,6 +10,7 @@ from simulation.cli.experiments import (
     compare_command,
     sensitivity_command,
     sweep_command,
+    trial_command,
     warmup_command,
 )
 from simulation.cli.flags import flag
@@ -67,7 +68,8 @@ def run_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 #: Subcommand → the function that carries it out, given the parsed arguments and the command line.
 COMMANDS: dict[str, Callable[[argparse.Namespace, Sequence[str]], int]] = {
-    "validate": validate_command, "run": run_command, "compare": compare_command, "sweep": sweep_command,
+    "validate": validate_command, "run": run_command, "compare": compare_command, "trial": trial_command,
+    "sweep": sweep_command,
     "warmup": warmup_command, "calibrate": calibrate_command, "sensitivity": sensitivity_command,
     "plot": plot_command, "report": report_command, "journeys": journeys_command, "export-log": export_log_command,
 }

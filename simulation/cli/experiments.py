@@ -177,6 +177,32 @@ def _design(args: argparse.Namespace) -> list[dict[str, str]]:
     return grid_points(parse_grid(args.grid))
 
 
+def trial_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """An experiment inside one world over replications: the arms against control, paired per replication."""
+    from simulation.experiments.execution import Execution
+    from simulation.experiments.trial import replicate_experiment
+    from simulation.present.tables import format_experiment
+    from simulation.results.folders import check_output_dir, write_tables
+    from simulation.results.manifest import provenance
+    from simulation.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario, args.overrides)
+    if args.reps < 1:
+        raise ScenarioError(f"must be at least 1, got {args.reps}", file="--reps")
+    if args.out:
+        check_output_dir(args.out, args.overwrite)
+    runs = replicate_experiment(scenario, args.reps, args.seed, Execution(workers=args.workers))
+    print(say(args.lang, "trial", name=scenario.name, reps=args.reps, seed=args.seed) + "\n")
+    print(format_experiment(runs.summary, args.lang))
+    if args.out:
+        manifest = {"kind": "trial", "scenario": scenario.name, "scenario_file": scenario.path,
+                    "scenario_hash": scenario.hash, "seed": args.seed, "reps": args.reps, **provenance(["meedoen", *argv])}
+        write_tables(args.out, {"experiment.csv": runs.measures, "experiment_summary.csv": runs.summary}, manifest,
+                     args.overwrite)
+        print("\n" + say(args.lang, "trial_written", target=args.out))
+    return 0
+
+
 def warmup_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """MSER-5's warm-up length over replications, and the plot behind it."""
     from simulation.experiments.execution import Execution

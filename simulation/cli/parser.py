@@ -120,6 +120,20 @@ def _add_warmup(commands: Subcommands) -> None:
     warmup.add_argument("--quiet", action="store_true", help="no progress (bar or lines) on stderr")
 
 
+def _add_trial(commands: Subcommands) -> None:
+    trial = commands.add_parser("trial", help="an experiment inside one world over replications: each arm against "
+                                "control, paired per replication, with 95%% CIs")
+    trial.add_argument("scenario", help="a scenario with an experiment, e.g. scenarios/tilburg_experiment.yaml")
+    trial.add_argument("--reps", type=int, default=defaults.COMPARE_REPS,
+                       help="replications (default %(default)s)")
+    _add_seed(trial, "random seed; replication i uses (seed, i)")
+    _add_overrides(trial, "")
+    trial.add_argument("--workers", type=int, default=_cpus(), help="worker processes (default: all CPUs)")
+    trial.add_argument("--out", help="folder for experiment.csv, experiment_summary.csv and a manifest (new or empty)")
+    trial.add_argument("--overwrite", action="store_true", help="replace earlier results in --out")
+    trial.add_argument("--lang", choices=["en", "nl"], default="en", help="labels of the printed table")
+
+
 def _add_calibrate(commands: Subcommands) -> None:
     calibrate = commands.add_parser("calibrate", help="fit free parameters to published targets on common random "
                                     "numbers; write a fit report and a calibrated scenario")
@@ -256,5 +270,5 @@ def _experiment_options(command: argparse.ArgumentParser) -> None:
 
 
 #: Every subcommand, in the order ``--help`` lists them.
-SUBCOMMANDS = (_add_validate, _add_run, _add_compare, _add_sweep, _add_warmup, _add_calibrate, _add_sensitivity,
-               _add_plot, _add_report, _add_journeys, _add_export_log)
+SUBCOMMANDS = (_add_validate, _add_run, _add_compare, _add_trial, _add_sweep, _add_warmup, _add_calibrate,
+               _add_sensitivity, _add_plot, _add_report, _add_journeys, _add_export_log)

@@ -25,6 +25,8 @@ TEXT: dict[str, dict[str, str]] = {
         "sweep": "meedoen sweep: {name}, {points} points × {reps} replications, seed {seed} "
                  "({computed} run, {reused} reused from the store)",
         "sweep_written": "results written to {target}/ (sweep.csv, manifest.json)",
+        "trial": "meedoen trial: {name}, {reps} replications, seed {seed}; arms paired with control per replication",
+        "trial_written": "results written to {target}/ (experiment.csv, experiment_summary.csv, manifest.json)",
         "sweep_hint": "(add --out DIR for the tidy table of every point, replication and outcome)",
         "sensitivity": "meedoen sensitivity: {name}, {method}, {points} design points × {reps} replications",
         "sensitivity_written": "results written to {target}/ (indices.csv, noise.csv, design.csv, runs.csv, plots/, "
@@ -59,6 +61,8 @@ TEXT: dict[str, dict[str, str]] = {
         "sweep": "meedoen sweep: {name}, {points} punten × {reps} replicaties, seed {seed} "
                  "({computed} gedraaid, {reused} hergebruikt uit de opslag)",
         "sweep_written": "resultaten geschreven naar {target}/ (sweep.csv, manifest.json)",
+        "trial": "meedoen trial: {name}, {reps} replicaties, seed {seed}; armen per replicatie gepaard met controle",
+        "trial_written": "resultaten geschreven naar {target}/ (experiment.csv, experiment_summary.csv, manifest.json)",
         "sweep_hint": "(met --out MAP komt er een tabel van elk punt, elke replicatie en elke uitkomst bij)",
         "sensitivity": "meedoen sensitivity: {name}, {method}, {points} ontwerppunten × {reps} replicaties",
         "sensitivity_written": "resultaten geschreven naar {target}/ (indices.csv, noise.csv, design.csv, runs.csv, "
