@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import simpy
 
 from simulation.model.resources import CaseloadPool, SlotPool
@@ -39,6 +40,8 @@ def snapshot_row(world: WorldView, month_start: float, t: float, label: str) -> 
                            "stock": world.stock, "no_contact_12m": int(stale.sum()),
                            "part_time": world.part_time.count, "part_time_earnings": world.part_time.earnings_cents / 100}
     row.update({f"rung_{r}": world.ladder.rung_counts[r] for r in range(1, 7)})
+    phases = np.bincount(world.phases[world.on_benefit], minlength=6).tolist()
+    row.update({f"phase_{p}": phases[p] for p in range(1, 6)})
     row.update({f"group_{g}": world.group_counts[g] for g in world.scenario.policy.groups})
     for name, pool in world.staff.pools().items():
         row.update(resource_columns(name, pool))

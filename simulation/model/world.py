@@ -60,6 +60,7 @@ class World:
         self.client_rows = ClientRows()
         self.last_contact = np.full(1024, -np.inf)
         self.on_benefit = np.zeros(1024, dtype=bool)
+        self.phases = np.zeros(1024, dtype=np.int8)  # each client's assessed phase, by id, for the monthly counts
         self.stock = 0
         self.group_counts: Counter[str | None] = Counter()
         self.month: Counter[str] = Counter()
@@ -112,6 +113,7 @@ class World:
             size = len(self.last_contact)
             self.last_contact = np.concatenate([self.last_contact, np.full(size, -np.inf)])
             self.on_benefit = np.concatenate([self.on_benefit, np.zeros(size, dtype=bool)])
+            self.phases = np.concatenate([self.phases, np.zeros(size, dtype=np.int8)])
         return client
 
     def new_client(self, origin: str) -> Client:
@@ -173,6 +175,8 @@ class World:
                         sanctioned=client.sanction_effect_until > client.entry_time)
 
     def set_group(self, client: Client, group: str) -> None:
+        """Called after every (re)assessment and phase change: it also notes the phase."""
+        self.phases[client.id] = client.phase
         if group == client.group:
             return
         if client.on_benefit:

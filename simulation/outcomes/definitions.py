@@ -51,6 +51,8 @@ OUTCOMES: dict[str, Outcome] = {
                                          "Verandering van het bestand per jaar, % van bestand", "%"),
     "reinflow_share_of_inflow": Outcome("Share of inflow within 12 months of an earlier exit",
                                         "Aandeel instroom binnen 12 maanden na eerdere uitstroom", "%"),
+    "share_phase_4_5": Outcome("Share of stock in phases 4-5 (little prospect of work)",
+                               "Aandeel bestand in fase 4-5 (weinig kans op werk)", "%"),
     "share_rung_3_plus": Outcome("Share on participation ladder rung ≥ 3", "Aandeel op trede ≥ 3 participatieladder", "%"),
     "share_with_earnings": Outcome("Share of stock with part-time earnings", "Aandeel bestand met inkomsten uit deeltijdwerk",
                                    "%"),
@@ -125,6 +127,7 @@ DIRECTION: dict[str, str] = {
     # short spells end sooner
     # inflow_pct_stock, stock_change_pct_per_year: neutral, the inflow is mostly the place's (work first aside)
     # reinflow_share_of_inflow: neutral, a composition of the inflow
+    # share_phase_4_5: neutral, a composition (who is assessed far from work)
     "share_rung_3_plus": "higher_is_better",  # participation (meedoen) is the aim for those far from work
     "share_with_earnings": "higher_is_better",  # paid work with a top-up benefit: rung 5 of the ladder (cal §E), a step to work
     # mean_monthly_earnings: neutral, it also rises when those with small jobs stop working

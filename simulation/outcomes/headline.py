@@ -223,6 +223,7 @@ def headline_values(result: RunResult) -> dict[str, float]:
         "share_over_1_year": 100.0 * share_over_duration(spells, window.end, DAYS_PER_YEAR),
         "share_over_5_years": 100.0 * share_over_duration(spells, window.end, 5 * DAYS_PER_YEAR),
         **_flows(spells, window, average_stock),
+        "share_phase_4_5": 100.0 * float(((months["phase_4"] + months["phase_5"]) / months["stock"]).mean()),
         "share_rung_3_plus": 100.0 * float((rungs / months["stock"]).mean()),
         **part_time_work(months),
         "volunteer_placements_per_year": counts["volunteer_work"],
