@@ -98,6 +98,36 @@ def judge(figure: dict, values: np.ndarray, reference: np.ndarray | None) -> tup
     return shown, verdict
 
 
+#: An experiment's measures shown in its section: what cal §C speaks of, and the self-selection.
+EXPERIMENT_SHOWN = ["exit_work_during", "exit_work_24m", "part_time_during", "exit_enforcement_during",
+                    "on_benefit_at_end", "years_on_benefit"]
+
+
+def experiment_lines(path: Path, reps: int, seed: int, workers: int) -> list[str]:
+    """For a scenario with an experiment inside the city: each arm against control and participants
+    against non-participants, paired per replication (``meedoen trial``)."""
+    from simulation.experiments.execution import Execution
+    from simulation.experiments.trial import replicate_experiment
+    from simulation.outcomes.experiment import MEASURES
+
+    summary = replicate_experiment(path, reps, seed, Execution(workers=workers)).summary
+    compared = summary[summary["reference"] != ""]
+    labels = list(dict.fromkeys(compared["arm"]))
+    lines = ["", f"The experiment inside the city (`meedoen trial`, {reps} replications): each arm − control and "
+             "participants − non-participants, paired per replication, mean [95% CI].", "",
+             "| measure | " + " | ".join(f"{label} − {compared.loc[compared['arm'] == label, 'reference'].iloc[0]}"
+                                          for label in labels) + " |",
+             "|---|" + "---:|" * len(labels)]
+    rows = compared.set_index(["arm", "measure"])
+    for measure in EXPERIMENT_SHOWN:
+        unit = MEASURES[measure].unit
+        cells = [_cell(rows.loc[(label, measure), "diff"], rows.loc[(label, measure), "diff_low"],
+                       rows.loc[(label, measure), "diff_high"], "%" if unit == "%" else "", signed=True)
+                 for label in labels]
+        lines.append(f"| {MEASURES[measure].label} ({unit}) | " + " | ".join(cells) + " |")
+    return lines
+
+
 def main() -> None:
     from face_validity import (
         arguments,  # docs/ is on the path: this script runs from it
@@ -133,6 +163,8 @@ def main() -> None:
                 base = wide[(labels[0], outcome)].to_numpy(float)
                 row += f" {_cell(*mean_ci(values - base)[:3], unit, signed=True)} |"
             lines.append(row)
+        if simulation.load_scenario(path).model.experiment is not None:
+            lines += experiment_lines(path, args.reps, args.seed, args.workers)
         figures = entry.get("figures") or []
         if figures:
             lines += ["", "| published figure | source | simulated, mean [95% CI] | reproduced? |", "|---|---|---:|---|"]
