@@ -370,3 +370,19 @@ def test_target_table_reports_the_scenario_as_it_is():
         assert (row.mean, row.ci_low, row.ci_high) == pytest.approx((mean, low, high), rel=1e-12, nan_ok=True)
         assert row.within_tolerance == (target.band[0] <= mean <= target.band[1])
         assert row.target_in_ci == (low <= target.value <= high)
+
+
+def test_a_list_scaled_as_one_parameter_is_written_back_as_a_list(tmp_path: Path):
+    """The phase cut-offs are one free parameter that multiplies a list: the calibrated scenario
+    file writes the list (a mapping of indices would not replace it) and loads."""
+    result, _ = run_calibration(TINY, NL_TARGETS, params="assessment.phase_cutoffs=0.9:1.1", overrides=SHORT, reps=2,
+                                check_reps=0, max_evaluations=2, store=False, out=tmp_path / "out", progress=False)
+    written = tmp_path / "out" / "tiny_tilburg_calibrated.yaml"
+    text = written.read_text()
+    assert "phase_cutoffs: [" in text
+    fitted = result.parameters[0]
+    loaded = simulation.load_scenario(written)
+    base_cutoffs = simulation.load_scenario(TINY).model.assessment.phase_cutoffs
+    factor = result.fitted["assessment.phase_cutoffs"]
+    assert loaded.model.assessment.phase_cutoffs == pytest.approx([c * factor for c in base_cutoffs], rel=1e-3)
+    assert fitted.key == "assessment.phase_cutoffs"

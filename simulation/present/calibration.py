@@ -176,11 +176,21 @@ def _emit(tree: Mapping[Any, Any], depth: int, stamp: str) -> list[str]:
     lines = []
     for key, value in tree.items():
         name = str(key) if isinstance(key, int) or re.fullmatch(r"[A-Za-z_][\w-]*", str(key)) else json.dumps(str(key))
-        if isinstance(value, dict):
+        if _whole_list(value):  # every element of a list (a list scaled as one parameter): written as a list
+            items = ", ".join(yaml_scalar(value[i]) for i in range(len(value)))
+            lines.append(f"{'  ' * depth}{name}: [{items}]  # {stamp}")
+        elif isinstance(value, dict):
             lines += [f"{'  ' * depth}{name}:", *_emit(value, depth + 1, stamp)]
         else:
             lines.append(f"{'  ' * depth}{name}: {yaml_scalar(value)}  # {stamp}")
     return lines
+
+
+def _whole_list(value: Any) -> bool:
+    """Settings for the elements 0..n-1 of a list, each a plain value: the list itself (a mapping of
+    indices would not replace the list a scenario extends)."""
+    return (isinstance(value, dict) and bool(value) and all(isinstance(k, int) for k in value)
+            and sorted(value) == list(range(len(value))) and not any(isinstance(v, dict) for v in value.values()))
 
 
 # ---------------------------------------------------------------- files
