@@ -20,6 +20,7 @@ import math
 import re
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import yaml
@@ -125,6 +126,33 @@ def experiment_lines(path: Path, reps: int, seed: int, workers: int) -> list[str
                        rows.loc[(label, measure), "diff_high"], "%" if unit == "%" else "", signed=True)
                  for label in labels]
         lines.append(f"| {MEASURES[measure].label} ({unit}) | " + " | ".join(cells) + " |")
+    return lines + findings_lines(rows, labels)
+
+
+#: cal §C's findings, each as (arm, measure, what cal §C says, test on the difference's CI)
+FINDINGS = [
+    ("exemption", "exit_work_during", "exemption did not lower exits to work", lambda low, high: high >= 0),
+    ("intensive", "exit_work_during", "intensive support helped a little (small or not significant)",
+     lambda low, high: high > 0),
+    ("intensive", "part_time_during", "... mostly into part-time work", lambda low, high: high > 0),
+    ("exemption", "part_time_during", "the release raised part-time work while active (arm 1)", lambda low, high: low > 0),
+    ("earnings", "part_time_during", "the release raised part-time work while active (arm 3)", lambda low, high: low > 0),
+    ("participants", "years_on_benefit", "volunteers were mostly long-term recipients: participants differ",
+     lambda low, high: low > 0),
+]
+
+
+def findings_lines(rows: Any, labels: list[str]) -> list[str]:
+    """cal §C's qualitative findings against the paired differences: reproduced when the CI is on the
+    side the finding says (or, for 'did not lower', when it reaches zero or above)."""
+    lines = ["", "| cal §C says | simulated difference [95% CI] | reproduced? |", "|---|---:|---|"]
+    for arm, measure, says, holds in FINDINGS:
+        if arm not in labels:
+            continue
+        diff, low, high = (rows.loc[(arm, measure), key] for key in ("diff", "diff_low", "diff_high"))
+        unit = "%" if measure != "years_on_benefit" else ""
+        verdict = "yes" if math.isfinite(low) and holds(low, high) else "no"
+        lines.append(f"| {says} | {_cell(diff, low, high, unit, signed=True)} | {verdict} |")
     return lines
 
 
