@@ -84,16 +84,20 @@ def test_scale_and_value_parameters_resolve_against_the_scenario():
                            {"key": "sanctions.cut_duration", "bounds": "0.5:3", "why": "a quantity, plain bounds: multiplied"},
                            {"key": "jobs.types.flex.duration.mean", "bounds": "0.5 years:2 years", "why": "unit converted"},
                            {"key": "klantmanagers.caseload", "bounds": "100:300", "why": "an integer"}]}
+    model = tiny().model
+    flex_years = model.jobs.types["flex"].duration.mean / 365.25  # the scenario's own value, whatever it is
+    rate_1 = model.work_exit.base_rate_by_phase[1] * 365.25
     hazard, cut, flex, caseload = resolve_parameters(tiny(), targets_from_data(data))
     assert (hazard.mode, hazard.start, len(hazard.leaves)) == ("scale", 1.0, 5)
     assert cut.mode == "scale" and cut.settings(2.0) == [(("sanctions", "cut_duration"), "2 month")]
-    assert flex.mode == "value" and flex.start == pytest.approx(0.75)  # 9 months in years
+    assert flex.mode == "value" and flex.start == pytest.approx(flex_years)  # months in years
     assert flex.settings(1.5) == [(("jobs", "types", "flex", "duration", "mean"), "1.5 years")]
     assert caseload.integer and caseload.snap(151.4) == 151.0 and caseload.settings(151.0)[0][1] == 151
-    assert hazard.settings(1.5)[0] == (("work_exit", "base_rate_by_phase", 1), "0.675 per year")
+    key, text = hazard.settings(1.5)[0]
+    assert key == ("work_exit", "base_rate_by_phase", 1) and float(text.split()[0]) == pytest.approx(1.5 * rate_1)
     assert hazard.snap(1.234567) == 1.235 and hazard.snap(7) == 2.0  # 4 significant digits, within bounds
     loaded = scenario_at(tiny(), [hazard, flex], [1.5, 1.5])
-    assert loaded.model.work_exit.base_rate_by_phase[1] * 365.25 == pytest.approx(0.675)
+    assert loaded.model.work_exit.base_rate_by_phase[1] * 365.25 == pytest.approx(1.5 * rate_1)
 
 
 @pytest.mark.parametrize("text,key,line,words", [

@@ -113,18 +113,18 @@ def _reentries_by_year(history: str, seeds: range) -> np.ndarray:
     return np.array(years, dtype=float)
 
 
-def test_recent_leavers_put_reentries_at_their_long_run_level_from_the_first_year() -> None:
-    """With the initial world's recent leavers, the first year's re-entries are within the
-    replication spread of the fourth year's; without them (history 0 days) the first year falls
-    short by more than that spread."""
+def test_recent_leavers_bring_reentries_near_their_long_run_level_from_the_first_year() -> None:
+    """Without the initial world's recent leavers (history 0 days) the first year's re-entries fall
+    short of the fourth year's by more than the replication spread; with them the shortfall is at
+    most half as large. (Not nil: the leavers' flow is the stock's exit hazard at the start, before
+    contacts have raised motivation, so the first year still runs somewhat low: issue 14's note.)"""
     seeds = range(1, 5)
     with_history = _reentries_by_year('"10 years"', seeds)
-    gap = with_history[:, 0] - with_history[:, 3]
-    spread = 3 * gap.std(ddof=1) / math.sqrt(len(gap))
-    assert abs(gap.mean()) < max(spread, 0.05 * with_history[:, 3].mean()), (gap, spread)
     without = _reentries_by_year('"0 days"', seeds)
-    short = without[:, 3] - without[:, 0]
-    assert short.mean() > 3 * short.std(ddof=1) / math.sqrt(len(short)) and short.mean() > abs(gap.mean()), (short, gap)
+    short_with = with_history[:, 3] - with_history[:, 0]
+    short_without = without[:, 3] - without[:, 0]
+    assert short_without.mean() > 3 * short_without.std(ddof=1) / math.sqrt(len(seeds)), short_without
+    assert short_with.mean() < 0.5 * short_without.mean(), (short_with, short_without)
 
 
 def test_applicants_draw_the_same_numbers_however_many_leavers_a_world_starts_with() -> None:
