@@ -26,8 +26,7 @@ import pandas as pd
 import simpy
 
 from simulation.model.client import Client
-from simulation.model.lifecycle import reschedule
-from simulation.model.resources import UNLISTED_PRIORITY
+from simulation.model.policy_changes import hand_over
 from simulation.scenario.schema import Experiment
 from simulation.scenario.schema.experiment import DECLINED, NOT_SELECTED
 from simulation.scenario.units import DAYS_PER_YEAR
@@ -154,15 +153,7 @@ class Trial:
         stock = [client for client in clients if client.on_benefit]
         for client in stock:
             world.set_group(client, world.policy.group_of(client))
-        priority = world.staff.priority
-        for client in sorted(stock, key=lambda c: priority.get(c.group, UNLISTED_PRIORITY)):
-            world.policy.assign_handler(client, now)
-            interval = world.policy.groups[client.group].review_interval
-            if interval is None:
-                client.next_review = math.inf
-            elif client.next_review > now + interval:
-                client.next_review = now + float(client.rng.review.uniform(0.0, interval))
-            reschedule(world, client)
+        hand_over(world, stock, now)
 
     def table(self) -> pd.DataFrame:
         """The ``invitations`` table: one row per invited client, in order of client id."""

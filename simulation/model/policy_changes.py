@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import simpy
 
+from simulation.model.client import Client
 from simulation.model.lifecycle import reschedule
 from simulation.model.resources import UNLISTED_PRIORITY
 from simulation.model.sanctions import threat_table
@@ -43,6 +44,13 @@ def apply_policy(world: WorldView, policy: Policy) -> None:
     for client in stock:
         world.set_group(client, world.policy.group_of(client))  # an experiment's arm keeps its groups
         world.part_time.review(client, now)  # the earnings release in force from now
+    hand_over(world, stock, now)
+
+
+def hand_over(world: WorldView, stock: list[Client], now: float) -> None:
+    """Regrouped clients go to their group's handler in group-priority order (as at the start, so
+    freed caseload places go to the best prospects); a review later than the new group's interval
+    allows is drawn within it, so a whole group is not reviewed on one day."""
     priority = world.staff.priority
     for client in sorted(stock, key=lambda c: priority.get(c.group, UNLISTED_PRIORITY)):
         world.policy.assign_handler(client, now)

@@ -37,6 +37,14 @@ def waiting_cases(clients: list[Client | None], desk: object) -> list[Any]:
             for case in client.cases if case.desk is desk and case.state == "waiting"]
 
 
+def join_waiting(pool: SlotPool, clients: list[Client | None], desk: object, priority: Callable[[Any], int]) -> None:
+    """The cases of a team or trajectory that had no places join its new line, in the order it would
+    have held them: priority, then who asked first, then client number (``waiting_cases`` order)."""
+    for case in sorted(waiting_cases(clients, desk), key=lambda case: (priority(case), case.requested)):
+        if case.state == "waiting":  # (a grant's contact may have ended a later case of the same client)
+            case.entry = pool.request(case, priority(case), case.requested)
+
+
 class SlotPool:
     """Places without SimPy events: a place is granted at once when free, and a place given up
     goes at once to the first in line (lower priority first, then first come, first served, as

@@ -19,7 +19,7 @@ from simulation.model.later import call_later
 from simulation.model.lifecycle import reschedule
 from simulation.model.phases import maybe_remove_barrier
 from simulation.model.records import PlacementRow, WaitRow
-from simulation.model.resources import UNLISTED_PRIORITY, SlotPool, priority_table, waiting_cases
+from simulation.model.resources import UNLISTED_PRIORITY, SlotPool, join_waiting, priority_table
 from simulation.scenario.schema import Service
 
 if TYPE_CHECKING:
@@ -108,10 +108,8 @@ class ServiceDesk:
             return
         if slots <= 0:
             return
-        self.resource = pool = SlotPool(slots, self._granted)
-        for case in sorted(waiting_cases(self.world.clients, self), key=lambda case: (self._priority(case), case.requested)):
-            if case.state == "waiting":  # (a grant's contact may have ended a later case of the same client)
-                case.entry = pool.request(case, self._priority(case), case.requested)
+        self.resource = SlotPool(slots, self._granted)
+        join_waiting(self.resource, self.world.clients, self, self._priority)
         if self.urgent_rate > 0:
             self._next_urgent_arrival()
 

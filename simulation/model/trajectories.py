@@ -23,7 +23,7 @@ from simulation.model.later import call_later
 from simulation.model.lifecycle import reschedule
 from simulation.model.phases import maybe_remove_barrier
 from simulation.model.records import WaitRow
-from simulation.model.resources import SlotPool, waiting_cases
+from simulation.model.resources import SlotPool, join_waiting
 from simulation.scenario.schema import Trajectory
 
 if TYPE_CHECKING:
@@ -78,11 +78,8 @@ class Programme:
             return
         if slots <= 0:
             return
-        self.resource = pool = SlotPool(slots, self._granted)
-        waiting: list[Enrolment] = waiting_cases(self.world.clients, self)
-        for enrolment in sorted(waiting, key=lambda e: (self._priority(e.client), e.requested)):
-            if enrolment.state == "waiting":
-                enrolment.entry = pool.request(enrolment, self._priority(enrolment.client), enrolment.requested)
+        self.resource = SlotPool(slots, self._granted)
+        join_waiting(self.resource, self.world.clients, self, lambda enrolment: self._priority(enrolment.client))
 
     def _priority(self, client: Client) -> int:
         if self.spec.queue == "lowest_phase_first":

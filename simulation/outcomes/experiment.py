@@ -16,13 +16,13 @@ for one replication it gives intervals over the members instead (Welch), labelle
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from simulation.defaults import CONFIDENCE
 from simulation.model.run import RunResult
+from simulation.outcomes.definitions import Outcome as Measure
 from simulation.outcomes.statistics import mean_ci, welch_interval
 from simulation.scenario.schema import CONTROL, Scenario
 from simulation.scenario.units import DAYS_PER_YEAR
@@ -30,15 +30,8 @@ from simulation.scenario.units import DAYS_PER_YEAR
 PARTICIPANTS, NON_PARTICIPANTS = "participants", "non_participants"
 
 
-@dataclass(frozen=True)
-class Measure:
-    label: str
-    label_nl: str
-    unit: str
-
-
 #: What is measured of each arm, in the order of every experiment table.
-MEASURES: dict[str, Measure] = {
+MEASURES: dict[str, Measure] = {  # shown as headline outcomes are: labels EN and NL, unit
     "members": Measure("Clients", "Klanten", "clients"),
     "exit_work_during": Measure("Left for work during the experiment", "Uitgestroomd naar werk tijdens het experiment",
                                 "%"),
