@@ -51,6 +51,7 @@ class Case:
     files: dict[str, bytes] = field(default_factory=dict)
     reference: dict[str, bytes] = field(default_factory=dict)  # the files before mutation (for a diff)
     mutations: list[str] = field(default_factory=list)
+    overrides: list[str] = field(default_factory=list)  # --set texts, for the command line and load_scenario
 
     @property
     def stem(self) -> str:
@@ -480,6 +481,25 @@ def parent_case(rng: random.Random, case: Case, children: list[str]) -> None:
     case.mutations.append(f"in {parent} (a copy of {found[1]}), extended by a copy of {child}")
 
 
+BAD_OVERRIDES = ["=5", "population..initial_stock=1", "population.initial_stock", " =1", "extends=base.yaml",
+                 "population.initial_stock.x=1", "policy.groups.group1.1000=1", "clock.start.year=2016",
+                 "ladder.initial_rung_by_phase.1.99=0.5", "work_exit.duration_bands.-1.multiplier=1",
+                 "a" * 5000 + "=1", ".=1", "population.initial_stock=1=2"]
+
+
+def override_case(rng: random.Random, case: Case) -> None:
+    """``--set key=value`` on a copy of a shipped file: a hostile value at a real key, or a malformed override."""
+    for _ in range(rng.choices([1, 2], [4, 1])[0]):
+        if rng.random() < 0.2:
+            text = rng.choice(BAD_OVERRIDES)
+        else:
+            path = rng.choice(all_paths(shipped_tree(case.source)))
+            value = rng.choice([rng.choice(NUMBERS), rng.choice(DATES), _unit_text(rng), rng.choice(WRONG), _raw_trick(rng)])
+            text = f"{'.'.join(map(str, path))}={value}"
+        case.overrides.append(text)
+        case.mutations.append(f"--set {text[:80]!r}")
+
+
 def tree_case(rng: random.Random, case: Case, name: str) -> bytes:
     case.reference[name] = dump(shipped_tree(case.source), {})
     tree = shipped_tree(case.source)
@@ -495,19 +515,19 @@ def make_case(seed: int, number: int) -> Case:
     names = [p.name for p in SHIPPED]
     children = [n for n in names if n != "base.yaml"]
     case = Case(seed, number, source=rng.choices(["base.yaml", *children], [len(children), *[1] * len(children)])[0])
-    kind = rng.choices(["tree", "text", "extends", "parent"], [70, 15, 10, 5])[0]
-    if kind == "extends":
-        extends_case(rng, case, children)
-        return case
-    if kind == "parent":
-        parent_case(rng, case, children)
+    kind = rng.choices(["tree", "text", "extends", "parent", "override"], [65, 15, 10, 5, 5])[0]
+    if kind in ("extends", "parent"):
+        (extends_case if kind == "extends" else parent_case)(rng, case, children)
         return case
     if kind == "tree":
         body = tree_case(rng, case, f"{case.stem}.yaml")
     else:
         body = case.reference[f"{case.stem}.yaml"] = shipped_text(case.source)
-        for _ in range(rng.choices([1, 2], [3, 1])[0]):
-            body = text_mutation(rng, body, case.mutations)
+        if kind == "override":
+            override_case(rng, case)
+        else:
+            for _ in range(rng.choices([1, 2], [3, 1])[0]):
+                body = text_mutation(rng, body, case.mutations)
     case.files[f"{case.stem}.yaml"] = body
     return case
 
@@ -537,7 +557,7 @@ def main(argv: list[str]) -> int:
     case = make_case(seed, number)
     write_case(case, workdir)
     print(f"seed {seed} case {number} from {case.source}: {'; '.join(case.mutations)}")
-    print(f"cd {workdir} && meedoen validate {case.entry}")
+    print(f"cd {workdir} && meedoen validate {case.entry}" + "".join(f" --set {text!r}" for text in case.overrides))
     return 0
 
 

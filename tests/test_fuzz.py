@@ -116,7 +116,8 @@ def describe(seed: int, number: int, result: dict) -> str:
     case = fuzz_scenarios.make_case(seed, number)
     out = [f"seed {seed} case {number} ({case.source}; {'; '.join(case.mutations)}): {result['status']}: "
            f"{result.get('detail', '')}",
-           f"  replay: python tests/fuzz_scenarios.py {seed} {number} DIR && cd DIR && meedoen validate {case.entry}"]
+           f"  replay: python tests/fuzz_scenarios.py {seed} {number} DIR && cd DIR && meedoen validate {case.entry}"
+           + "".join(f" --set {text!r}" for text in case.overrides)]
     for name, body in case.files.items():
         before = case.reference.get(name, b"").decode("utf-8", "replace").splitlines()
         after = body.decode("utf-8", "replace").splitlines()
@@ -171,7 +172,8 @@ def test_the_dump_of_an_unmutated_file_reads_back_as_the_same_data(path: Path) -
     (2, "meedoen: error: cases/case_00001.yaml: a\nb\n", "2 lines on stderr"),
     (2, "meedoen: error: cases/case_00001.yaml: a\u2028b\n", "2 lines on stderr"),
     (2, "meedoen: error: cases/case_00001.yaml: \x1b[31mred\n", "a control character in the message"),
-    (2, "meedoen: error: targets/binary.yaml:1: not UTF-8\n", "the message does not name the file"),
+    (2, "meedoen: error: targets/binary.yaml:1: not UTF-8\n", "the message does not name the file (or --set)"),
+    (2, "meedoen: error: --set 'a.b=1': key 'a.b': unknown key\n", None),
     (2, "error: cases/case_00001.yaml\n", "the line does not start with 'meedoen: error: '"),
 ])
 def test_a_refusal_is_one_clean_line_naming_the_file(code: int, stderr: str, problem: str | None) -> None:
