@@ -347,7 +347,7 @@ class TreeMutator:
             return
         items = get(self.tree, path)
         how = self.rng.choice(["empty", "drop", "double", "long"])
-        new = {"empty": [], "drop": items[1:], "double": items + items, "long": self.raw(flow(items * 2000))}[how]
+        new = {"empty": [], "drop": items[1:], "double": items + items, "long": self.raw(flow(items * 300))}[how]
         self.set(path, new, f"list {how}")
 
     OPERATORS = ("delete", "misspell", "add_key", "duplicate_key", "retype", "extreme", "unit", "date", "trick",

@@ -49,7 +49,8 @@ def _worker(seed: int, first: int, last: int, workdir: Path, log: Path) -> subpr
            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     with log.open("a") as err:
         return subprocess.Popen([sys.executable, str(WORKER), str(seed), str(first), str(last), str(workdir), str(MEMORY)],
-                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err, text=True, env=env)
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err, text=True, env=env,
+                                start_new_session=True)  # no controlling terminal: `extends: /dev/tty` cannot wait for a key
 
 
 def _session(seed: int, first: int, last: int, workdir: Path, results: dict[int, dict]) -> int:
