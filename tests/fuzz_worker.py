@@ -144,7 +144,6 @@ def main(argv: list[str]) -> int:
     import simulation.cli.main  # noqa: F401 - imported before the first case, so its time is no case's
     import simulation.model.run  # noqa: F401
 
-    warnings.simplefilter("always")  # as in a fresh `meedoen` process: every warning shows
     with report:
         for number in range(first, last):
             report.write(json.dumps({"case": number, "begin": True}) + "\n")
@@ -160,7 +159,8 @@ def _one(fuzz_scenarios: Any, seed: int, number: int, workdir: Path) -> dict[str
     fuzz_scenarios.write_case(case, workdir)
     started = time.process_time()
     try:
-        result = check(case, seed)
+        with warnings.catch_warnings():  # Python's default filters, with the "once" memory of a fresh process
+            result = check(case, seed)
     finally:
         fuzz_scenarios.remove_case(case, workdir)
     result["cpu_s"] = round(time.process_time() - started, 3)  # to find slow cases; never asserted
