@@ -12,6 +12,7 @@ import pytest
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from simulation.errors import ScenarioError
+from simulation.scenario import yamlfile
 from simulation.scenario.loader import (
     OVERRIDE_FILE,
     RawScenario,
@@ -141,10 +142,10 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     path = tmp_path / "secret.yaml"
     path.write_text("a: 1\n")
 
-    def deny(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    def deny(name: str) -> int:
+        raise PermissionError(13, "Permission denied", name)
 
-    monkeypatch.setattr(Path, "read_bytes", deny)  # works even when tests run as root
+    monkeypatch.setattr(yamlfile, "_open_for_reading", deny)  # works even when tests run as root
     err = error_of(path)
     assert err.message == "cannot read file: Permission denied"
 
