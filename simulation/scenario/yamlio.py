@@ -120,6 +120,16 @@ class LineLoader(yaml.SafeLoader):
                 self._index(item, path + (index,), ancestors)
         elif isinstance(node, MappingNode):
             self._index_mapping(node, path, ancestors)
+        else:
+            self._construct_at(node, path)
+
+    def _construct_at(self, node: Node, path: KeyPath) -> None:
+        """Construct a scalar while its key path is known, so that an error about it names the key."""
+        try:
+            self.construct_object(node)
+        except ScenarioError as error:
+            error.key = error.key or key_str(path) or None
+            raise
 
     def _index_mapping(self, node: MappingNode, path: KeyPath, ancestors: set[int]) -> None:
         """Keys written in this mapping win; keys pulled in by ``<<:`` only fill gaps."""
@@ -197,7 +207,7 @@ def _yaml_error(exc: yaml.YAMLError, file: str | None, text: str) -> ScenarioErr
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         message = f"invalid YAML: {exc.problem or exc.context or 'syntax error'}"
-        if exc.context and exc.problem:
+        if exc.context and exc.problem and file is not None:  # a --set value is one line: no "started at line 1"
             message += f" ({exc.context}"
             if exc.context_mark is not None:
                 message += f" started at line {exc.context_mark.line + 1}"

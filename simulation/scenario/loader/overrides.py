@@ -28,9 +28,10 @@ def parse_override(text: str) -> tuple[list[str], Any]:
         raise ScenarioError(message, argument=OVERRIDE_ARGUMENT, key=key)
     try:
         value = load_value(raw_value)
-    except ScenarioError as exc:
+    except ScenarioError as exc:  # bad YAML syntax, or a value that breaks a limit (``yamlguard``)
+        syntax = exc.message.startswith("invalid YAML: ")
         message = f"cannot parse value {shown(raw_value)}: {exc.message.removeprefix('invalid YAML: ')}"
-        raise ScenarioError(message, argument=OVERRIDE_ARGUMENT, key=key) from None
+        raise ScenarioError(message if syntax else exc.message, argument=OVERRIDE_ARGUMENT, key=key) from None
     return [s.strip() for s in segments], value
 
 
