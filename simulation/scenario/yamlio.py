@@ -206,14 +206,18 @@ def _yaml_error(exc: yaml.YAMLError, file: str | None, text: str) -> ScenarioErr
         return ScenarioError(f"invalid YAML: {exc.reason} ({exc.character:#06x})", file=file, line=line)
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
-        message = f"invalid YAML: {exc.problem or exc.context or 'syntax error'}"
-        if exc.context and exc.problem and file is not None:  # a --set value is one line: no "started at line 1"
-            message += f" ({exc.context}"
-            if exc.context_mark is not None:
-                message += f" started at line {exc.context_mark.line + 1}"
-            message += ")"
+        # a --set value is one line: no "started at line 1" for it
+        message = _marked_message(exc, with_context=file is not None)
         return ScenarioError(message, file=file, line=mark.line + 1 if mark else None)
     return ScenarioError(f"invalid YAML: {exc}", file=file)
+
+
+def _marked_message(exc: yaml.MarkedYAMLError, with_context: bool) -> str:
+    message = f"invalid YAML: {exc.problem or exc.context or 'syntax error'}"
+    if exc.context and exc.problem and with_context:
+        started = f" started at line {exc.context_mark.line + 1}" if exc.context_mark is not None else ""
+        message += f" ({exc.context}{started})"
+    return message
 
 
 def load_yaml(path: str | os.PathLike[str]) -> tuple[dict[Any, Any], dict[KeyPath, int]]:
