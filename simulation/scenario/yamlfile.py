@@ -61,7 +61,7 @@ def check_file(path: str | os.PathLike[str], file: str) -> None:
 
 def _open_for_reading(name: str) -> int:
     """A descriptor open for reading that never waits (a named pipe without a writer opens at once)."""
-    return os.open(name, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    return os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
 
 
 def read_bytes(path: str | os.PathLike[str], file: str) -> bytes:
