@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import signal
 import subprocess
+import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +29,7 @@ from conftest import meedoen
 import simulation
 from simulation import ScenarioError, load_scenario
 from simulation.cli.flags import for_command_line
+from simulation.errors import escaped
 from simulation.results.folders import check_output_dir
 from simulation.scenario.yamlio import display_path
 
@@ -44,6 +49,45 @@ SMALL = (
 
 
 
+HANG_GUARD = 120
+"""Seconds a command or a load may take before it counts as hanging: a guard, not a speed test
+(bad input is refused in a few seconds even on a busy machine)."""
+MEMORY_GUARD = 1 << 30
+"""Bytes of data the program may allocate in these tests (a small run needs ~150 MB), so that a
+file that expands without limit fails the test instead of filling the machine."""
+_GUARDED = (f"import resource, runpy; resource.setrlimit(resource.RLIMIT_DATA, ({MEMORY_GUARD}, {MEMORY_GUARD})); "
+            "runpy.run_module('simulation', run_name='__main__', alter_sys=True)")
+UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""Characters no error line may hold raw: control characters and escape codes, line separators,
+bidirectional overrides (the line ends in one newline)."""
+
+
+def guarded(*args: str) -> subprocess.CompletedProcess[str]:
+    """``meedoen`` as conftest runs it, within MEMORY_GUARD; a run past HANG_GUARD is stopped and
+    reported as such, so one hanging case fails alone."""
+    argv = [sys.executable, "-c", _GUARDED, *args]
+    try:
+        return subprocess.run(argv, cwd=REPO, capture_output=True, text=True, timeout=HANG_GUARD,
+                              env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    except subprocess.TimeoutExpired:
+        return subprocess.CompletedProcess(argv, -9, "", f"still running after {HANG_GUARD} s (stopped)\n")
+
+
+@contextmanager
+def hang_guard(seconds: int = HANG_GUARD) -> Iterator[None]:
+    """Fail, instead of waiting forever, when the block takes longer than ``seconds``."""
+    def stop(signum: int, frame: object) -> None:
+        pytest.fail(f"still loading after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def one_error_line(proc: subprocess.CompletedProcess[str]) -> str:
     """The single ``meedoen: error: ...`` line of a failed command, after checking the contract."""
     assert proc.returncode == 2, f"exit code {proc.returncode}, stderr:\n{proc.stderr}"
@@ -51,6 +95,7 @@ def one_error_line(proc: subprocess.CompletedProcess[str]) -> str:
     lines = proc.stderr.splitlines()
     assert len(lines) == 1, f"expected one line on stderr, got {len(lines)}:\n{proc.stderr}"
     assert lines[0].startswith("meedoen: error: "), lines[0]
+    assert not UNSAFE.search(proc.stderr.removesuffix("\n")), f"raw control characters in {lines[0]!r}"
     return lines[0]
 
 
@@ -85,6 +130,7 @@ class Case:
     hint: str | None = None
     also_run: bool = False  # check `meedoen run` too (it must fail before writing anything)
     cli: bool = True  # False: a variant checked through the API only (each command costs ~1.5 s of CPU)
+    api: bool = True  # False: a device that could fill the memory of the test process if ever read
 
     @property
     def args(self) -> tuple[str, ...]:
@@ -94,7 +140,7 @@ class Case:
     def prefix(self) -> str:
         """How the one error line must start: file, line (when known) and key path."""
         where = self.file + (f":{self.line}" if self.line is not None else "")
-        return f"meedoen: error: {where}: " + (f"key '{self.key}': " if self.key else "")
+        return escaped(f"meedoen: error: {where}: " + (f"key '{self.key}': " if self.key else ""))
 
 
 CASES = [
@@ -137,6 +183,96 @@ CASES = [
     # the policy's own key is reported first; its copy inside the change keeps the same line
     Case("policy-change-inherited-bad", bad("policy_change_inherited_bad.yaml"), (), bad("policy_change_inherited_bad.yaml"),
          "policy.groups.group2.handler", 8, ("'wijkteem' is not one of", "(and 1 more problems"), cli=False),
+    # YAML tricks (issue 15): refused while loading, at the line (and key, where it is known)
+    Case("alias-bomb", bad("alias_bomb.yaml"), (), bad("alias_bomb.yaml"), None, 9,
+         ("YAML aliases repeat more than 10,000 values",), cli=False, also_run=True, api=False),
+    Case("alias-recursive", bad("alias_recursive.yaml"), (), bad("alias_recursive.yaml"), None, 4,
+         ("recursive YAML alias",), cli=False),
+    Case("deep-nesting", bad("deep_nesting.yaml"), (), bad("deep_nesting.yaml"), None, 4,
+         ("nested deeper than 32 levels",), cli=False, also_run=True),
+    Case("deep-aliases", bad("deep_aliases.yaml"), (), bad("deep_aliases.yaml"), None, 5 + 29,
+         ("nested deeper than 32 levels",), cli=False),  # a_i holds *a_(i-1), i+1 levels deep: *a28 ends at 33
+    Case("impossible-date", bad("impossible_date.yaml"), (), bad("impossible_date.yaml"), "clock.start", 5,
+         ("'2016-02-30' is not a valid date", "day is out of range for month"), cli=False, also_run=True),
+    Case("impossible-month", bad("impossible_month.yaml"), (), bad("impossible_month.yaml"), "clock.start", 5,
+         ("'2016-13-01' is not a valid date", "month must be in 1..12"), cli=False),
+    Case("timestamp-tag", bad("timestamp_tag.yaml"), (), bad("timestamp_tag.yaml"), "clock.start", 5,
+         ("'not-a-date' is not a valid date",), cli=False),
+    Case("int-tag", bad("int_tag.yaml"), (), bad("int_tag.yaml"), "klantmanagers.caseload", 5,
+         ("'twelve' is not a whole number",), cli=False, also_run=True),
+    Case("float-tag", bad("float_tag.yaml"), (), bad("float_tag.yaml"), "sanctions.detection_probability", 5,
+         ("'abc' is not a number",), cli=False),
+    Case("bool-tag", bad("bool_tag.yaml"), (), bad("bool_tag.yaml"), "assessment.reassess_on_contact", 5,
+         ("'maybe' is not true or false",), cli=False),
+    Case("python-tag", bad("python_tag.yaml"), (), bad("python_tag.yaml"), None, 4,
+         ("YAML tag '!!python/object/apply:os.system' is not allowed",), cli=False, also_run=True),
+    Case("set-tag", bad("set_tag.yaml"), (), bad("set_tag.yaml"), None, 5, ("YAML tag '!!set' is not allowed",),
+         cli=False),
+    Case("huge-integer", bad("huge_integer.yaml"), (), bad("huge_integer.yaml"), "klantmanagers.caseload", 5,
+         ("a whole number with more than 4,300 digits",), cli=False, also_run=True),
+    Case("huge-hex-integer", bad("huge_hex_integer.yaml"), (), bad("huge_hex_integer.yaml"),
+         "klantmanagers.caseload", 5, ("a whole number with more than 4,300 digits",), cli=False),
+    Case("float-overflow", bad("float_overflow.yaml"), (), bad("float_overflow.yaml"),
+         "sanctions.detection_probability", 5, ("probability between 0 and 1", "(too large)"), cli=False,
+         also_run=True),
+    Case("distribution-overflow", bad("distribution_overflow.yaml"), (), bad("distribution_overflow.yaml"),
+         "population.age", 5, ("parameter 'mean' must be finite",), cli=False),
+    Case("rate-overflow", bad("rate_overflow.yaml"), (), bad("rate_overflow.yaml"),
+         "work_exit.base_rate_by_phase.1", 6, ("too large to compute with",), cli=False),
+    Case("control-chars-key", bad("control_chars_key.yaml"), (), bad("control_chars_key.yaml"),
+         "klantmanagers.casload\x1b[2J", 5, ("unknown key",), hint="did you mean 'caseload'?", cli=False,
+         also_run=True),
+    Case("control-chars-value", bad("control_chars_value.yaml"), (), bad("control_chars_value.yaml"),
+         "klantmanagers.caseload", 5, ("whole number", "'\\x1b[2J\\u202elots'"), cli=False, also_run=True),
+    Case("duplicate-key-types", bad("duplicate_key_types.yaml"), (), bad("duplicate_key_types.yaml"),
+         "policy.phase_to_group.1", 5, ("duplicate key '1' (first at line 5 as 1; both name one key)",), cli=False,
+         also_run=True),
+    Case("duplicate-key-across-files", bad("duplicate_key_across_files.yaml"), (),
+         bad("duplicate_key_across_files.yaml"), "policy.phase_to_group.1", 6,
+         ("duplicate key '1'", f"first in {display_path(BASE)}:", "as 1; both name one key"), cli=False),
+    Case("nan-cutoff", bad("nan_cutoff.yaml"), (), bad("nan_cutoff.yaml"), "assessment.phase_cutoffs.0", 5,
+         ("finite number", "nan"), cli=False, also_run=True),
+    Case("inf-number", bad("inf_number.yaml"), (), bad("inf_number.yaml"), "work_exit.motivation_effect", 5,
+         ("finite number", "-inf"), cli=False),
+    Case("nan-text", bad("nan_text.yaml"), (), bad("nan_text.yaml"), "work_exit.motivation_effect", 5,
+         ("finite number", "'nan'"), cli=False),
+    Case("nan-rate", bad("nan_rate.yaml"), (), bad("nan_rate.yaml"), "work_exit.base_rate_by_phase.1", 6,
+         ("expected a rate", "'nan per year'"), cli=False),
+    Case("set-impossible-date", str(BASE), ("clock.start=2016-02-30",), OVERRIDE_FILE, "clock.start", None,
+         ("'2016-02-30' is not a valid date",), cli=False),
+    Case("set-alias-bomb", str(BASE), ("notes=[&a [1, 1, 1, 1, 1, 1, 1, 1, 1], &b [*a, *a, *a, *a, *a, *a, *a, *a, *a],"
+                                       " &c [*b, *b, *b, *b, *b, *b, *b, *b, *b], &d [*c, *c, *c, *c, *c, *c, *c, *c, *c],"
+                                       " [*d, *d, *d, *d, *d, *d, *d, *d, *d]]",),
+         OVERRIDE_FILE, "notes", None, ("YAML aliases repeat more than 10,000 values",), cli=False),
+    # extends and policy_from targets that are no scenario file: named at the line that names them
+    Case("extends-directory", bad("extends_directory.yaml"), (), bad("extends_directory.yaml"), "extends", 2,
+         (f"cannot extend {display_path(BAD)}: a directory, not a YAML file",), cli=False, also_run=True),
+    Case("extends-device", bad("extends_device.yaml"), (), bad("extends_device.yaml"), "extends", 2,
+         ("cannot extend /dev/zero: a character device, not a YAML file",), cli=False, also_run=True, api=False),
+    Case("policy-from-device", bad("policy_from_device.yaml"), (), bad("policy_from_device.yaml"), "policy_from", 3,
+         ("cannot take the policy from /dev/urandom: a character device",), cli=False, also_run=True, api=False),
+    Case("extends-name-too-long", bad("extends_name_too_long.yaml"), (), bad("extends_name_too_long.yaml"),
+         "extends", 2, (f"cannot extend {bad('aaaa')}", "...: cannot read file"), cli=False, also_run=True),
+    Case("extends-null-byte", bad("extends_null_byte.yaml"), (), bad("extends_null_byte.yaml"), "extends", 2,
+         (f"cannot extend {bad('base')}\\x00.yaml: the file name contains a null byte",), cli=False,
+         also_run=True),
+    Case("extends-binary", bad("extends_binary.yaml"), (), bad("extends_binary.yaml"), "extends", 2,
+         (f"cannot extend {display_path(REPO / 'docs' / 'warmup_base.png')}: a binary file",), cli=False,
+         also_run=True),
+    Case("extends-not-utf8", bad("extends_not_utf8.yaml"), (), bad("extends_not_utf8.yaml"), "extends", 2,
+         (f"cannot extend {bad('not_utf8.txt')}: file is not valid UTF-8 text (its line 1)",), cli=False),
+    Case("extends-utf16", bad("extends_utf16.yaml"), (), bad("extends_utf16.yaml"), "extends", 2,
+         (f"cannot extend {bad('utf16.txt')}: UTF-16 text; save it as UTF-8",), cli=False),
+    Case("extends-not-a-mapping", bad("extends_not_a_mapping.yaml"), (), bad("extends_not_a_mapping.yaml"),
+         "extends", 2, ("toplist.yaml: top level must be a mapping of keys, got a list",), cli=False,
+         also_run=True),
+    Case("extends-empty", bad("extends_empty.yaml"), (), bad("extends_empty.yaml"), "extends", 2,
+         ("empty.yaml: file is empty",), cli=False),
+    Case("policy-from-not-a-mapping", bad("policy_from_not_a_mapping.yaml"), (), bad("policy_from_not_a_mapping.yaml"),
+         "policy_from", 3, ("cannot take the policy from", "toplist.yaml: top level must be a mapping"), cli=False,
+         also_run=True),
+    Case("policy-from-directory", bad("policy_from_directory.yaml"), (), bad("policy_from_directory.yaml"),
+         "policy_from", 3, ("cannot take the policy from", "a directory, not a YAML file"), cli=False),
     Case("set-unknown-key", str(BASE), ("klantmanagers.casload=3",), OVERRIDE_FILE,
          "klantmanagers.casload", None, ("unknown key",), hint="did you mean 'caseload'?"),
     Case("set-unknown-section", str(BASE), ("kantmanagers.count=3",), OVERRIDE_FILE,
@@ -172,7 +308,7 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], 
             out = tmp_path_factory.mktemp(f"run-{case.id}") / "out"
             jobs[case.id, command] = (("run", *case.args, *SMALL, "--out", str(out)), out)
     with ThreadPoolExecutor(max_workers=max(2, 2 * (os.cpu_count() or 1))) as pool:
-        futures = {key: pool.submit(meedoen, *argv) for key, (argv, _) in jobs.items()}
+        futures = {key: pool.submit(guarded, *argv) for key, (argv, _) in jobs.items()}
         return {key: Outcome(futures[key].result(), jobs[key][1]) for key in jobs}
 
 
@@ -194,10 +330,13 @@ def test_cli_reports_one_line_with_file_key_and_line(
         assert sorted(p.name for p in outcome.out.parent.iterdir()) == []
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+API_CASES = [case for case in CASES if case.api]
+
+
+@pytest.mark.parametrize("case", API_CASES, ids=[case.id for case in API_CASES])
 def test_load_scenario_raises_scenario_error_with_fields(case: Case) -> None:
     """Scripts calling the API get the same facts as fields, not only as text."""
-    with pytest.raises(ScenarioError) as info:
+    with pytest.raises(ScenarioError) as info, hang_guard():
         load_scenario(case.scenario, overrides=list(case.overrides))
     error = info.value
     if case.file == OVERRIDE_FILE:  # the API names its argument; only the command line says --set
@@ -216,6 +355,8 @@ def test_every_bad_scenario_file_is_covered() -> None:
     """A new file in bad_scenarios/ without a case here would silently test nothing."""
     used = {Path(case.scenario).name for case in CASES} | {"cycle_b.yaml"}
     assert {p.name for p in BAD.glob("*.yaml")} <= used
+    targets = {p.name for p in BAD.iterdir() if p.suffix != ".yaml"}  # files that only a case extends
+    assert targets == {name for case in CASES for text in case.fragments for name in targets if name in text}
 
 
 @pytest.mark.parametrize(("name", "value"), [("probability_above_one.yaml", "1.3"), ("duration_without_unit.yaml", "365")])
@@ -224,6 +365,75 @@ def test_bad_value_is_quoted_once(name: str, value: str) -> None:
     with pytest.raises(ScenarioError) as info:
         load_scenario(BAD / name)
     assert info.value.message.count(value) == 1, info.value.message
+
+
+# ------------------------------------------------------------------ paths that are no scenario file
+
+
+SPECIAL = {
+    # id: (the file given to `meedoen run`, the file and line the error names, its key, a text it must hold)
+    "extends-fifo": ("extends_pipe.yaml", "extends_pipe.yaml", 2, "extends",
+                     "cannot extend {root}/pipe.yaml: a named pipe (FIFO), not a YAML file"),
+    "policy-from-fifo": ("policy_from_pipe.yaml", "policy_from_pipe.yaml", 3, "policy_from",
+                         "cannot take the policy from {root}/pipe.yaml: a named pipe (FIFO), not a YAML file"),
+    "extends-symlink-loop": ("extends_loop.yaml", "extends_loop.yaml", 2, "extends",
+                             "cannot extend {root}/loop_a.yaml: cannot read file: a symbolic link loop"),
+    "run-fifo": ("pipe.yaml", "pipe.yaml", None, None, "a named pipe (FIFO), not a YAML file"),
+    "run-symlink-loop": ("loop_a.yaml", "loop_a.yaml", None, None, "cannot read file: a symbolic link loop"),
+    "run-directory": ("folder", "folder", None, None, "a directory, not a YAML file"),
+    "run-device": ("/dev/zero", "/dev/zero", None, None, "a character device, not a YAML file"),
+}
+
+
+def special_files(root: Path) -> Path:
+    """A named pipe (reading it waits for a writer forever), a symlink loop, a folder, and scenario
+    files that extend them or take their policy from them. Files git cannot hold, so made here."""
+    os.mkfifo(root / "pipe.yaml")
+    (root / "loop_a.yaml").symlink_to("loop_b.yaml")
+    (root / "loop_b.yaml").symlink_to("loop_a.yaml")
+    (root / "folder").mkdir()
+    (root / "extends_pipe.yaml").write_text("# extends a named pipe\nextends: pipe.yaml\n")
+    (root / "policy_from_pipe.yaml").write_text(f"# its policy from a named pipe\nextends: {BASE}\npolicy_from: pipe.yaml\n")
+    (root / "extends_loop.yaml").write_text("# extends a symlink loop\nextends: loop_a.yaml\n")
+    return root
+
+
+@pytest.fixture(scope="module")
+def special_outcomes(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Outcome], dict, dict]:
+    """Every SPECIAL case through `meedoen run --out`, at once; the folder before and after."""
+    root = special_files(tmp_path_factory.mktemp("special"))
+    before = tree(root)
+    outs = {case: tmp_path_factory.mktemp(f"special-{case}") / "out" for case in SPECIAL}
+    with ThreadPoolExecutor(max_workers=max(2, 2 * (os.cpu_count() or 1))) as pool:
+        futures = {case: pool.submit(guarded, "run", str(root / given), *SMALL, "--out", str(outs[case]))
+                   for case, (given, *_) in SPECIAL.items()}
+        outcomes = {case: Outcome(future.result(), outs[case]) for case, future in futures.items()}
+    return root, outcomes, before, tree(root)
+
+
+@pytest.mark.parametrize("case", SPECIAL)
+def test_run_refuses_a_path_that_is_no_scenario_file_at_once(special_outcomes: tuple, case: str) -> None:
+    """A named pipe, a device, a folder or a symlink loop, given or extended: one line naming the file
+    and line that hold the ``extends`` or ``policy_from`` and the target, nothing read, nothing written."""
+    root, outcomes, before, after = special_outcomes
+    _, named, line, key, text = SPECIAL[case]
+    outcome = outcomes[case]
+    error = one_error_line(outcome.proc)
+    where = display_path(root / named) + (f":{line}" if line else "")
+    assert error.startswith(f"meedoen: error: {where}: " + (f"key '{key}': " if key else "")), error
+    assert text.format(root=display_path(root)) in error
+    assert outcome.proc.stdout == "" and outcome.out is not None
+    assert list(outcome.out.parent.iterdir()) == []  # no results, no partial folder beside them
+    assert after == before
+
+
+def test_load_scenario_refuses_a_named_pipe_without_waiting(tmp_path: Path) -> None:
+    """Through the API too: a FIFO without a writer is refused, not waited on (SIGALRM guards the test)."""
+    root = special_files(tmp_path)
+    with pytest.raises(ScenarioError) as info, hang_guard(60):
+        load_scenario(root / "extends_pipe.yaml")
+    assert (info.value.file, info.value.key, info.value.line) == (display_path(root / "extends_pipe.yaml"), "extends", 2)
+    assert "a named pipe (FIFO)" in info.value.message
 
 
 # ------------------------------------------------------------------ --out folders

@@ -37,9 +37,11 @@ NO_HANDLER = "none"
 
 
 class Strict(BaseModel):
-    """Base for every section: unknown keys are errors, values are immutable after loading."""
+    """Base for every section: unknown keys are errors, values are immutable after loading, and a
+    plain number field refuses NaN and infinity (``.nan``, ``"inf"``; a NaN phase cut-off would put
+    nearly everyone in phase 5). Unit-bearing and other custom number types check this in ``units``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def check_shares(values: dict[str, float], what: str) -> None:
