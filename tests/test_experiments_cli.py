@@ -34,6 +34,8 @@ import pytest
 from conftest import ROOT, TEST_SCENARIO_DIR, meedoen
 
 from simulation import load_scenario
+from simulation.cli.options import results_command
+from simulation.cli.parser import build_parser
 from simulation.experiments.comparison import compare
 from simulation.experiments.execution import Execution, run_tasks
 from simulation.experiments.replication import Replicator
@@ -248,6 +250,7 @@ def test_store_round_trip_is_exact(tmp_path: Path) -> None:
     written = store.put("abc123", 5, 2, TRICKY, runtime_s=0.25, events=1234)
     read = store.get("abc123", 5, 2)
     assert read == written
+    assert json.dumps(read) == json.dumps(written)  # in the same order too: a fresh record is what a reread one is
     assert {k: bits(v) for k, v in read["values"].items()} == {
         k: bits(None if isinstance(v, float) and math.isnan(v) else v) for k, v in TRICKY.items()}
     assert json.loads(store.path("abc123", 5, 2).read_text())["values"]["undefined"] is None
@@ -356,6 +359,67 @@ def test_results_are_identical_on_every_executor(start_dask: Callable[[], str]) 
     assert serial["value"].notna().any() and serial["value"].isna().any()  # NaN must survive too
     pd.testing.assert_frame_equal(replications(workers=2), serial, check_exact=True)
     pd.testing.assert_frame_equal(replications(executor="dask", scheduler=start_dask()), serial, check_exact=True)
+
+
+def test_the_recorded_command_leaves_out_where_and_how_it_ran() -> None:
+    """The manifest's command: the arguments and result-changing options, one canonical spelling, in
+    ``--help``'s order; not --out, --store, --workers, --executor, --quiet, --lang ... (nor defaults),
+    so folders of the same results are the same to the byte. With --reps auto the workers set the
+    rounds (whole multiples of them), so they stay, even at their default."""
+    parse = build_parser().parse_args
+    typed = ["compare", A, B, "--reps", "2", "--set", "clock.horizon=2 years", "--workers", "2", "--store", "s",
+             "--out", "x", "--quiet", "--lang", "nl", "--decompose", "--seed", "1"]
+    other = ["compare", A, B, "--decomp", "--work=1", "--executor", "dask", "--scheduler", "tcp://h:1", "--no-store",
+             "--set=clock.horizon=2 years", "--reps=2", "--overwrite", "--report", "r.html"]
+    expected = ["meedoen", "compare", A, B, "--reps", "2", "--set", "clock.horizon=2 years", "--decompose"]
+    assert results_command(parse(typed)) == results_command(parse(other)) == expected
+    auto = ["meedoen", "compare", A, B, "--reps", "auto", "--seed", "7", "--workers"]
+    assert results_command(parse(["compare", A, B, "--reps", "auto", "--workers", "3", "--seed", "7"])) == [*auto, "3"]
+    assert results_command(parse(["compare", A, B, "--reps", "auto", "--seed", "7"]))[:-1] == auto
+    sweep = ["sweep", A, "--grid", "a=1,2", "--grid", "b=3,4", "--reps", "3"]
+    assert results_command(parse([*sweep, "--workers", "2", "--out", "x"])) == ["meedoen", *sweep]
+
+
+#: compare and sweep of a few replications each (2 × 2 runs of ~0.1 s), and how to fill a store with half of them.
+BYTE_COMMANDS = {
+    "compare": (["compare", str(TINY_A), str(TINY_B), "--reps", "2"], ["compare", str(TINY_A), "--reps", "2"]),
+    "sweep": (["sweep", str(TINY_A), "--grid", "services.netwerkconsulent.staff=3,5", "--reps", "2"],
+              ["sweep", str(TINY_A), "--grid", "services.netwerkconsulent.staff=3", "--reps", "2"]),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", list(BYTE_COMMANDS))
+def test_every_file_is_the_same_to_the_byte_however_replications_ran(tmp_path: Path, kind: str,
+                                                                      start_dask: Callable[[], str]) -> None:
+    """``compare --out`` and ``sweep --out``: every file of the folder, the manifest included, is the
+    same to the byte whether the replications ran now in this process, in two worker processes or
+    on a Dask cluster, were read back from the store, or half and half. A stored record is JSON
+    with sorted keys; tables must not follow a record's key order, and the manifest records what
+    the results are and the command that gives them, not how they ran."""
+    command, half = BYTE_COMMANDS[kind]
+    store = str(tmp_path / "store")
+    ok(meedoen(*half, "--workers", "1", "--store", str(tmp_path / "half"), "--quiet"))
+    ways = {  # way: (options, replications (run, reused))
+        "serial": (["--workers", "1", "--store", store], (4, 0)),
+        "from-store": (["--workers", "1", "--store", store], (0, 4)),
+        "workers": (["--workers", "2", "--no-store"], (4, 0)),
+        "dask": (["--executor", "dask", "--scheduler", start_dask(), "--no-store"], (4, 0)),
+        "half-stored": (["--workers", "1", "--store", str(tmp_path / "half")], (2, 2)),
+    }
+    for way, (options, counts) in ways.items():
+        proc = meedoen(*command, *options, "--out", str(tmp_path / way), "--quiet")
+        assert run_counts(ok(proc)) == counts, way
+    reference = tmp_path / "serial"
+    names = sorted(p.name for p in reference.iterdir())
+    assert {"manifest.json", "sweep.csv"} <= set(names) if kind == "sweep" else {
+        "manifest.json", "summary.csv", "replications.csv", "series.csv", "curves.csv", "resources.csv",
+        "equity.csv", "careers.csv"} <= set(names)
+    skip_if_model_changed(*(tmp_path / way for way in ways))
+    for way in list(ways)[1:]:
+        assert sorted(p.name for p in (tmp_path / way).iterdir()) == names, way
+        differ = [name for name in names if (tmp_path / way / name).read_bytes() != (reference / name).read_bytes()]
+        assert not differ, f"{way}: {differ} differ from the serial run's"
 
 
 # --- bad input -------------------------------------------------------------------------------
