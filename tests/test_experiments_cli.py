@@ -38,6 +38,7 @@ from simulation.cli.options import results_command
 from simulation.cli.parser import build_parser
 from simulation.experiments.comparison import compare
 from simulation.experiments.execution import Execution, run_tasks
+from simulation.experiments.progress import INTERVAL_ENV
 from simulation.experiments.replication import Replicator
 from simulation.experiments.store import ResultStore
 from simulation.outcomes.definitions import OUTCOMES
@@ -302,31 +303,48 @@ def test_store_without_root_keeps_nothing(tmp_path: Path) -> None:
 # --- executors -------------------------------------------------------------------------------
 
 
+def started_then_finished(folder: str, task: int, seconds: float) -> None:
+    """A worker's task for the Ctrl-C test: note that it started, sleep, note that it finished."""
+    Path(folder, f"started-{task}").touch()
+    time.sleep(seconds)
+    Path(folder, f"finished-{task}").touch()
+
+
 @pytest.mark.skipif(not hasattr(signal, "pthread_kill"), reason="POSIX signals")
-def test_ctrl_c_stops_running_workers_at_once() -> None:
+def test_ctrl_c_stops_running_workers_at_once(tmp_path: Path) -> None:
     """Ctrl-C during replications stops the worker processes now, not after their current and
-    queued runs. ``meedoen`` turns SIGTERM into Ctrl-C before the pool starts, and forked workers
-    inherit that handler, so it is installed here the same way."""
+    queued runs: once both workers have started a task of a minute, Ctrl-C ends them, and no task
+    ever finishes. ``meedoen`` turns SIGTERM into Ctrl-C before the pool starts, and forked workers
+    inherit that handler, so it is installed here the same way. How fast it happens is not asserted:
+    the waits (60 s for the workers to start, 30 s for them to be gone) only guard against hanging."""
     before = set(multiprocessing.active_children())
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
-    # Ctrl-C once the workers run: a real SIGINT, aimed at the main thread, which it must wake from its wait
-    timer = threading.Timer(1.5, signal.pthread_kill, (threading.main_thread().ident, signal.SIGINT))
+    main_thread = threading.main_thread().ident
+    assert main_thread is not None
+
+    def ctrl_c_once_both_run() -> None:  # a real SIGINT, aimed at the main thread, which it must wake from its wait
+        deadline = time.monotonic() + 60
+        while len(list(tmp_path.glob("started-*"))) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        signal.pthread_kill(main_thread, signal.SIGINT)
+
+    tasks = [(task, (str(tmp_path), task, 60)) for task in range(4)]
     try:
         with pytest.raises(KeyboardInterrupt):
-            timer.start()
-            for _ in run_tasks(time.sleep, [(i, (30,)) for i in range(4)], Execution(workers=2)):
+            threading.Thread(target=ctrl_c_once_both_run, daemon=True).start()
+            for _ in run_tasks(started_then_finished, tasks, Execution(workers=2)):
                 pass
-        deadline = time.monotonic() + 5
+        assert sorted(p.name for p in tmp_path.glob("started-*")) == ["started-0", "started-1"]
+        deadline = time.monotonic() + 30
         while (left := set(multiprocessing.active_children()) - before) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert not left, f"{len(left)} worker processes still running 5 s after Ctrl-C"
+        assert not left, f"{len(left)} worker processes still running after Ctrl-C"
+        assert not list(tmp_path.glob("finished-*")), "a task ran to its end after Ctrl-C"
     finally:
-        timer.cancel()
         signal.signal(signal.SIGTERM, previous)
         for process in set(multiprocessing.active_children()) - before:
             process.kill()
             process.join()
-
 
 
 @pytest.fixture
@@ -518,7 +536,8 @@ SWEEP_COLUMNS = ["scenario", "point", "scenario_hash", "replication", "outcome",
 def sweeps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[subprocess.CompletedProcess[str], Path]]:
     """A grid and a Latin hypercube sweep into one store (at once), then the grid again.
 
-    No --quiet: the output is captured, so there must be no progress bar anyway.
+    No --quiet: the output is captured, so there must be no progress bar anyway; and progress
+    lines come at most every hour, so none is due however slow the machine is today.
     """
     root = tmp_path_factory.mktemp("sweep")
 
@@ -527,9 +546,11 @@ def sweeps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[subproce
         return meedoen("sweep", str(TINY_A), *design, "--reps", "2", "--workers", "1",
                        "--store", str(root / "store"), "--out", str(out)), out
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        grid, lhs = pool.map(sweep, ["grid", "lhs"], [GRID, LHS])
-    return {"grid": grid, "lhs": lhs, "again": sweep("again", GRID)}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(INTERVAL_ENV, "3600")
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            grid, lhs = pool.map(sweep, ["grid", "lhs"], [GRID, LHS])
+        return {"grid": grid, "lhs": lhs, "again": sweep("again", GRID)}
 
 
 def read_sweep(run: tuple[subprocess.CompletedProcess[str], Path]) -> pd.DataFrame:
@@ -587,7 +608,8 @@ def test_sweep_rerun_reuses_the_store(sweeps: dict) -> None:
 
 def test_no_progress_bar_when_output_is_captured(sweeps: dict) -> None:
     """Without a terminal (a log file, CI) the bar is off, and a run shorter than the progress
-    interval (10 s) prints no progress line either: stderr stays empty, no --quiet needed."""
+    interval (10 s; an hour here, so the machine's speed does not matter) prints no progress line
+    either: stderr stays empty, no --quiet needed."""
     for name in ("grid", "lhs", "again"):
         assert sweeps[name][0].stderr == "", sweeps[name][0].stderr
 
