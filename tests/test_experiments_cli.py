@@ -31,11 +31,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT, TEST_SCENARIO_DIR, meedoen
+from conftest import HANG_GUARD_S, ROOT, TEST_SCENARIO_DIR, meedoen
 
 from simulation import load_scenario
 from simulation.cli.options import results_command
 from simulation.cli.parser import build_parser
+from simulation.errors import Interrupted
 from simulation.experiments.comparison import compare
 from simulation.experiments.execution import Execution, run_tasks
 from simulation.experiments.progress import INTERVAL_ENV
@@ -141,9 +142,9 @@ def interrupt(args: list[str], store: Path, sig: signal.Signals, logs: Path
     """Run ``meedoen args``, send ``sig`` once MIN_STORED replications are stored.
 
     Returns the finished process and (unless killed hard) the processes of its group still running
-    30 s after it ended; the 60 s wait for the exit only guards against hanging. Ctrl-C reaches the
-    terminal's whole foreground process group, so SIGINT goes to the group (workers must ignore
-    it); ``kill PID`` and ``kill -9 PID`` reach the parent alone.
+    HANG_GUARD_S after it ended; that wait and the ones for the run and its exit only guard against
+    hanging. Ctrl-C reaches the terminal's whole foreground process group, so SIGINT goes to the
+    group (workers must ignore it); ``kill PID`` and ``kill -9 PID`` reach the parent alone.
     The group gets its own session, and whatever of it is left is killed at the end.
     """
     total = 2 * RESUME_REPS
@@ -151,7 +152,7 @@ def interrupt(args: list[str], store: Path, sig: signal.Signals, logs: Path
         proc = subprocess.Popen([sys.executable, "-m", "simulation", *args], cwd=ROOT, env=ENV,
                                 stdout=out, stderr=err, start_new_session=True)
         try:
-            deadline = time.monotonic() + 90
+            deadline = time.monotonic() + HANG_GUARD_S
             while stored(store) < MIN_STORED:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     err.seek(0)
@@ -163,10 +164,10 @@ def interrupt(args: list[str], store: Path, sig: signal.Signals, logs: Path
                 os.killpg(proc.pid, sig)
             else:
                 proc.send_signal(sig)
-            proc.wait(timeout=60)  # guards against hanging; how fast it stops is not asserted
+            proc.wait(timeout=HANG_GUARD_S)  # guards against hanging; how fast it stops is not asserted
             left = []
             if sig != signal.SIGKILL and Path("/proc/self/stat").exists():
-                left = wait_for_group_to_end(proc.pid, seconds=30)  # returns as soon as the group is gone
+                left = wait_for_group_to_end(proc.pid, seconds=HANG_GUARD_S)  # returns as soon as the group is gone
         finally:
             proc.kill()
             proc.wait()
@@ -292,6 +293,23 @@ def test_store_never_reuses_another_runs_record(tmp_path: Path, other: str) -> N
     assert store.get("abc123", 5, 2) is not None
 
 
+def test_an_interrupt_just_after_a_record_is_written_counts_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C can land after a record reached the store and before the experiment counted it (it
+    did once on a busy machine): the message must say what the store holds, so the count is taken
+    from the store."""
+    store = ResultStore(tmp_path, model_version())
+    put = store.put
+
+    def put_then_ctrl_c(*args: object, **kwargs: object) -> dict:
+        put(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(store, "put", put_then_ctrl_c)
+    with pytest.raises(Interrupted) as caught:
+        Replicator([load_scenario(TINY_A)], ["tiny"], 1, Execution(), store).ensure(2)
+    assert (caught.value.done, caught.value.total, stored(tmp_path)) == (1, 2, 1)
+
+
 def test_store_without_root_keeps_nothing(tmp_path: Path) -> None:
     """--no-store: the record is built (same checksum) but never written, and never found."""
     store = ResultStore(None, "0.0+test")
@@ -313,29 +331,29 @@ def started_then_finished(folder: str, task: int, seconds: float) -> None:
 @pytest.mark.skipif(not hasattr(signal, "pthread_kill"), reason="POSIX signals")
 def test_ctrl_c_stops_running_workers_at_once(tmp_path: Path) -> None:
     """Ctrl-C during replications stops the worker processes now, not after their current and
-    queued runs: once both workers have started a task of a minute, Ctrl-C ends them, and no task
-    ever finishes. ``meedoen`` turns SIGTERM into Ctrl-C before the pool starts, and forked workers
+    queued runs: once both workers have started a task that sleeps as long as the hang guard,
+    Ctrl-C ends them, and no task ever finishes. ``meedoen`` turns SIGTERM into Ctrl-C before the pool starts, and forked workers
     inherit that handler, so it is installed here the same way. How fast it happens is not asserted:
-    the waits (60 s for the workers to start, 30 s for them to be gone) only guard against hanging."""
+    the waits for the workers to start and to be gone only guard against hanging."""
     before = set(multiprocessing.active_children())
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
     main_thread = threading.main_thread().ident
     assert main_thread is not None
 
     def ctrl_c_once_both_run() -> None:  # a real SIGINT, aimed at the main thread, which it must wake from its wait
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + HANG_GUARD_S
         while len(list(tmp_path.glob("started-*"))) < 2 and time.monotonic() < deadline:
             time.sleep(0.02)
         signal.pthread_kill(main_thread, signal.SIGINT)
 
-    tasks = [(task, (str(tmp_path), task, 60)) for task in range(4)]
+    tasks = [(task, (str(tmp_path), task, HANG_GUARD_S)) for task in range(4)]
     try:
         with pytest.raises(KeyboardInterrupt):
             threading.Thread(target=ctrl_c_once_both_run, daemon=True).start()
             for _ in run_tasks(started_then_finished, tasks, Execution(workers=2)):
                 pass
         assert sorted(p.name for p in tmp_path.glob("started-*")) == ["started-0", "started-1"]
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + HANG_GUARD_S
         while (left := set(multiprocessing.active_children()) - before) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not left, f"{len(left)} worker processes still running after Ctrl-C"
@@ -496,7 +514,7 @@ def bad_input_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
         cases[name] = case
 
     def run(name: str) -> tuple:
-        return meedoen(*bad_input_argv(name, cases[name])), cases[name]  # meedoen() times out after 120 s
+        return meedoen(*bad_input_argv(name, cases[name])), cases[name]  # meedoen() gives up after HANG_GUARD_S
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         runs = dict(zip(cases, pool.map(run, cases), strict=True))
@@ -635,7 +653,7 @@ def on_terminal(*args: str) -> str:
             break
         written += chunk
     os.close(master)
-    assert proc.wait(timeout=120) == 0, written.decode(errors="replace")
+    assert proc.wait(timeout=HANG_GUARD_S) == 0, written.decode(errors="replace")
     return written.decode(errors="replace")
 
 
