@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import TEST_SCENARIO_DIR, meedoen
+from conftest import HANG_GUARD_S, TEST_SCENARIO_DIR, meedoen
 
 import simulation
 from simulation.outcomes.headline import headline_values
@@ -106,7 +106,7 @@ def test_report_is_utf8_whatever_the_locale(folders, tmp_path):
     target = tmp_path / "rapport.html"
     env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": "utf-8"}
     done = subprocess.run([sys.executable, "-m", "simulation", "report", str(folders["compare"]), "-o", str(target),
-                           "--lang", "nl"], capture_output=True, text=True, env=env, timeout=120)
+                           "--lang", "nl"], capture_output=True, text=True, env=env, timeout=HANG_GUARD_S)
     assert done.returncode == 0, done.stderr
     html = target.read_bytes().decode("utf-8")
     assert '<meta charset="utf-8">' in html and "\u2212" in html and "\u2265" in html

@@ -112,10 +112,16 @@ class Replicator:
                 self.computed += 1
                 bar.update()
         except KeyboardInterrupt:
-            done = sum(1 for (_, r) in self.records if r < replications)
-            raise Interrupted(done, total, self.store.root) from None
+            raise Interrupted(self.finished(replications), total, self.store.root) from None
         finally:
             bar.close()
+
+    def finished(self, replications: int) -> int:
+        """How many of replications 0..n-1 are done: known here, or in the store already (an interrupt
+        can land after a record is written and before it is counted; the message must say what is stored)."""
+        return sum(1 for index, scenario in enumerate(self.scenarios) for replication in range(replications)
+                   if (index, replication) in self.records
+                   or self.store.get(scenario.hash, self.seed, replication) is not None)
 
     def table(self, replications: int) -> pd.DataFrame:
         """Tidy: scenario, scenario_hash, replication, outcome, value (NaN where undefined)."""
