@@ -11,8 +11,8 @@ hazards. Its career after the exit is walked with the same draws the run makes (
 leaver still away from benefit at the start joins the world in that state, one who is back on
 benefit or gone by then is dropped (the stock already holds the people on benefit).
 
-The stock's own past contacts are in ``policy.PolicyRules.past_attention``: the leavers inherit
-the motivation and trust they left behind.
+The stock's motivation and trust already carry its past contacts (``policy.PolicyRules.past_attention``,
+applied before this), so the hazards the leavers are drawn from, and the motivation the twins take, do too.
 """
 
 from __future__ import annotations
