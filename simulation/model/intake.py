@@ -78,7 +78,8 @@ def populate(world: WorldView) -> list[Client]:
     priority = world.staff.priority
     for client, elapsed, since_contact in sorted(stock, key=lambda item: priority.get(item[0].group, UNLISTED_PRIORITY)):
         world.policy.assign_handler(client, 0.0)
-        world.policy.past_attention(client, elapsed)
+        if world.scenario.population.past_contacts:
+            world.policy.past_attention(client, elapsed)
         interval = world.policy.groups[client.group].review_interval
         if interval is not None:
             due = interval - since_contact

@@ -72,6 +72,9 @@ class Population(Strict):
     time_since_last_contact: DurationDistribution
     #: how far back the recent leavers of the initial world go (``model/history.py``); "0 days": none
     leavers_history: Duration
+    #: the initial stock's motivation and trust carry its past contacts under the policy in force at
+    #: the start (``PolicyRules.past_attention``); false: it starts without them
+    past_contacts: bool
 
 
 # --- inflow -------------------------------------------------------------------------------
