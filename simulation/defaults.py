@@ -22,3 +22,6 @@ CALIBRATION_REPS = 4  # assumption: an even number keeps two cores busy; CRN rem
 CALIBRATION_CHECK_REPS = 10  # like COMPARE_REPS: a t-interval with 9 df at the fit
 CALIBRATION_MAX_EVALUATIONS = 40  # assumption: enough for Nelder-Mead to settle in 1-4 dimensions from a tuned start
 CALIBRATION_METHODS = ("nelder-mead", "powell", "differential-evolution")  # the first is the default (see calibration.py)
+MAX_SEED = 2**63 - 1
+"""Seeds and replication numbers are whole numbers from 0 to this: NumPy's SeedSequence takes no
+negative number, and a client's streams key their hash with both (a BLAKE2b key holds 64 bytes)."""
