@@ -126,11 +126,17 @@ def _problem(value: object, spec: Spec, at: tuple[str, ...]) -> tuple[str, str] 
         return next((p for i, item in enumerate(value) if (p := _problem(item, spec[0], (*at, str(i))))), None)
     if isinstance(spec, dict):
         return _object_problem(value, spec, at)
+    return _value_problem(value, spec, ".".join(at))
+
+
+def _value_problem(value: object, spec: type | tuple[type, ...], where: str) -> tuple[str, str] | None:
+    """A plain value of the wrong type; a whole number (a seed, a replication, a count) outside 0..MAX_SEED."""
     if isinstance(value, bool) or not isinstance(value, spec):
-        expected = {int: "a whole number", str: "a string", dict: "an object"}.get(spec, "a number")
-        return ".".join(at), f"must be {expected}, not {_kind_of(value)}"
-    if spec is int and isinstance(value, int) and not 0 <= value <= MAX_SEED:  # seeds, replications, counts
-        return ".".join(at), f"must be a whole number from 0 to {MAX_SEED}, not {value}"
+        names = {int: "a whole number", str: "a string", dict: "an object"}
+        expected = names.get(spec, "a number") if isinstance(spec, type) else "a number"
+        return where, f"must be {expected}, not {_kind_of(value)}"
+    if spec is int and isinstance(value, int) and not 0 <= value <= MAX_SEED:
+        return where, f"must be a whole number from 0 to {MAX_SEED}, not {value}"
     return None
 
 
