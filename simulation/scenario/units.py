@@ -33,6 +33,11 @@ __all__ = [
     "MoneyAmount",
     "MoneyPerDay",
     "Rate",
+    "Hazard",
+    "Multiplier",
+    "PositiveMultiplier",
+    "Effect",
+    "StaffCount",
     "Probability",
     "NonNegativeInt",
     "NonNegativeFloat",
@@ -88,7 +93,10 @@ def _decimal_hint(value: str) -> str:
 
 
 def _to_number(text: str) -> float:
-    return float(text.replace(",", ""))
+    number = float(text.replace(",", ""))
+    if not math.isfinite(number):  # more than ~308 digits: beyond what a float holds
+        raise UnitError(f"too large a number: {len(text)} digits, more than a float holds")
+    return number
 
 
 def _is_bare_number(value: object) -> bool:
@@ -235,7 +243,10 @@ def _dumper(template: str) -> Callable[[float | str], str]:
 def _plain_number(value: Any, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, Real):
         raise UnitError(f"{what}, got {_show(value)}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # a whole number of 309 digits or more
+        raise UnitError(f"{what}, got a number beyond a float's range ({len(str(value))} digits)") from None
     if math.isnan(number):
         raise UnitError(f"{what}, got {_show(value)}")
     return number
@@ -263,14 +274,25 @@ def _validate_probability(value: Any) -> float:
     return number
 
 
+MAX_COUNT = 2_000_000
+"""The largest whole-number count a scenario may give (clients, places, caseloads, targets per year):
+about 5× the national bijstand stock (~415,000, cal §A), so no real scenario comes near it, while
+counts beyond it overflow inside a run or outgrow any machine's memory (~2.3 KB a client, README)."""
+
+
 def _validate_non_negative_int(value: Any) -> int:
     what = "must be a whole number ≥ 0"
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    number = _plain_number(value, what)
-    if not math.isfinite(number) or number != int(number) or number < 0:
-        raise UnitError(f"{what}, got {_show(value)}")
-    return int(number)
+        number = value
+    else:
+        real = _plain_number(value, what)
+        if not math.isfinite(real) or real != int(real) or real < 0:
+            raise UnitError(f"{what}, got {_show(value)}")
+        number = int(real)
+    if number > MAX_COUNT:
+        raise UnitError(f"must be at most {MAX_COUNT:,} (about 5× the national bijstand stock; larger counts "
+                        f"overflow inside a run), got {_show(value) if number < 10**20 else f'{len(str(number))} digits'}")
+    return number
 
 
 def _finite_float(what: str, accept: Callable[[float], bool]) -> Callable[[Any], float]:
@@ -281,6 +303,28 @@ def _finite_float(what: str, accept: Callable[[float], bool]) -> Callable[[Any],
         if not math.isfinite(number) or not accept(number):
             raise UnitError(f"{what}, got {_show(value)}")
         return number
+
+    return validate
+
+
+MAX_RATE_PER_YEAR = float(MAX_COUNT)
+"""The most events a year a total rate may give (applications, urgent-care cases): ``MAX_COUNT``, about
+20× the national inflow (88,400 in 2019, cal §A); more would fill memory with people, not answer a question."""
+MAX_HAZARD_PER_YEAR = 52.0
+"""The largest hazard of one person (leaving benefit, starting or ending part-time work, a job's end,
+a return): once a week. Observed hazards are far below (cal §A: about 0.2-0.3 exits a client-year);
+above it a spell lasts days, and the initial world's history (stock × hazard × leavers_history
+recent leavers, ``model/history.py``) grows without bound."""
+
+
+def _bounded_rate(per_year: float, what: str) -> Callable[[Any], float]:
+    """``parse_rate`` with an upper bound (events per year), saying why."""
+
+    def validate(value: Any) -> float:
+        rate = parse_rate(value)
+        if rate * DAYS_PER_YEAR > per_year * (1 + 1e-12):  # the bound itself, read back through days, is allowed
+            raise UnitError(f"must be at most {per_year:,.0f} per year ({what}), got {_show(value)}")
+        return rate
 
     return validate
 
@@ -298,11 +342,37 @@ MoneyAmount = _with_unit(_validate_money_amount, "€{}")
 """One-off euros ('€454')."""
 MoneyPerDay = _with_unit(_validate_money_per_day, "€{} per day")
 """Euros per day, written per period ('€450 per month')."""
-Rate = _with_unit(parse_rate, "{} per day")
-"""Events per day, written per period ('1500 per year')."""
+Rate = _with_unit(_bounded_rate(MAX_RATE_PER_YEAR, "about 20× the national inflow"), "{} per day")
+"""Events per day, written per period ('1500 per year'): a total, such as the applications."""
+Hazard = _with_unit(_bounded_rate(MAX_HAZARD_PER_YEAR, "once a week; a person's hazards are far lower"),
+                    "{} per day")
+"""One person's events per day, written per period ('0.5 per year'): a hazard (``MAX_HAZARD_PER_YEAR``)."""
 Probability = Annotated[float, PlainValidator(_validate_probability, json_schema_input_type=float)]
 NonNegativeInt = Annotated[int, PlainValidator(_validate_non_negative_int, json_schema_input_type=int)]
 NonNegativeFloat = Annotated[float, PlainValidator(_finite_float("must be a number ≥ 0", lambda x: x >= 0),
                                                    json_schema_input_type=float)]
 PositiveFloat = Annotated[float, PlainValidator(_finite_float("must be a number > 0", lambda x: x > 0),
                                                 json_schema_input_type=float)]
+
+MAX_MULTIPLIER = 100.0
+"""The largest multiplier of a hazard, odds or probability (duration bands, the labour market, a sanction's
+or a trajectory's effect): a hundredfold. Measured effects are far smaller (cal §B: a sanction's hazard
+ratio ≈ 2.4); much larger ones fill the initial world's history with recent leavers (``model/history.py``)."""
+MAX_EFFECT = 20.0
+"""The largest coefficient (either sign) of a logistic or log-linear effect per unit (motivation, trust,
+a year on benefit, €100 kept): exp(20 × ½) ≈ 22,000× between the middle and the end of the motivation
+scale, far beyond any measured effect; a larger one overflows a float's exponential."""
+Multiplier = Annotated[float, PlainValidator(
+    _finite_float(f"must be a number from 0 to {MAX_MULTIPLIER:g} (a multiplier; a hundredfold is far beyond any "
+                  "measured effect)", lambda x: 0 <= x <= MAX_MULTIPLIER), json_schema_input_type=float)]
+PositiveMultiplier = Annotated[float, PlainValidator(
+    _finite_float(f"must be a number above 0, at most {MAX_MULTIPLIER:g} (a multiplier; a hundredfold is far "
+                  "beyond any measured effect)", lambda x: 0 < x <= MAX_MULTIPLIER), json_schema_input_type=float)]
+Effect = Annotated[float, PlainValidator(
+    _finite_float(f"must be a number from -{MAX_EFFECT:g} to {MAX_EFFECT:g} (a log-scale effect; "
+                  f"exp({MAX_EFFECT:g} × ½) is already ≈ 22,000×)", lambda x: -MAX_EFFECT <= x <= MAX_EFFECT),
+    json_schema_input_type=float)]
+StaffCount = Annotated[float, PlainValidator(
+    _finite_float(f"must be a number from 0 to {MAX_COUNT:,} (staff, in full-time posts)", lambda x: 0 <= x <= MAX_COUNT),
+    json_schema_input_type=float)]
+"""Staff in full-time posts (fractions allowed), at most ``MAX_COUNT`` like every count."""

@@ -87,9 +87,17 @@ def _number(family: str, name: str, raw: Any, kind: str, where: str = "") -> flo
     if isinstance(raw, bool) or not isinstance(raw, Real):
         why = "has no unit" if name not in QUANTITY_PARAMS else "is a plain number for this quantity"
         raise ValueError(f"{where} {why}, write a bare number, got {raw!r}")
-    if not math.isfinite(raw):
-        raise ValueError(f"{where} must be finite, got {raw!r}")
+    if not _finite(raw):
+        raise ValueError(f"{where} must be finite, got {str(raw)[:40]}")
     return float(raw)
+
+
+def _finite(number: Real) -> bool:
+    """Finite and within a float's range (a whole number of 309 digits or more is not)."""
+    try:
+        return math.isfinite(float(number))
+    except OverflowError:
+        return False
 
 
 def _param(family: str, name: str, raw: Any, kind: str) -> float | tuple[float, ...]:

@@ -9,7 +9,16 @@ from pydantic import ConfigDict, Field, field_validator
 
 from simulation.scenario.distributions import DurationDistribution
 from simulation.scenario.schema.common import PHASES, ObligationMode, Strict, UptakeKind
-from simulation.scenario.units import Duration, MoneyPerDay, NonNegativeFloat, PositiveFloat, Probability, Rate
+from simulation.scenario.units import (
+    Duration,
+    Effect,
+    Hazard,
+    MoneyPerDay,
+    NonNegativeFloat,
+    PositiveMultiplier,
+    Probability,
+    format_days,
+)
 
 # --- groups and obligations -------------------------------------------------------------------
 
@@ -51,9 +60,9 @@ class Group(Strict):
 class Uptake(Strict):
     """Voluntary uptake: logistic in motivation and trust; obligatory: all but refusers."""
 
-    voluntary_intercept: float
-    voluntary_motivation_effect: float
-    voluntary_trust_effect: float
+    voluntary_intercept: Effect
+    voluntary_motivation_effect: Effect
+    voluntary_trust_effect: Effect
     obligatory_refusal: Probability
 
 
@@ -86,8 +95,8 @@ class PolicyChange(Strict):
 
 
 class ThreatEffect(Strict):
-    work_hazard_multiplier: PositiveFloat
-    enforcement_exit_rate: Rate
+    work_hazard_multiplier: PositiveMultiplier
+    enforcement_exit_rate: Hazard
 
 
 class Threat(Strict):
@@ -109,9 +118,9 @@ class Sanctions(Strict):
     benefit_cut_share: Probability
     cut_duration: Duration
     effect_duration: Duration
-    work_hazard_multiplier: PositiveFloat
-    enforcement_exit_rate: Rate
-    flex_job_odds: PositiveFloat
+    work_hazard_multiplier: PositiveMultiplier
+    enforcement_exit_rate: Hazard
+    flex_job_odds: PositiveMultiplier
     trust_loss: Probability
     repeat_noncompliance_factor: Probability
     threat: Threat
@@ -125,6 +134,16 @@ class Attention(Strict):
     motivation_gain_per_contact: Probability
     trust_gain_per_contact: Probability
     decay_half_life: Duration
+
+    @field_validator("decay_half_life")
+    @classmethod
+    def _at_least_a_day(cls, days: float) -> float:
+        # a client's hazards are looked at again every half-life while the gain decays: a shorter one
+        # never moves the clock on (and a gain gone within hours is no lasting effect of attention)
+        if days < 1.0:
+            raise ValueError(f"must be at least 1 day, got {format_days(days)} (for no lasting effect of contacts, "
+                             "set motivation_gain_per_contact to 0)")
+        return days
 
 
 class Ladder(Strict):

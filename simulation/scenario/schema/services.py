@@ -15,11 +15,13 @@ from simulation.scenario.units import (
     Duration,
     MoneyAmount,
     MoneyPerDay,
+    Multiplier,
     NonNegativeFloat,
     NonNegativeInt,
-    PositiveFloat,
+    PositiveMultiplier,
     Probability,
     Rate,
+    StaffCount,
 )
 
 # --- staff and services -------------------------------------------------------------------
@@ -63,11 +65,11 @@ class Service(Strict):
     """A team with limited case slots: wijkteam, netwerkconsulenten, homecoaches."""
 
     slots: NonNegativeInt
-    staff: NonNegativeFloat
+    staff: StaffCount
     cost_per_year_per_staff: MoneyPerDay
     service_time: DurationDistribution
     contact_interval: DurationDistribution
-    attention_multiplier: NonNegativeFloat
+    attention_multiplier: Multiplier
     group_priority: dict[str, int]
     outcomes: ServiceOutcomes
     follow_up: Duration | None
@@ -79,7 +81,7 @@ class Service(Strict):
 
 
 class TrajectoryEffects(Strict):
-    work_hazard_multiplier: PositiveFloat
+    work_hazard_multiplier: PositiveMultiplier
     effect_duration: Duration
     phase_change: int = Field(ge=-4, le=4)
     ladder_rung_min: int = Field(ge=1, le=6)
@@ -103,7 +105,7 @@ class Trajectory(Strict):
     contract_window: Duration
     budget: str
     dropout_probability: Probability
-    lock_in_multiplier: PositiveFloat
+    lock_in_multiplier: PositiveMultiplier
     offer_self_exit_probability: Probability
     on_completion: TrajectoryEffects
 
