@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import subprocess
 from collections.abc import Iterator, Sequence
@@ -475,3 +476,18 @@ def test_load_scaled_refuses_a_size_that_is_no_count_of_clients(size: object) ->
     with pytest.raises(ScenarioError, match="must be a whole number from 1 to 2,000,000") as error:
         simulation.load_scaled(BASE, size)  # type: ignore[arg-type]
     assert error.value.argument == "initial_stock"
+
+
+@pytest.mark.parametrize("overrides", [
+    ["population.initial_stock=0", "inflow.applications=0 per year"],  # nobody, ever
+    ["other_exits.pension_age=1"],  # everybody past pension age: the stock is empty before the window
+])
+def test_a_world_without_clients_runs(overrides: list[str]) -> None:
+    """A valid scenario whose world is empty (or empties) runs: the tables are empty, the average stock
+    is 0, and every rate per client is undefined (NaN), not a division by zero."""
+    from simulation.outcomes.headline import headline_values
+
+    result = simulation.run(load_scenario(TINY, overrides), seed=1)
+    values = headline_values(result)
+    assert values["average_stock"] == 0
+    assert math.isnan(values["exits_to_work_pct_stock"]) and math.isnan(values["activation_cost_per_client_year"])

@@ -286,5 +286,5 @@ class ClientRows(Columns):
         frame = self.frame()
         if len(frame):
             frame = frame.take(np.argsort(frame["client"].to_numpy(), kind="stable")).reset_index(drop=True)
-        frame.insert(len(frame.columns) - len(BARRIER_BIT), "last_contact", last_contact[frame["client"].to_numpy()])
+        frame.insert(len(frame.columns) - len(BARRIER_BIT), "last_contact", last_contact[frame["client"].to_numpy(dtype=np.int64)])
         return frame
