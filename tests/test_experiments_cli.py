@@ -452,6 +452,8 @@ BAD_INPUT: dict[str, tuple[list[str], str]] = {
                         "argument --seed: expected a whole number from 0"),
     "warmup-seed-negative": (["warmup", A, "--plot", "{case}/warmup.png", "--seed", "-1"], "argument --seed"),
     "reps-zero-deep-out": (["compare", A, B, "--reps", "0", "--out", "{case}/new/deep/x"], "--reps"),
+    "reps-beyond-any-experiment": (["compare", A, B, "--reps", "1" + "0" * 20], "--reps: must be at most 100,000"),
+    "warmup-reps-beyond": (["warmup", A, "--plot", "{case}/warmup.png", "--reps", "100001"], "--reps: must be at most"),
     "set-date-out-of-range": (["compare", A, B, "--set", "clock.start=9999-12-31", "--out", "{case}/new/deep/x"],
                               "key 'clock.start': must fall between 1900-01-01 and 2200-12-31"),
     "set-400-digit-number": (["sweep", A, "--grid", "services.wijkteam.slots=1,2",

@@ -21,7 +21,7 @@ from simulation.errors import Interrupted, ScenarioError
 from simulation.experiments.execution import Execution, run_tasks
 from simulation.experiments.progress import progress_bar
 from simulation.experiments.store import ResultStore, default_root
-from simulation.model.rng import check_seed
+from simulation.model.rng import check_replications, check_seed
 from simulation.model.run import run
 from simulation.outcomes.definitions import OUTCOMES
 from simulation.outcomes.headline import headline_values
@@ -90,6 +90,7 @@ class Replicator:
 
     def ensure(self, replications: int) -> None:
         """Make sure replications 0..n-1 of every scenario are known."""
+        check_replications(replications)
         missing = []
         for index, scenario in enumerate(self.scenarios):
             for replication in range(replications):
@@ -142,6 +143,7 @@ def monthly_series(scenario: LoadedScenario, reps: int, seed: int, execution: Ex
                    progress: bool | None = False) -> list[pd.DataFrame]:
     """The monthly table of each of ``reps`` replications (not stored: the warm-up study is quick)."""
     check_seed(seed)
+    check_replications(reps)
     tasks = [(replication, (scenario, seed, replication)) for replication in range(reps)]
     bar = progress_bar(reps, 0, "warm-up runs", progress)
     tables: dict[int, pd.DataFrame] = {}

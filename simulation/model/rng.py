@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from simulation.defaults import MAX_SEED
+from simulation.defaults import MAX_REPLICATIONS, MAX_SEED
 from simulation.errors import ScenarioError
 from simulation.model.counter_rng import CounterStream, run_key
 
@@ -94,6 +94,13 @@ def check_seed(seed: object, replication: object = 0) -> None:
     for name, value in (("seed", seed), ("replication", replication)):
         if isinstance(value, bool) or not isinstance(value, Integral) or not 0 <= int(value) <= MAX_SEED:
             raise ScenarioError(f"must be a whole number from 0 to {MAX_SEED}, got {value!r}", argument=name)
+
+
+def check_replications(count: int) -> None:
+    """At most ``defaults.MAX_REPLICATIONS`` replications are asked for at once."""
+    if count > MAX_REPLICATIONS:
+        shown = f"{count:,}" if count < 10**20 else f"a number of {len(str(count))} digits"
+        raise ScenarioError(f"must be at most {MAX_REPLICATIONS:,} replications, got {shown}", argument="reps")
 
 
 def _generator(seed: int, key: tuple[int, ...]) -> np.random.Generator:
