@@ -491,3 +491,26 @@ def test_a_world_without_clients_runs(overrides: list[str]) -> None:
     values = headline_values(result)
     assert values["average_stock"] == 0
     assert math.isnan(values["exits_to_work_pct_stock"]) and math.isnan(values["activation_cost_per_client_year"])
+
+
+def test_decades_on_benefit_with_a_negative_effect_give_no_chance_to_volunteer() -> None:
+    """The chance to volunteer is logistic in years on benefit: 60 years at the most negative effect
+    allowed is a logit of -1,200, whose exponential overflows a float; the chance is 0, not a crash."""
+    from conftest import load_small
+
+    scenario = load_small(REPO / "scenarios" / "tilburg_experiment.yaml", [
+        f"experiment.volunteering.years_on_benefit_effect={-MAX_EFFECT}",
+        "population.initial_duration={dist: fixed, value: '60 years'}"], stock=200)
+    result = simulation.run(scenario, seed=1, event_log=False)
+    invited = result.tables["invitations"]
+    never = invited["propensity"] == 0.0  # the initial stock, 60 years on benefit
+    assert never.any() and not invited.loc[never, "volunteered"].any()
+
+
+def test_a_release_factor_beyond_a_float_is_refused() -> None:
+    """exp(release_effect × mean earnings ÷ €100) multiplies the start of part-time work: with €1m a month it
+    overflowed when the run began; the schema now says why."""
+    with pytest.raises(ScenarioError, match="must be at most 40 in size, got 3000") as error:
+        load_scenario(BASE, ["policy.earnings_release.cap=null", "policy.earnings_release.share=1",
+                             "part_time.earnings_per_month={dist: normal, mean: 1000000, sd: 10, low: 0, high: 2000000}"])
+    assert error.value.key == "part_time"

@@ -11,6 +11,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from simulation.scenario.distributions import DurationDistribution, ValueDistribution
 from simulation.scenario.schema.common import PHASES, JobKind, Strict, check_shares
 from simulation.scenario.units import (
+    MAX_EFFECT,
     Duration,
     Effect,
     Hazard,
@@ -98,6 +99,10 @@ class WorkExit(Strict):
         return check_bands(bands, "duration_bands")
 
 
+MAX_RELEASE_EXPONENT = 2 * MAX_EFFECT
+"""The largest release factor's exponent: e^40 ≈ 2 × 10^17 (base: 0.3 × €530 ÷ €100 ≈ 1.6)."""
+
+
 class PartTime(Strict):
     """Part-time work while on benefit (deeltijdwerk met aanvullende bijstand): how often it starts
     (by true phase; log-linear in motivation and in the release kept, € per month / 100), how often
@@ -124,6 +129,16 @@ class PartTime(Strict):
             raise ValueError("earnings_per_month cannot go below 0: give a distribution that stays ≥ 0 "
                              "(e.g. normal with low: 0, gamma, lognormal)")
         return earnings
+
+    @model_validator(mode="after")
+    def _release_factor_is_a_number(self) -> PartTime:
+        # the start hazard is multiplied by exp(release_effect × € kept a month ÷ €100), and a client keeps
+        # at most the mean earnings: beyond MAX_RELEASE_EXPONENT the factor is no longer a useful number
+        exponent = abs(self.release_effect) * self.earnings_per_month.mean / 100.0
+        if exponent > MAX_RELEASE_EXPONENT:
+            raise ValueError(f"release_effect × mean earnings_per_month ÷ €100 must be at most {MAX_RELEASE_EXPONENT:g} "
+                             f"in size, got {exponent:.4g} (the start hazard would be multiplied by e^{exponent:.4g})")
+        return self
 
 
 class OtherExitRates(Strict):
