@@ -38,6 +38,8 @@ __all__ = [
     "PositiveMultiplier",
     "Effect",
     "StaffCount",
+    "Interval",
+    "MIN_INTERVAL_DAYS",
     "Probability",
     "NonNegativeInt",
     "NonNegativeFloat",
@@ -376,3 +378,20 @@ StaffCount = Annotated[float, PlainValidator(
     _finite_float(f"must be a number from 0 to {MAX_COUNT:,} (staff, in full-time posts)", lambda x: 0 <= x <= MAX_COUNT),
     json_schema_input_type=float)]
 """Staff in full-time posts (fractions allowed), at most ``MAX_COUNT`` like every count."""
+
+MIN_INTERVAL_DAYS = 1.0
+"""The shortest time between recurring events of one person or one caseload (contacts, reviews), on
+average: a day. A shorter one schedules event after event at almost the same time, and the run's clock
+never moves on (a time of 0 hung the run)."""
+INTERVAL_REASON = "the time between recurring contacts or reviews; shorter ones never let the run's clock move on"
+
+
+def _validate_interval(value: Any) -> float:
+    days = parse_duration(value)
+    if days < MIN_INTERVAL_DAYS:
+        raise UnitError(f"must be at least {format_days(MIN_INTERVAL_DAYS)} ({INTERVAL_REASON}), got {_show(value)}")
+    return days
+
+
+Interval = _with_unit(_validate_interval, "{} days")
+"""Days between recurring events, written with a unit ('3 months'), at least ``MIN_INTERVAL_DAYS``."""

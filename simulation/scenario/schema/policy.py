@@ -4,15 +4,17 @@ sanctions and the threat of them, attention, the participation ladder, and chang
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import ConfigDict, Field, field_validator
 
 from simulation.scenario.distributions import DurationDistribution
-from simulation.scenario.schema.common import PHASES, ObligationMode, Strict, UptakeKind
+from simulation.scenario.schema.common import PHASES, ObligationMode, Strict, UptakeKind, check_interval_mean
 from simulation.scenario.units import (
     Duration,
     Effect,
     Hazard,
+    Interval,
     MoneyPerDay,
     NonNegativeFloat,
     PositiveMultiplier,
@@ -47,7 +49,7 @@ class Group(Strict):
     handler: str
     handler_uptake: UptakeKind
     contact_interval: DurationDistribution
-    review_interval: Duration | None
+    review_interval: Interval | None
     obligations: Obligations
     service_referrals: dict[str, Referral]
     trajectory_referral: Referral
@@ -55,6 +57,11 @@ class Group(Strict):
     personal_budget: bool
     #: the group's own release (an experiment arm's); None, or not given: the policy's ``earnings_release``
     earnings_release: EarningsRelease | None = None
+
+    @field_validator("contact_interval")
+    @classmethod
+    def _contacts_apart(cls, interval: Any) -> Any:
+        return check_interval_mean(interval)
 
 
 class Uptake(Strict):

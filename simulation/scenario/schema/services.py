@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, PlainValidator, field_validator, model_validator
 
 from simulation.scenario.distributions import DurationDistribution
-from simulation.scenario.schema.common import PHASES, JobKind, Strict, TrajectoryKind
+from simulation.scenario.schema.common import PHASES, JobKind, Strict, TrajectoryKind, check_interval_mean
 from simulation.scenario.units import (
     Duration,
+    Interval,
     MoneyAmount,
     MoneyPerDay,
     Multiplier,
@@ -30,7 +31,7 @@ from simulation.scenario.units import (
 class Klantmanagers(Strict):
     count: NonNegativeInt
     caseload: NonNegativeInt
-    caseload_review: Duration
+    caseload_review: Interval
     cost_per_year: MoneyPerDay
     group_priority: dict[str, int]
     ring_fenced: dict[str, NonNegativeInt]
@@ -75,6 +76,11 @@ class Service(Strict):
     follow_up: Duration | None
     urgent_care: UrgentCare
     target: ServiceTarget
+
+    @field_validator("contact_interval")
+    @classmethod
+    def _contacts_apart(cls, interval: Any) -> Any:
+        return check_interval_mean(interval)
 
 
 # --- trajectories ---------------------------------------------------------------------------
