@@ -29,7 +29,8 @@ import simulation
 from simulation import ScenarioError, load_scenario
 from simulation.cli.flags import for_command_line
 from simulation.results.folders import check_output_dir
-from simulation.scenario.schema.clock_jobs import FIRST_DATE, LAST_DATE
+from simulation.scenario.distributions.parametric import MAX_LOGNORMAL_CV
+from simulation.scenario.schema.clock_jobs import FIRST_DATE, LAST_DATE, MAX_RELEASE_EXPONENT
 from simulation.scenario.schema.people import MAX_LEAVERS_HISTORY_YEARS
 from simulation.scenario.units import MAX_COUNT, MAX_EFFECT, MAX_HAZARD_PER_YEAR, MAX_MULTIPLIER
 from simulation.scenario.yamlio import display_path
@@ -184,6 +185,14 @@ CASES = [
          "attention.decay_half_life", None, ("must be at least 1 day",), cli=False),
     Case("set-history-too-long", str(BASE), ("population.leavers_history=51 years",), OVERRIDE_FILE,
          "population.leavers_history", None, ("must be at most 50 years", "past pension age"), cli=False),
+    Case("set-caseload-review-zero", str(BASE), ("klantmanagers.caseload_review=0 days",), OVERRIDE_FILE,
+         "klantmanagers.caseload_review", None, ("must be at least 1 day", "never let the run's clock move on"),
+         cli=False),
+    Case("set-contacts-too-close", str(BASE), ("policy.groups.group1.contact_interval.mean=0.5 days",), BASE_SHOWN,
+         "policy.groups.group1.contact_interval", 480, ("must be at least 1 day on average", "a mean of 0.5 days"),
+         cli=False),
+    Case("set-lognormal-too-wide", str(BASE), ("jobs.types.stable.duration.sd=700 years",), BASE_SHOWN,
+         "jobs.types.stable.duration", 147, ("sd must be at most 100 × the mean",), cli=False),
 ]
 CLI_RUNS = [(case, "validate") for case in CASES if case.cli] + [(case, "run") for case in CASES if case.also_run]
 
@@ -435,6 +444,10 @@ AT_THE_BOUNDS = [
     f"work_exit.duration_bands.0.multiplier={MAX_MULTIPLIER}",
     "attention.decay_half_life=1 day",
     f"population.leavers_history={MAX_LEAVERS_HISTORY_YEARS} years",
+    "klantmanagers.caseload_review=1 day",
+    "policy.groups.group1.contact_interval={dist: exponential, mean: '1 day'}",
+    f"jobs.types.flex.duration={{dist: lognormal, mean: '1 day', sd: '{MAX_LOGNORMAL_CV} days'}}",
+    f"part_time.release_effect={math.floor(MAX_RELEASE_EXPONENT * 100 / 530 * 1e6) / 1e6}",  # × mean earnings €530 ÷ €100
 ]
 
 
