@@ -32,7 +32,7 @@ from simulation.results.folders import check_output_dir
 from simulation.scenario.distributions.parametric import MAX_LOGNORMAL_CV
 from simulation.scenario.schema.clock_jobs import FIRST_DATE, LAST_DATE, MAX_RELEASE_EXPONENT
 from simulation.scenario.schema.people import MAX_LEAVERS_HISTORY_YEARS
-from simulation.scenario.units import MAX_COUNT, MAX_EFFECT, MAX_HAZARD_PER_YEAR, MAX_MULTIPLIER
+from simulation.scenario.units import MAX_COUNT, MAX_EFFECT, MAX_HAZARD_PER_YEAR, MAX_MONEY, MAX_MULTIPLIER
 from simulation.scenario.yamlio import display_path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -191,6 +191,11 @@ CASES = [
          ("cannot parse value '!!int twelve'",), cli=False),
     Case("set-tag-without-a-timestamp", str(BASE), ("clock.start=!!timestamp soon",), OVERRIDE_FILE, "clock.start", None,
          ("a tag or a date and time YAML cannot read",), cli=False),
+    Case("set-money-beyond-a-trillion", str(BASE), ("budgets.wmo.annual_amount=€2,000,000,000,000 per year",),
+         OVERRIDE_FILE, "budgets.wmo.annual_amount", None, ("must be at most €1,000,000,000,000 per year",), cli=False),
+    Case("set-earnings-beyond-a-float", str(BASE), ("part_time.release_effect=0",
+                                                    "part_time.earnings_per_month={dist: fixed, value: 1.0e+308}"),
+         OVERRIDE_FILE, "part_time.earnings_per_month", None, ("must stay well below €83,333,333,333 a month",), cli=False),
     Case("set-caseload-review-zero", str(BASE), ("klantmanagers.caseload_review=0 days",), OVERRIDE_FILE,
          "klantmanagers.caseload_review", None, ("must be at least 1 day", "never let the run's clock move on"),
          cli=False),
@@ -451,6 +456,8 @@ AT_THE_BOUNDS = [
     "attention.decay_half_life=1 day",
     f"population.leavers_history={MAX_LEAVERS_HISTORY_YEARS} years",
     "klantmanagers.caseload_review=1 day",
+    f"budgets.wmo.annual_amount=€{MAX_MONEY:.0f} per year",
+    f"personal_budget.amount=€{MAX_MONEY:.0f}",
     "policy.groups.group1.contact_interval={dist: exponential, mean: '1 day'}",
     f"jobs.types.flex.duration={{dist: lognormal, mean: '1 day', sd: '{MAX_LOGNORMAL_CV} days'}}",
     f"part_time.release_effect={math.floor(MAX_RELEASE_EXPONENT * 100 / 530 * 1e6) / 1e6}",  # × mean earnings €530 ÷ €100

@@ -254,10 +254,18 @@ def _plain_number(value: Any, what: str) -> float:
     return number
 
 
+MAX_MONEY = 1e12
+"""The largest amount of money a scenario may give, one-off or per year: a trillion euros, some 150 times what
+all municipalities spend on bijstand in a year; sums of larger amounts (in cents, over clients and years) overflow."""
+MONEY_REASON = "a trillion euros, far beyond any budget"
+
+
 def _validate_money_amount(value: Any) -> float:
     money = parse_money(value)
     if money.per_days is not None:
         raise UnitError(f"expected a one-off amount like '€454', not an amount per period, got {_show(value)}")
+    if money.amount > MAX_MONEY:
+        raise UnitError(f"must be at most €{MAX_MONEY:,.0f} ({MONEY_REASON}), got {_show(value)}")
     return money.amount
 
 
@@ -265,6 +273,8 @@ def _validate_money_per_day(value: Any) -> float:
     money = parse_money(value)
     if money.per_days is None:
         raise UnitError(f"expected an amount per period like '€450 per month', got {_show(value)}")
+    if money.per_day() * DAYS_PER_YEAR > MAX_MONEY * (1 + 1e-12):
+        raise UnitError(f"must be at most €{MAX_MONEY:,.0f} per year ({MONEY_REASON}), got {_show(value)}")
     return money.per_day()
 
 

@@ -4,6 +4,7 @@ other exits, jobs, and returns to the benefit after an exit."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
@@ -12,6 +13,8 @@ from simulation.scenario.distributions import DurationDistribution, ValueDistrib
 from simulation.scenario.schema.common import PHASES, JobKind, Strict, check_shares
 from simulation.scenario.units import (
     MAX_EFFECT,
+    MAX_MONEY,
+    MONEY_REASON,
     Duration,
     Effect,
     Hazard,
@@ -128,6 +131,9 @@ class PartTime(Strict):
         if earnings.low < 0:
             raise ValueError("earnings_per_month cannot go below 0: give a distribution that stays ≥ 0 "
                              "(e.g. normal with low: 0, gamma, lognormal)")
+        if earnings.mean + 10 * math.sqrt(earnings.variance) > MAX_MONEY / 12:
+            raise ValueError(f"earnings_per_month must stay well below €{MAX_MONEY / 12:,.0f} a month (mean + 10 sd; "
+                             f"{MONEY_REASON} in a year), got a mean of {earnings.mean:.4g}")
         return earnings
 
     @model_validator(mode="after")
