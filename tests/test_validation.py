@@ -29,10 +29,10 @@ import simulation
 from simulation import ScenarioError, load_scenario
 from simulation.cli.flags import for_command_line
 from simulation.results.folders import check_output_dir
+from simulation.scenario.bounds import MAX_COUNT, MAX_EFFECT, MAX_HAZARD_PER_YEAR, MAX_MONEY, MAX_MULTIPLIER
 from simulation.scenario.distributions.parametric import MAX_LOGNORMAL_CV
 from simulation.scenario.schema.clock_jobs import FIRST_DATE, LAST_DATE, MAX_RELEASE_EXPONENT
 from simulation.scenario.schema.people import MAX_LEAVERS_HISTORY_YEARS
-from simulation.scenario.units import MAX_COUNT, MAX_EFFECT, MAX_HAZARD_PER_YEAR, MAX_MONEY, MAX_MULTIPLIER
 from simulation.scenario.yamlio import display_path
 
 REPO = Path(__file__).resolve().parent.parent

@@ -194,8 +194,7 @@ def headline_values(result: RunResult) -> dict[str, float]:
     window = window_of(result)
     spells, monthly = tables["spells"], tables["monthly"]
     months = observation_months(monthly)
-    average_stock = float(months["stock"].mean())
-    stock = _divisor(average_stock)  # NaN when nobody was on benefit in the window: rates per client undefined
+    stock = _divisor(average_stock := float(months["stock"].mean()))  # NaN for nobody: rates per client undefined
     exits = _exits(spells, window)
     work = int((exits["reason"] == "work").sum())
     outflow = int((exits["reason"] != "pension").sum())

@@ -15,8 +15,9 @@ import os
 from numbers import Integral
 
 from simulation.errors import ScenarioError
+from simulation.scenario.bounds import MAX_COUNT
 from simulation.scenario.intensity import scaled_overrides
-from simulation.scenario.units import DAYS_PER_YEAR, MAX_COUNT
+from simulation.scenario.units import DAYS_PER_YEAR
 
 
 def scale_overrides(path: str | os.PathLike[str], initial_stock: int) -> list[str]:

@@ -18,6 +18,18 @@ from typing import Annotated, Any
 
 from pydantic import PlainSerializer, PlainValidator
 
+from simulation.scenario.bounds import (
+    INTERVAL_REASON,
+    MAX_COUNT,
+    MAX_EFFECT,
+    MAX_HAZARD_PER_YEAR,
+    MAX_MONEY,
+    MAX_MULTIPLIER,
+    MAX_RATE_PER_YEAR,
+    MIN_INTERVAL_DAYS,
+    MONEY_REASON,
+)
+
 __all__ = [
     "DAYS_PER_WEEK",
     "DAYS_PER_YEAR",
@@ -254,12 +266,6 @@ def _plain_number(value: Any, what: str) -> float:
     return number
 
 
-MAX_MONEY = 1e12
-"""The largest amount of money a scenario may give, one-off or per year: a trillion euros, some 150 times what
-all municipalities spend on bijstand in a year; sums of larger amounts (in cents, over clients and years) overflow."""
-MONEY_REASON = "a trillion euros, far beyond any budget"
-
-
 def _validate_money_amount(value: Any) -> float:
     money = parse_money(value)
     if money.per_days is not None:
@@ -284,12 +290,6 @@ def _validate_probability(value: Any) -> float:
     if not 0.0 <= number <= 1.0:
         raise UnitError(f"{what}, got {_show(value)}")
     return number
-
-
-MAX_COUNT = 2_000_000
-"""The largest whole-number count a scenario may give (clients, places, caseloads, targets per year):
-about 5× the national bijstand stock (~415,000, cal §A), so no real scenario comes near it, while
-counts beyond it overflow inside a run or outgrow any machine's memory (~2.3 KB a client, README)."""
 
 
 def _validate_non_negative_int(value: Any) -> int:
@@ -317,16 +317,6 @@ def _finite_float(what: str, accept: Callable[[float], bool]) -> Callable[[Any],
         return number
 
     return validate
-
-
-MAX_RATE_PER_YEAR = float(MAX_COUNT)
-"""The most events a year a total rate may give (applications, urgent-care cases): ``MAX_COUNT``, about
-20× the national inflow (88,400 in 2019, cal §A); more would fill memory with people, not answer a question."""
-MAX_HAZARD_PER_YEAR = 52.0
-"""The largest hazard of one person (leaving benefit, starting or ending part-time work, a job's end,
-a return): once a week. Observed hazards are far below (cal §A: about 0.2-0.3 exits a client-year);
-above it a spell lasts days, and the initial world's history (stock × hazard × leavers_history
-recent leavers, ``model/history.py``) grows without bound."""
 
 
 def _bounded_rate(per_year: float, what: str) -> Callable[[Any], float]:
@@ -366,14 +356,6 @@ NonNegativeFloat = Annotated[float, PlainValidator(_finite_float("must be a numb
 PositiveFloat = Annotated[float, PlainValidator(_finite_float("must be a number > 0", lambda x: x > 0),
                                                 json_schema_input_type=float)]
 
-MAX_MULTIPLIER = 100.0
-"""The largest multiplier of a hazard, odds or probability (duration bands, the labour market, a sanction's
-or a trajectory's effect): a hundredfold. Measured effects are far smaller (cal §B: a sanction's hazard
-ratio ≈ 2.4); much larger ones fill the initial world's history with recent leavers (``model/history.py``)."""
-MAX_EFFECT = 20.0
-"""The largest coefficient (either sign) of a logistic or log-linear effect per unit (motivation, trust,
-a year on benefit, €100 kept): exp(20 × ½) ≈ 22,000× between the middle and the end of the motivation
-scale, far beyond any measured effect; a larger one overflows a float's exponential."""
 Multiplier = Annotated[float, PlainValidator(
     _finite_float(f"must be a number from 0 to {MAX_MULTIPLIER:g} (a multiplier; a hundredfold is far beyond any "
                   "measured effect)", lambda x: 0 <= x <= MAX_MULTIPLIER), json_schema_input_type=float)]
@@ -388,13 +370,6 @@ StaffCount = Annotated[float, PlainValidator(
     _finite_float(f"must be a number from 0 to {MAX_COUNT:,} (staff, in full-time posts)", lambda x: 0 <= x <= MAX_COUNT),
     json_schema_input_type=float)]
 """Staff in full-time posts (fractions allowed), at most ``MAX_COUNT`` like every count."""
-
-MIN_INTERVAL_DAYS = 1.0
-"""The shortest time between recurring events of one person or one caseload (contacts, reviews), on
-average: a day. A shorter one schedules event after event at almost the same time, and the run's clock
-never moves on (a time of 0 hung the run)."""
-INTERVAL_REASON = "the time between recurring contacts or reviews; shorter ones never let the run's clock move on"
-
 
 def _validate_interval(value: Any) -> float:
     days = parse_duration(value)

@@ -9,12 +9,10 @@ from typing import Any
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from simulation.scenario.bounds import MAX_EFFECT, MAX_MONEY, MONEY_REASON
 from simulation.scenario.distributions import DurationDistribution, ValueDistribution
 from simulation.scenario.schema.common import PHASES, JobKind, Strict, check_shares
 from simulation.scenario.units import (
-    MAX_EFFECT,
-    MAX_MONEY,
-    MONEY_REASON,
     Duration,
     Effect,
     Hazard,

@@ -6,7 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from simulation.scenario.units import INTERVAL_REASON, MIN_INTERVAL_DAYS, format_days
+from simulation.scenario.bounds import INTERVAL_REASON, MIN_INTERVAL_DAYS
+from simulation.scenario.units import format_days
 
 PHASES = (1, 2, 3, 4, 5)
 BARRIERS = (
