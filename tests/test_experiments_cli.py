@@ -456,6 +456,8 @@ BAD_INPUT: dict[str, tuple[list[str], str]] = {
     "warmup-reps-beyond": (["warmup", A, "--plot", "{case}/warmup.png", "--reps", "100001"], "--reps: must be at most"),
     "set-date-out-of-range": (["compare", A, B, "--set", "clock.start=9999-12-31", "--out", "{case}/new/deep/x"],
                               "key 'clock.start': must fall between 1900-01-01 and 2200-12-31"),
+    "range-400-digit-bound": (["sweep", A, "--lhs", "2", "--range", f"services.wijkteam.slots=1:{10**400}"],
+                              "a bound of 401 digits is more than a float holds"),
     "set-400-digit-number": (["sweep", A, "--grid", "services.wijkteam.slots=1,2",
                               "--set", f"population.initial_stock={10**400}"], "must be at most 2,000,000"),
 }
