@@ -90,7 +90,9 @@ class ResultStore:
 
     def put(self, scenario_hash: str, seed: int, replication: int, values: dict[str, float],
             runtime_s: float, events: int, profile: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Build the record and, with a root, write it atomically; returns the record."""
+        """Build the record and, with a root, write it atomically; returns the record as ``get`` will
+        read it back (its keys sorted, JSON's types), so a replication computed now and one read
+        from the store are the same data and give the same files to the byte."""
         record: dict[str, Any] = {
             "format": FORMAT, "scenario_hash": scenario_hash, "seed": seed, "replication": replication,
             "model_version": self.model_version, "libraries": self.libraries, "runtime_s": runtime_s, "events": events,
@@ -98,15 +100,21 @@ class ResultStore:
             "values": {key: (None if isinstance(v, float) and math.isnan(v) else v) for key, v in values.items()},
             "profile": profile,
         }
+        if self.root is not None and (damage := self.path(scenario_hash, seed, replication)).is_dir():
+            _clear(damage)  # a folder in the record's place: the record replaces it
         record["checksum"] = _checksum(record)
-        if self.root is None:
-            return record
-        target = self.path(scenario_hash, seed, replication)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.is_dir() and not target.is_symlink():  # damage in the record's place: the record replaces it
-            shutil.rmtree(target)
-        atomic_write(target, lambda stream: json.dump(record, stream, sort_keys=True))
-        return record
+        if self.root is not None:
+            target = self.path(scenario_hash, seed, replication)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(target, lambda stream: json.dump(record, stream, sort_keys=True))
+        return json.loads(json.dumps(record, sort_keys=True))  # as get() reads it back
+
+
+def _clear(folder: Path) -> None:
+    if folder.is_symlink():
+        folder.unlink()
+    else:
+        shutil.rmtree(folder)
 
 
 def _checksum_fits(record: dict[str, Any]) -> bool:

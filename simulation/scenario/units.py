@@ -94,9 +94,8 @@ def _show(value: object) -> str:
     """Describe a raw input value the way the author wrote it."""
     if value is None:
         return "nothing (null)"
-    if isinstance(value, str):
-        return repr(value)
-    return str(value)
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _decimal_hint(value: str) -> str:
@@ -107,9 +106,13 @@ def _decimal_hint(value: str) -> str:
 
 
 def _to_number(text: str) -> float:
-    number = float(text.replace(",", ""))
-    if not math.isfinite(number):  # more than ~308 digits: beyond what a float holds
-        raise UnitError(f"too large a number: {len(text)} digits, more than a float holds")
+    return _finite(float(text.replace(",", "")), text)
+
+
+def _finite(number: float, original: object) -> float:
+    """Every quantity is a finite float: 400 digits, or '1 per 5e-324 days', overflow to infinity."""
+    if not math.isfinite(number):
+        raise UnitError(f"a quantity too large to compute with, got {_show(original)}")
     return number
 
 
@@ -165,7 +168,7 @@ def parse_duration(value: object) -> float:
     match = _DURATION_RE.match(value)
     if not match:
         raise UnitError(f"expected a duration like '6 months' or '1.5 years', got {_show(value)}{_decimal_hint(value)}")
-    return _to_number(match["num"]) * _unit_days(match["unit"], value)
+    return _finite(_to_number(match["num"]) * _unit_days(match["unit"], value), value)
 
 
 @dataclass(frozen=True)
@@ -183,7 +186,7 @@ class Money:
         """Euros per day; a one-off amount has no rate, so this raises UnitError."""
         if self.per_days is None:
             raise UnitError(f"€{self.amount:,.2f} is a one-off amount, not an amount per period")
-        return self.amount / self.per_days
+        return _finite(self.amount / self.per_days, f"€{self.amount} per {self.per_days} days")
 
 
 def parse_money(value: object) -> Money:
@@ -211,7 +214,7 @@ def parse_rate(value: object) -> float:
         raise UnitError(
             f"expected a rate like '1500 per year' or '2 per month', got {_show(value)}{_decimal_hint(value)}"
         )
-    return _to_number(match["num"]) / _parse_period(match["period"], value, "1500 per year")
+    return _finite(_to_number(match["num"]) / _parse_period(match["period"], value, "1500 per year"), value)
 
 
 def format_days(days: float) -> str:
@@ -259,9 +262,9 @@ def _plain_number(value: Any, what: str) -> float:
         raise UnitError(f"{what}, got {_show(value)}")
     try:
         number = float(value)
-    except OverflowError:  # a whole number of 309 digits or more
-        raise UnitError(f"{what}, got a number beyond a float's range ({len(str(value))} digits)") from None
-    if math.isnan(number):
+    except OverflowError:  # an integer beyond the float range
+        raise UnitError(f"{what}, got {_show(value)} (too large)") from None
+    if not math.isfinite(number):
         raise UnitError(f"{what}, got {_show(value)}")
     return number
 
@@ -370,6 +373,7 @@ StaffCount = Annotated[float, PlainValidator(
     _finite_float(f"must be a number from 0 to {MAX_COUNT:,} (staff, in full-time posts)", lambda x: 0 <= x <= MAX_COUNT),
     json_schema_input_type=float)]
 """Staff in full-time posts (fractions allowed), at most ``MAX_COUNT`` like every count."""
+
 
 def _validate_interval(value: Any) -> float:
     days = parse_duration(value)
