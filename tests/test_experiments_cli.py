@@ -33,12 +33,12 @@ import pandas as pd
 import pytest
 from conftest import ROOT, TEST_SCENARIO_DIR, meedoen
 
-import simulation
-from simulation import ScenarioError, load_scenario
+from simulation import load_scenario
 from simulation.experiments.comparison import compare
 from simulation.experiments.execution import Execution, run_tasks
 from simulation.experiments.replication import Replicator
 from simulation.experiments.store import ResultStore
+from simulation.model.run import run
 from simulation.outcomes.definitions import OUTCOMES
 from simulation.version import model_version
 
@@ -350,6 +350,8 @@ def test_a_worker_with_other_library_versions_is_refused(tmp_path: Path) -> None
     """The worker check compares the libraries too: a replication computed under other versions of
     numpy, scipy or simpy than this machine's is refused before it is stored (here this machine is
     told it has another numpy, as a Dask worker with another installation would differ)."""
+    from simulation import ScenarioError
+
     scenario = load_scenario(TINY_A)
     store = ResultStore(tmp_path, model_version(), {**ResultStore(None, "").libraries, "numpy": "0.0.0"})
     replicator = Replicator([scenario], ["tiny"], 1, Execution(), store)
@@ -521,15 +523,17 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(bad_input_runs: dict, 
 
 
 @pytest.mark.parametrize(("call", "argument"), [
-    (lambda: simulation.run(TINY_A, seed=-5), "seed"),
-    (lambda: simulation.run(TINY_A, seed=1, replication=-1), "replication"),
-    (lambda: simulation.run(TINY_A, seed=10**400), "seed"),
-    (lambda: simulation.compare([TINY_A, TINY_B], reps=2, seed=-5, store=False), "seed"),
-    (lambda: simulation.compare([TINY_A, TINY_B], reps=2, seed=2**64, store=False), "seed"),
+    (lambda: run(TINY_A, seed=-5), "seed"),
+    (lambda: run(TINY_A, seed=1, replication=-1), "replication"),
+    (lambda: run(TINY_A, seed=10**400), "seed"),
+    (lambda: compare([TINY_A, TINY_B], reps=2, seed=-5, store=False), "seed"),
+    (lambda: compare([TINY_A, TINY_B], reps=2, seed=2**64, store=False), "seed"),
 ])
 def test_api_refuses_a_seed_the_streams_cannot_take(call: Callable[[], object], argument: str) -> None:
     """NumPy takes no negative seed and a client's stream keys hold 64 bytes: the API names the
     argument (the command line refuses such a --seed before loading anything)."""
+    from simulation import ScenarioError
+
     with pytest.raises(ScenarioError, match="must be a whole number from 0 to 9223372036854775807") as error:
         call()
     assert error.value.argument == argument

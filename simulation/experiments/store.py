@@ -49,6 +49,31 @@ def _checksum(record: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
+def _clear(folder: Path) -> None:
+    if folder.is_symlink():
+        folder.unlink()
+    else:
+        shutil.rmtree(folder)
+
+
+def _checksum_fits(record: dict[str, Any]) -> bool:
+    try:
+        return bool(record.get("checksum") == _checksum(record))
+    except (RecursionError, ValueError):  # nested too deep to encode again: not a record of ours
+        return False
+
+
+def _read(path: Path) -> object:
+    """A record file's JSON, or None when it is missing, not a regular file, too large or not JSON
+    (truncated, or nested past the decoder's recursion limit): damage is a miss, never an error."""
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_RECORD_BYTES:
+            return None
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+
+
 class ResultStore:
     """Per-replication records under ``root``; ``root=None`` keeps nothing (``store=False``)."""
 
@@ -109,27 +134,3 @@ class ResultStore:
             atomic_write(target, lambda stream: json.dump(record, stream, sort_keys=True))
         return json.loads(json.dumps(record, sort_keys=True))  # as get() reads it back
 
-
-def _clear(folder: Path) -> None:
-    if folder.is_symlink():
-        folder.unlink()
-    else:
-        shutil.rmtree(folder)
-
-
-def _checksum_fits(record: dict[str, Any]) -> bool:
-    try:
-        return bool(record.get("checksum") == _checksum(record))
-    except (RecursionError, ValueError):  # nested too deep to encode again: not a record of ours
-        return False
-
-
-def _read(path: Path) -> object:
-    """A record file's JSON, or None when it is missing, not a regular file, too large or not JSON
-    (truncated, or nested past the decoder's recursion limit): damage is a miss, never an error."""
-    try:
-        if not path.is_file() or path.stat().st_size > MAX_RECORD_BYTES:
-            return None
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):
-        return None
