@@ -133,4 +133,3 @@ class ResultStore:
             target.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(target, lambda stream: json.dump(record, stream, sort_keys=True))
         return json.loads(json.dumps(record, sort_keys=True))  # as get() reads it back
-
