@@ -41,6 +41,11 @@ BAD = Path(__file__).resolve().parent / "bad_scenarios"
 OVERRIDE_FILE = "--set"
 BASE_SHOWN = display_path(BASE)
 
+
+def base_line(text: str) -> int:
+    """The line of scenarios/base.yaml that first holds ``text``, so the cases follow edits of base."""
+    return next(i for i, line in enumerate(BASE.read_text(encoding="utf-8").splitlines(), 1) if text in line)
+
 SMALL = (
     "--set", "population.initial_stock=300",
     "--set", "inflow.applications=60 per year",
@@ -164,7 +169,7 @@ CASES = [
          ("between 1900-01-01 and 2200-12-31, got 2261-06-01",), cli=False),
     Case("set-start-9999", str(BASE), ("clock.start=9999-12-31",), OVERRIDE_FILE, "clock.start", None,
          ("between 1900-01-01 and 2200-12-31, got 9999-12-31",), cli=False),
-    Case("set-run-past-2200", str(BASE), ("clock.start=2198-01-01",), BASE_SHOWN, "clock.follow_up", 15,
+    Case("set-run-past-2200", str(BASE), ("clock.start=2198-01-01",), BASE_SHOWN, "clock.follow_up", base_line("  follow_up:"),
          ("start + horizon + follow_up must end by 2200-12-31", "got 4.0 years"), cli=False),
     Case("set-horizon-past-2200", str(BASE), ("clock.horizon=300 years",), OVERRIDE_FILE, "clock.horizon", None,
          ("start + horizon + follow_up must end by 2200-12-31",)),
@@ -194,10 +199,12 @@ CASES = [
          "klantmanagers.caseload_review", None, ("must be at least 1 day", "never let the run's clock move on"),
          cli=False),
     Case("set-contacts-too-close", str(BASE), ("policy.groups.group1.contact_interval.mean=0.5 days",), BASE_SHOWN,
-         "policy.groups.group1.contact_interval", 480, ("must be at least 1 day on average", "a mean of 0.5 days"),
+         "policy.groups.group1.contact_interval", base_line('contact_interval: {dist: exponential, mean: "2 months"}'),
+         ("must be at least 1 day on average", "a mean of 0.5 days"),
          cli=False),
     Case("set-lognormal-too-wide", str(BASE), ("jobs.types.stable.duration.sd=700 years",), BASE_SHOWN,
-         "jobs.types.stable.duration", 147, ("sd must be at most 100 × the mean",), cli=False),
+         "jobs.types.stable.duration", base_line('duration: {dist: lognormal, mean: "6 years"'),
+         ("sd must be at most 100 × the mean",), cli=False),
 ]
 CLI_RUNS = [(case, "validate") for case in CASES if case.cli] + [(case, "run") for case in CASES if case.also_run]
 

@@ -360,17 +360,17 @@ PositiveFloat = Annotated[float, PlainValidator(_finite_float("must be a number 
                                                 json_schema_input_type=float)]
 
 Multiplier = Annotated[float, PlainValidator(
-    _finite_float(f"must be a number from 0 to {MAX_MULTIPLIER:g} (a multiplier; a hundredfold is far beyond any "
+    _finite_float(f"must be a finite number from 0 to {MAX_MULTIPLIER:g} (a multiplier; a hundredfold is far beyond any "
                   "measured effect)", lambda x: 0 <= x <= MAX_MULTIPLIER), json_schema_input_type=float)]
 PositiveMultiplier = Annotated[float, PlainValidator(
-    _finite_float(f"must be a number above 0, at most {MAX_MULTIPLIER:g} (a multiplier; a hundredfold is far "
+    _finite_float(f"must be a finite number above 0, at most {MAX_MULTIPLIER:g} (a multiplier; a hundredfold is far "
                   "beyond any measured effect)", lambda x: 0 < x <= MAX_MULTIPLIER), json_schema_input_type=float)]
 Effect = Annotated[float, PlainValidator(
-    _finite_float(f"must be a number from -{MAX_EFFECT:g} to {MAX_EFFECT:g} (a log-scale effect; "
+    _finite_float(f"must be a finite number from -{MAX_EFFECT:g} to {MAX_EFFECT:g} (a log-scale effect; "
                   f"exp({MAX_EFFECT:g} × ½) is already ≈ 22,000×)", lambda x: -MAX_EFFECT <= x <= MAX_EFFECT),
     json_schema_input_type=float)]
 StaffCount = Annotated[float, PlainValidator(
-    _finite_float(f"must be a number from 0 to {MAX_COUNT:,} (staff, in full-time posts)", lambda x: 0 <= x <= MAX_COUNT),
+    _finite_float(f"must be a finite number from 0 to {MAX_COUNT:,} (staff, in full-time posts)", lambda x: 0 <= x <= MAX_COUNT),
     json_schema_input_type=float)]
 """Staff in full-time posts (fractions allowed), at most ``MAX_COUNT`` like every count."""
 
