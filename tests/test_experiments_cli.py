@@ -42,6 +42,7 @@ from simulation.experiments.execution import Execution, run_tasks
 from simulation.experiments.progress import INTERVAL_ENV
 from simulation.experiments.replication import Replicator
 from simulation.experiments.store import ResultStore
+from simulation.model.run import run
 from simulation.outcomes.definitions import OUTCOMES
 from simulation.version import model_version
 
@@ -318,6 +319,69 @@ def test_store_without_root_keeps_nothing(tmp_path: Path) -> None:
     assert store.get("abc123", 5, 2) is None
 
 
+def get_guarded(store: ResultStore, target: Path) -> dict | None:
+    """``store.get`` of the record at ``target``; if it has not answered in a minute (a reader blocked
+    on a FIFO), the FIFO is opened for writing so the reader gets end of file, and the test fails."""
+    found: list[dict | None] = []
+    reader = threading.Thread(target=lambda: found.append(store.get("abc123", 5, 2)), daemon=True)
+    reader.start()
+    reader.join(timeout=60)
+    if reader.is_alive():
+        os.close(os.open(target, os.O_WRONLY | os.O_NONBLOCK))
+        reader.join(timeout=60)
+        pytest.fail("reading the record blocked")
+    return found[0]
+
+
+@pytest.mark.parametrize("damage", ["folder", "deeply-nested", "fifo"])
+def test_damaged_record_is_a_miss_and_is_replaced(tmp_path: Path, damage: str) -> None:
+    """A folder in a record's place, JSON nested past the decoder's recursion limit or a FIFO (which
+    would block a reader) is treated like a truncated record: a miss, then replaced by the put."""
+    store = ResultStore(tmp_path, "0.0+test")
+    target = store.path("abc123", 5, 2)
+    target.parent.mkdir(parents=True)
+    if damage == "folder":
+        target.mkdir()
+        (target / "inside.txt").write_text("x")
+    elif damage == "deeply-nested":
+        depth = sys.getrecursionlimit() * 10
+        target.write_text("[" * depth + "]" * depth)
+    else:
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no FIFOs here")
+        os.mkfifo(target)
+    assert get_guarded(store, target) is None  # no exception, no wait
+    written = store.put("abc123", 5, 2, TRICKY, runtime_s=0.1, events=10)
+    assert target.is_file() and store.get("abc123", 5, 2) == written
+
+
+def test_record_made_with_other_libraries_is_a_miss(tmp_path: Path) -> None:
+    """A record names numpy, scipy and simpy's versions; another version of one of them misses (NumPy
+    promises the same streams only on the same build), the same versions hit."""
+    here = ResultStore(tmp_path, "0.0+test")
+    assert sorted(here.libraries) == ["numpy", "scipy", "simpy"]
+    here.put("abc123", 5, 2, TRICKY, runtime_s=0.1, events=10)
+    assert json.loads(here.path("abc123", 5, 2).read_text())["libraries"] == here.libraries
+    for name in here.libraries:
+        other = ResultStore(tmp_path, "0.0+test", {**here.libraries, name: "0.0.0"})
+        assert other.get("abc123", 5, 2) is None, name
+    assert ResultStore(tmp_path, "0.0+test", dict(here.libraries)).get("abc123", 5, 2) is not None
+
+
+def test_a_worker_with_other_library_versions_is_refused(tmp_path: Path) -> None:
+    """The worker check compares the libraries too: a replication computed under other versions of
+    numpy, scipy or simpy than this machine's is refused before it is stored (here this machine is
+    told it has another numpy, as a Dask worker with another installation would differ)."""
+    from simulation import ScenarioError
+
+    scenario = load_scenario(TINY_A)
+    store = ResultStore(tmp_path, model_version(), {**ResultStore(None, "").libraries, "numpy": "0.0.0"})
+    replicator = Replicator([scenario], ["tiny"], 1, Execution(), store)
+    with pytest.raises(ScenarioError, match="a worker runs meedoen .* numpy") as error:
+        replicator.ensure(1)
+    assert error.value.argument == "scheduler" and stored(tmp_path) == 0
+
+
 # --- executors -------------------------------------------------------------------------------
 
 
@@ -485,9 +549,23 @@ BAD_INPUT: dict[str, tuple[list[str], str]] = {
     "plot-not-an-image": (["warmup", A, "--plot", "{case}/warmup.txt"], ".png or .svg"),
     "warmup-run-too-short": (["warmup", A, "--plot", "{case}/warmup.png", "--set", "clock.warmup=1 months",
                               "--set", "clock.horizon=4 months"], "too short to judge a warm-up"),
+    "seed-negative": (["compare", A, B, "--seed", "-5"], "argument --seed: expected a whole number from 0"),
+    "seed-400-digits": (["sweep", A, "--grid", "services.wijkteam.slots=1,2", "--seed", "9" * 400],
+                        "argument --seed: expected a whole number from 0"),
+    "warmup-seed-negative": (["warmup", A, "--plot", "{case}/warmup.png", "--seed", "-1"], "argument --seed"),
+    "reps-zero-deep-out": (["compare", A, B, "--reps", "0", "--out", "{case}/new/deep/x"], "--reps"),
+    "reps-beyond-any-experiment": (["compare", A, B, "--reps", "1" + "0" * 20], "--reps: must be at most 100,000"),
+    "warmup-reps-beyond": (["warmup", A, "--plot", "{case}/warmup.png", "--reps", "100001"], "--reps: must be at most"),
+    "set-date-out-of-range": (["compare", A, B, "--set", "clock.start=9999-12-31", "--out", "{case}/new/deep/x"],
+                              "key 'clock.start': must fall between 1900-01-01 and 2200-12-31"),
+    "range-400-digit-bound": (["sweep", A, "--lhs", "2", "--range", f"services.wijkteam.slots=1:{10**400}"],
+                              "a bound of 401 digits is more than a float holds"),
+    "set-400-digit-number": (["sweep", A, "--grid", "services.wijkteam.slots=1,2",
+                              "--set", f"population.initial_stock={10**400}"], "must be at most 2,000,000"),
 }
 AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 PREPARED = {"a-file", "full/notes.txt"}
+PREPARED_FOLDERS = {"full", "read-only"}
 
 
 def bad_input_argv(name: str, case: Path) -> list[str]:
@@ -529,8 +607,8 @@ def bad_input_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
     if name == "store-read-only" else name for name in BAD_INPUT])
 def test_bad_input_is_one_line_exit_2_and_nothing_written(bad_input_runs: dict, name: str) -> None:
     """A user's mistake: one ``meedoen: error:`` line naming what is wrong, exit code 2, no
-    traceback, and nothing left behind (no results, no staging folder, no replication records;
-    an empty store folder may be created before the scheduler is tried)."""
+    traceback, and nothing left behind: no results, no staging folder, no replication records,
+    and no folder at all (not an empty store, not the parents of --out)."""
     proc, case = bad_input_runs[name]
     assert proc.returncode == 2, f"exit code {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
     assert proc.stderr.startswith("meedoen: error: ") and proc.stderr.count("\n") == 1, proc.stderr
@@ -538,8 +616,27 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(bad_input_runs: dict, 
     assert BAD_INPUT[name][1] in proc.stderr
     files = {p.relative_to(case).as_posix() for p in case.rglob("*") if p.is_file()}
     assert files == PREPARED, f"written: {sorted(files - PREPARED)}"
+    folders = {p.relative_to(case).as_posix() for p in case.rglob("*") if p.is_dir()}
+    assert folders == PREPARED_FOLDERS, f"made: {sorted(folders - PREPARED_FOLDERS)}"
     assert not (case / "out").exists()
     assert not [p for p in case.rglob("*") if ".partial-" in p.name or "probe" in p.name]
+
+
+@pytest.mark.parametrize(("call", "argument"), [
+    (lambda: run(TINY_A, seed=-5), "seed"),
+    (lambda: run(TINY_A, seed=1, replication=-1), "replication"),
+    (lambda: run(TINY_A, seed=10**400), "seed"),
+    (lambda: compare([TINY_A, TINY_B], reps=2, seed=-5, store=False), "seed"),
+    (lambda: compare([TINY_A, TINY_B], reps=2, seed=2**64, store=False), "seed"),
+])
+def test_api_refuses_a_seed_the_streams_cannot_take(call: Callable[[], object], argument: str) -> None:
+    """NumPy takes no negative seed and a client's stream keys hold 64 bytes: the API names the
+    argument (the command line refuses such a --seed before loading anything)."""
+    from simulation import ScenarioError
+
+    with pytest.raises(ScenarioError, match="must be a whole number from 0 to 9223372036854775807") as error:
+        call()
+    assert error.value.argument == argument
 
 
 # --- sweeps ----------------------------------------------------------------------------------

@@ -11,7 +11,9 @@ are started all at once in a module fixture and the tests only look at their res
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import math
 import os
 import re
 import signal
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import meedoen
 
 import simulation
@@ -31,12 +34,22 @@ from simulation import ScenarioError, load_scenario
 from simulation.cli.flags import for_command_line
 from simulation.errors import escaped
 from simulation.results.folders import check_output_dir
+from simulation.scenario.bounds import MAX_COUNT, MAX_EFFECT, MAX_HAZARD_PER_YEAR, MAX_MONEY, MAX_MULTIPLIER
+from simulation.scenario.distributions.parametric import MAX_LOGNORMAL_CV
+from simulation.scenario.schema.clock_jobs import FIRST_DATE, LAST_DATE, MAX_RELEASE_EXPONENT
+from simulation.scenario.schema.people import MAX_LEAVERS_HISTORY_YEARS
 from simulation.scenario.yamlio import display_path
 
 REPO = Path(__file__).resolve().parent.parent
 BASE = REPO / "scenarios" / "base.yaml"
 BAD = Path(__file__).resolve().parent / "bad_scenarios"
 OVERRIDE_FILE = "--set"
+BASE_SHOWN = display_path(BASE)
+
+
+def base_line(text: str) -> int:
+    """The line of scenarios/base.yaml that first holds ``text``, so the cases follow edits of base."""
+    return next(i for i, line in enumerate(BASE.read_text(encoding="utf-8").splitlines(), 1) if text in line)
 
 SMALL = (
     "--set", "population.initial_stock=300",
@@ -285,6 +298,49 @@ CASES = [
          "policy.phase_to_group.5", None, ("unknown group 'groep4'",), cli=False),
     Case("set-without-equals", str(BASE), ("klantmanagers.count",), OVERRIDE_FILE, None, None,
          ("malformed override 'klantmanagers.count'",), hint="expected dotted.key=value", cli=False),
+    # values that validated but could not run (issue 15): each bound says why
+    Case("set-start-before-1900", str(BASE), ("clock.start=1601-01-01",), OVERRIDE_FILE, "clock.start", None,
+         ("between 1900-01-01 and 2200-12-31, got 1601-01-01", "pandas timestamps"), also_run=True),
+    Case("set-start-after-2200", str(BASE), ("clock.start=2261-06-01",), OVERRIDE_FILE, "clock.start", None,
+         ("between 1900-01-01 and 2200-12-31, got 2261-06-01",), cli=False),
+    Case("set-start-9999", str(BASE), ("clock.start=9999-12-31",), OVERRIDE_FILE, "clock.start", None,
+         ("between 1900-01-01 and 2200-12-31, got 9999-12-31",), cli=False),
+    Case("set-run-past-2200", str(BASE), ("clock.start=2198-01-01",), BASE_SHOWN, "clock.follow_up", base_line("  follow_up:"),
+         ("start + horizon + follow_up must end by 2200-12-31", "got 4.0 years"), cli=False),
+    Case("set-horizon-past-2200", str(BASE), ("clock.horizon=300 years",), OVERRIDE_FILE, "clock.horizon", None,
+         ("start + horizon + follow_up must end by 2200-12-31",)),
+    Case("set-400-digit-count", str(BASE), (f"services.wijkteam.target.volunteer_placements_per_year={10**400}",),
+         OVERRIDE_FILE, "services.wijkteam.target.volunteer_placements_per_year", None,
+         ("must be at most 2,000,000", "401 digits"), also_run=True),
+    Case("set-count-above-bound", str(BASE), ("population.initial_stock=2000001",), OVERRIDE_FILE,
+         "population.initial_stock", None, ("must be at most 2,000,000", "2000001"), cli=False),
+    Case("set-400-digit-probability", str(BASE), (f"sanctions.detection_probability={10**400}",), OVERRIDE_FILE,
+         "sanctions.detection_probability", None, ("(too large)",), cli=False),
+    Case("set-400-digit-duration", str(BASE), (f"clock.follow_up=1{'0' * 400} years",), OVERRIDE_FILE,
+         "clock.follow_up", None, ("a quantity too large to compute with",), cli=False),
+    Case("set-hazard-above-bound", str(BASE), ("work_exit.base_rate_by_phase.1=53 per year",), OVERRIDE_FILE,
+         "work_exit.base_rate_by_phase.1", None, ("must be at most 52 per year", "once a week"), cli=False),
+    Case("set-applications-above-bound", str(BASE), ("inflow.applications=2000001 per year",), OVERRIDE_FILE,
+         "inflow.applications", None, ("must be at most 2,000,000 per year",), cli=False),
+    Case("set-half-life-zero", str(BASE), ("attention.decay_half_life=0 days",), OVERRIDE_FILE,
+         "attention.decay_half_life", None, ("must be at least 1 day",), cli=False),
+    Case("set-history-too-long", str(BASE), ("population.leavers_history=51 years",), OVERRIDE_FILE,
+         "population.leavers_history", None, ("must be at most 50 years", "past pension age"), cli=False),
+    Case("set-money-beyond-a-trillion", str(BASE), ("budgets.wmo.annual_amount=€2,000,000,000,000 per year",),
+         OVERRIDE_FILE, "budgets.wmo.annual_amount", None, ("must be at most €1,000,000,000,000 per year",), cli=False),
+    Case("set-earnings-beyond-a-float", str(BASE), ("part_time.release_effect=0",
+                                                    "part_time.earnings_per_month={dist: fixed, value: 1.0e+308}"),
+         OVERRIDE_FILE, "part_time.earnings_per_month", None, ("must stay well below €83,333,333,333 a month",), cli=False),
+    Case("set-caseload-review-zero", str(BASE), ("klantmanagers.caseload_review=0 days",), OVERRIDE_FILE,
+         "klantmanagers.caseload_review", None, ("must be at least 1 day", "never let the run's clock move on"),
+         cli=False),
+    Case("set-contacts-too-close", str(BASE), ("policy.groups.group1.contact_interval.mean=0.5 days",), BASE_SHOWN,
+         "policy.groups.group1.contact_interval", base_line('contact_interval: {dist: exponential, mean: "2 months"}'),
+         ("must be at least 1 day on average", "a mean of 0.5 days"),
+         cli=False),
+    Case("set-lognormal-too-wide", str(BASE), ("jobs.types.stable.duration.sd=700 years",), BASE_SHOWN,
+         "jobs.types.stable.duration", base_line('duration: {dist: lognormal, mean: "6 years"'),
+         ("sd must be at most 100 × the mean",), cli=False),
 ]
 CLI_RUNS = [(case, "validate") for case in CASES if case.cli] + [(case, "run") for case in CASES if case.also_run]
 
@@ -566,7 +622,8 @@ def test_bad_option_value_exits_2_without_traceback() -> None:
     proc = meedoen("run", str(BASE), "--seed", "abc")
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
-    assert proc.stderr.splitlines() == ["meedoen: error: argument --seed: invalid int value: 'abc' (see meedoen run --help)"]
+    assert proc.stderr.splitlines() == ["meedoen: error: argument --seed: expected a whole number from 0 to "
+                                        "9223372036854775807, got 'abc' (see meedoen run --help)"]
 
 
 @pytest.mark.parametrize(("argv", "line"), [
@@ -592,3 +649,105 @@ def test_small_overrides_are_valid() -> None:
     """Sanity for the cases above: the small overrides themselves are valid (else every run would fail)."""
     loaded = load_scenario(BASE, overrides=[SMALL[i + 1] for i in range(0, len(SMALL), 2)])
     assert json.loads(loaded.resolved_json)["population"]["initial_stock"] == 300
+
+
+# ------------------------------------------------------------------ validated means runnable
+
+TINY = REPO / "tests" / "scenarios" / "tiny_tilburg.yaml"
+TINY_RUN_DAYS = 822
+"""tiny_tilburg's horizon and follow-up: 15 months and a year (821.8 days)."""
+AT_THE_BOUNDS = [
+    f"clock.start={FIRST_DATE}",
+    f"clock.start={LAST_DATE - dt.timedelta(days=TINY_RUN_DAYS)}",  # the latest start that still ends in time
+    f"services.wijkteam.target.volunteer_placements_per_year={MAX_COUNT}",
+    f"work_exit.base_rate_by_phase.1={MAX_HAZARD_PER_YEAR} per year",
+    f"work_exit.motivation_effect={MAX_EFFECT}",
+    f"part_time.motivation_effect={-MAX_EFFECT}",
+    f"work_exit.duration_bands.0.multiplier={MAX_MULTIPLIER}",
+    "attention.decay_half_life=1 day",
+    f"population.leavers_history={MAX_LEAVERS_HISTORY_YEARS} years",
+    "klantmanagers.caseload_review=1 day",
+    f"budgets.wmo.annual_amount=€{MAX_MONEY:.0f} per year",
+    f"personal_budget.amount=€{MAX_MONEY:.0f}",
+    "policy.groups.group1.contact_interval={dist: exponential, mean: '1 day'}",
+    f"jobs.types.flex.duration={{dist: lognormal, mean: '1 day', sd: '{MAX_LOGNORMAL_CV} days'}}",
+    f"part_time.release_effect={math.floor(MAX_RELEASE_EXPONENT * 100 / 530 * 1e6) / 1e6}",  # × mean earnings €530 ÷ €100
+]
+
+
+@pytest.mark.parametrize("override", AT_THE_BOUNDS)
+def test_values_at_the_bounds_run(override: str) -> None:
+    """A value the schema accepts, up to its bound, runs a replication: the bounds sit below where a run
+    overflowed, hung or crashed (pandas' dates, NumPy's Poisson, math.exp, a half-life that never moves on)."""
+    from simulation.outcomes.headline import headline_values
+    from simulation.outcomes.profiles import replication_profile
+
+    result = simulation.run(load_scenario(TINY, [override, "services.wijkteam.target.pressure=1"]), seed=1)  # with its event log
+    replication_profile(result)
+    assert headline_values(result)["average_stock"] > 0 and len(result.tables["events"]) > 0
+
+
+@pytest.mark.parametrize("value", [3e306, 5e-05, 1.5, 2e6, 1e-300, 0.0, 12.3456789])
+def test_yaml_float_reads_back_as_the_float(value: float) -> None:
+    """PyYAML reads ``3e+306`` as text (YAML 1.1 wants a point and a signed exponent); what scaling writes
+    reads back as the number it wrote."""
+    from simulation.scenario.intensity import yaml_float
+
+    read = yaml.safe_load(yaml_float(f"{value:.6g}"))
+    assert isinstance(read, (int, float)) and not isinstance(read, bool)
+    assert read == pytest.approx(value, rel=1e-5)
+
+
+def test_load_scaled_writes_numbers_the_loader_reads(tmp_path: Path) -> None:
+    """Scaling a team of half a post down 10,000-fold gives 5e-05 posts and 1,000,000 posts up twofold
+    2e+06: both were text to YAML (and refused as 'not a number'); both load as numbers now."""
+    path = tmp_path / "teams.yaml"
+    path.write_text(f"extends: {BASE}\nservices: {{wijkteam: {{staff: 0.5}}, homecoach: {{staff: 1000000}}}}\n")
+    down, up = simulation.load_scaled(path, 1).model, simulation.load_scaled(path, 20000).model
+    assert down.services["wijkteam"].staff == pytest.approx(5e-05)
+    assert up.services["homecoach"].staff == pytest.approx(2e6)
+
+
+@pytest.mark.parametrize("size", [0, -1, 10**400, 2.5, True, 2_000_001])
+def test_load_scaled_refuses_a_size_that_is_no_count_of_clients(size: object) -> None:
+    with pytest.raises(ScenarioError, match="must be a whole number from 1 to 2,000,000") as error:
+        simulation.load_scaled(BASE, size)  # type: ignore[arg-type]
+    assert error.value.argument == "initial_stock"
+
+
+@pytest.mark.parametrize("overrides", [
+    ["population.initial_stock=0", "inflow.applications=0 per year"],  # nobody, ever
+    ["other_exits.pension_age=1"],  # everybody past pension age: the stock is empty before the window
+])
+def test_a_world_without_clients_runs(overrides: list[str]) -> None:
+    """A valid scenario whose world is empty (or empties) runs: the tables are empty, the average stock
+    is 0, and every rate per client is undefined (NaN), not a division by zero."""
+    from simulation.outcomes.headline import headline_values
+
+    result = simulation.run(load_scenario(TINY, overrides), seed=1)
+    values = headline_values(result)
+    assert values["average_stock"] == 0
+    assert math.isnan(values["exits_to_work_pct_stock"]) and math.isnan(values["activation_cost_per_client_year"])
+
+
+def test_decades_on_benefit_with_a_negative_effect_give_no_chance_to_volunteer() -> None:
+    """The chance to volunteer is logistic in years on benefit: 60 years at the most negative effect
+    allowed is a logit of -1,200, whose exponential overflows a float; the chance is 0, not a crash."""
+    from conftest import load_small
+
+    scenario = load_small(REPO / "scenarios" / "tilburg_experiment.yaml", [
+        f"experiment.volunteering.years_on_benefit_effect={-MAX_EFFECT}",
+        "population.initial_duration={dist: fixed, value: '60 years'}"], stock=200)
+    result = simulation.run(scenario, seed=1, event_log=False)
+    invited = result.tables["invitations"]
+    never = invited["propensity"] == 0.0  # the initial stock, 60 years on benefit
+    assert never.any() and not invited.loc[never, "volunteered"].any()
+
+
+def test_a_release_factor_beyond_a_float_is_refused() -> None:
+    """exp(release_effect × mean earnings ÷ €100) multiplies the start of part-time work: with €1m a month it
+    overflowed when the run began; the schema now says why."""
+    with pytest.raises(ScenarioError, match="must be at most 40 in size, got 3000") as error:
+        load_scenario(BASE, ["policy.earnings_release.cap=null", "policy.earnings_release.share=1",
+                             "part_time.earnings_per_month={dist: normal, mean: 1000000, sd: 10, low: 0, high: 2000000}"])
+    assert error.value.key == "part_time"
