@@ -29,7 +29,11 @@ def empty_until_april() -> list[str]:
     return ["clock.warmup=0 days", "clock.horizon=1 year",
             "budgets.reintegration.cuts=[{from: 2016-01-01, annual_amount: '€0 per year'},"
             " {from: 2016-04-01, annual_amount: '€3,000,000 per year'}]",
-            "budgets.reintegration.replenish_on=04-01", *spare_slots]
+            "budgets.reintegration.replenish_on=04-01",
+            # the participation and care trajectories draw on the Wmo budget: empty it too
+            "budgets.wmo.cuts=[{from: 2016-01-01, annual_amount: '€0 per year'},"
+            " {from: 2016-04-01, annual_amount: '€3,000,000 per year'}]",
+            "budgets.wmo.replenish_on=04-01", *spare_slots]
 
 
 @pytest.fixture(scope="module")
