@@ -1,6 +1,6 @@
 """The trajectory-wait headline counts the wait for budget (issue 14): from the referral to the start.
 
-A world whose reintegration budget is empty for its first three months (cut to nothing at the
+A world whose reintegration and Wmo budgets are empty for its first three months (cut to nothing at the
 start, a year's money from 1 April) and whose trajectories have slots to spare: whoever was
 referred before April waited for the budget until April at least. The bound comes from the event
 log (each start's offer), not from the waits table the headline reads.
