@@ -22,3 +22,9 @@ CALIBRATION_REPS = 4  # assumption: an even number keeps two cores busy; CRN rem
 CALIBRATION_CHECK_REPS = 10  # like COMPARE_REPS: a t-interval with 9 df at the fit
 CALIBRATION_MAX_EVALUATIONS = 40  # assumption: enough for Nelder-Mead to settle in 1-4 dimensions from a tuned start
 CALIBRATION_METHODS = ("nelder-mead", "powell", "differential-evolution")  # the first is the default (see calibration.py)
+MAX_SEED = 2**63 - 1
+"""Seeds and replication numbers are whole numbers from 0 to this: NumPy's SeedSequence takes no
+negative number, and a client's streams key their hash with both (a BLAKE2b key holds 64 bytes)."""
+MAX_REPLICATIONS = 100_000
+"""The most replications one command may ask for per scenario or point: 500 times MAX_REPS, far beyond any
+experiment; a larger number only fills memory with the list of runs to do before the first one starts."""

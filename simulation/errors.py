@@ -3,8 +3,20 @@ interruption of an experiment (saying how to resume)."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""Characters that would break the one line or act on the terminal: control characters (ESC starts
+escape codes that recolour or clear the screen), line separators and bidirectional overrides."""
+
+
+def escaped(text: str) -> str:
+    """``text`` with every unsafe character written as Python writes it in a string (``\\x1b``)."""
+    return _UNSAFE.sub(lambda m: repr(m[0])[1:-1] if unicodedata.category(m[0]) == "Cc"
+                       else f"\\u{ord(m[0]):04x}", text)
 
 
 @dataclass
@@ -34,7 +46,7 @@ class ScenarioError(Exception):
         text += self.message
         if self.hint:
             text += f" ({self.hint})"
-        return text
+        return escaped(text)  # file names, keys and values are the user's text, quoted as they are
 
 
 class Interrupted(Exception):

@@ -24,6 +24,20 @@ def publish(path: Path, folder: bool = False) -> None:
     os.chmod(path, (0o777 if folder else 0o666) & ~_umask())
 
 
+def nearest_existing(path: Path) -> Path:
+    """``path`` itself if it exists, else its nearest ancestor that does (OSError for a name too long)."""
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def probe_folder(folder: Path) -> None:
+    """Raise OSError unless a folder can be made in ``folder``; what the probe makes is removed at once,
+    so checking a place before a run leaves nothing behind (the folders of a result are made when it is written)."""
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".meedoen-probe-"):
+        pass
+
+
 def save_figure(figure: Any, target: Path, fmt: str, **options: Any) -> None:
     """A matplotlib figure written atomically: never half a picture under the name."""
     atomic_write(target, lambda stream: figure.savefig(stream, format=fmt, **options), binary=True)

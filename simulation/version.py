@@ -20,6 +20,13 @@ MODEL_LAYERS = ("scenario", "model", "outcomes")
 MODEL_FOUNDATION = ("defaults.py", "errors.py")
 
 
+#: Libraries that decide a replication's numbers besides the model's source: NumPy promises the same
+#: streams only on the same build, SciPy's distributions draw from them, SimPy orders the events.
+MODEL_LIBRARIES = ("numpy", "scipy", "simpy")
+#: What a results folder's manifest records of the environment (``results/manifest.py``).
+RECORDED_LIBRARIES = (*MODEL_LIBRARIES, "pandas")
+
+
 def package_version() -> str:
     try:
         return version("meedoen")
@@ -49,3 +56,20 @@ def model_version() -> str:
         digest.update(source.relative_to(root).as_posix().encode())
         digest.update(source.read_bytes())
     return f"{package_version()}+{digest.hexdigest()[:12]}"
+
+
+@cache
+def library_versions(names: tuple[str, ...] = MODEL_LIBRARIES) -> dict[str, str]:
+    """The installed version of each library in ``names`` (read from its metadata, not imported)."""
+    found = {}
+    for name in names:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def environment(model: str, libraries: dict[str, str]) -> str:
+    """What decides a replication's numbers, in words: the model version and the libraries' versions."""
+    return f"{model} with " + ", ".join(f"{name} {number}" for name, number in libraries.items())

@@ -20,8 +20,9 @@ Robust against hangs: the check runs in a child process (``python tests/browser.
 own process group; if it has not finished within ``timeout`` seconds that group (Python and
 Playwright's driver) is killed, and so is Chromium (which Playwright starts in a session of its
 own; it is found by its unique temporary profile path), and :class:`BrowserTimeout` is raised.
-Inside, the launch, the page load and the screenshot have their own shorter timeouts; a page
-whose ``load`` never fires is reported in ``page_errors``, not waited for.
+Inside, the page load and the screenshot have their own shorter timeouts (the launch has the
+whole budget: a busy machine starts Chromium slowly); a page whose ``load`` never fires is
+reported in ``page_errors``, not waited for.
 """
 
 from __future__ import annotations
@@ -174,6 +175,9 @@ def open_page(html_path: str | os.PathLike, screenshot_path: str | os.PathLike |
         "chromium": chromium_path(),
         # inner budget, leaving the outer one time to kill and report
         "step_timeout_ms": int(max(5.0, timeout / 3) * 1000),
+        # Chromium's start may take the whole budget on a busy machine: a slow start is then a
+        # timeout (the outer kill), not a failed check
+        "launch_timeout_ms": int(timeout * 1000),
     }
     with tempfile.TemporaryDirectory(prefix="meedoen-browser-", ignore_cleanup_errors=True) as tmp:
         result_file = Path(tmp) / "result.json"
@@ -270,7 +274,7 @@ def _run_check(request: dict) -> PageCheck:
             headless=True,
             args=list(CHROMIUM_FLAGS),
             viewport={"width": request["width"], "height": 800},
-            timeout=step,
+            timeout=request["launch_timeout_ms"],
         )
         try:
             context.set_default_timeout(step)

@@ -164,8 +164,8 @@ def test_a_trajectory_given_places_starts_those_waiting_at_the_date(monkeypatch)
 
 
 def test_more_klantmanagers_take_from_the_line_at_once_in_its_order(monkeypatch) -> None:
-    """Caseloads from 150 to 180 (2 klantmanagers) in mid-2016: the 60 new places go at the date to
-    the first 60 in line (group priority, then who asked first)."""
+    """Caseloads from 150 to 170 (2 klantmanagers) in mid-2016: the 40 new places go at the date to
+    the first 40 in line (group priority, then who asked first); the line is longer than that."""
     when = day("2016-07-01")
     seen: dict[str, list] = {}
     resize = Staff.resize
@@ -177,11 +177,11 @@ def test_more_klantmanagers_take_from_the_line_at_once_in_its_order(monkeypatch)
         resize(staff, count, caseload)
 
     monkeypatch.setattr(Staff, "resize", spy)
-    _, tables = run(changed("{from: 2016-07-01, klantmanagers: {caseload: 180}}"))
+    _, tables = run(changed("{from: 2016-07-01, klantmanagers: {caseload: 170}}"))
     waits = tables["waits"]
     granted = waits[(waits["resource"] == "klantmanager") & (waits["started"] == when)]
-    assert len(seen["line"]) > 60
-    assert sorted(granted["client"]) == sorted(client for *_, client in seen["line"][:60])
+    assert len(seen["line"]) > 40
+    assert sorted(granted["client"]) == sorted(client for *_, client in seen["line"][:40])
 
 
 def test_urgent_care_follows_its_new_rate() -> None:

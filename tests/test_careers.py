@@ -116,8 +116,8 @@ def _reentries_by_year(history: str, seeds: range) -> np.ndarray:
 def test_recent_leavers_bring_reentries_near_their_long_run_level_from_the_first_year() -> None:
     """Without the initial world's recent leavers (history 0 days) the first year's re-entries fall
     short of the fourth year's by more than the replication spread; with them the shortfall is at
-    most half as large. (Not nil: the leavers' flow is the stock's exit hazard at the start, before
-    contacts have raised motivation, so the first year still runs somewhat low: issue 14's note.)"""
+    most half as large. (Not nil: the leavers' flow is the stock's exit hazard at the start, and exits
+    still climb in the first months while trajectories and teams, empty at the start, fill.)"""
     seeds = range(1, 5)
     with_history = _reentries_by_year('"10 years"', seeds)
     without = _reentries_by_year('"0 days"', seeds)

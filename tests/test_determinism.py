@@ -22,7 +22,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import ROOT, SCENARIO_DIR, SCENARIO_FILES, assert_tables_equal, load_small, small_overrides
+from conftest import (
+    HANG_GUARD_S,
+    ROOT,
+    SCENARIO_DIR,
+    SCENARIO_FILES,
+    assert_tables_equal,
+    load_small,
+    small_overrides,
+)
 
 import simulation
 from simulation.model.rng import ClientStreams, Purpose, Streams
@@ -99,7 +107,7 @@ def _cli_run(cwd: Path, scenario: Path, overrides: list[str], hash_seed: int) ->
     for text in overrides:
         command += ["--set", text]
     env = {**os.environ, "PYTHONHASHSEED": str(hash_seed)}
-    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=HANG_GUARD_S)
     assert done.returncode == 0, done.stderr
     return cwd / "out"
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import SCENARIO_DIR, TEST_SCENARIO_DIR, load_small
+from conftest import HANG_GUARD_S, SCENARIO_DIR, TEST_SCENARIO_DIR, load_small
 from scipy import stats
 
 import simulation
@@ -269,7 +269,7 @@ def test_modules_left_out_of_the_model_version_cannot_change_a_number():
         "          and m.split('.')[1] not in MODEL_LAYERS]\n"
         "print(','.join(sorted(loaded)))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=HANG_GUARD_S)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "", f"the model's run path imports {done.stdout.strip()}"
 

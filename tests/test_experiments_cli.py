@@ -31,13 +31,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT, TEST_SCENARIO_DIR, meedoen
+from conftest import HANG_GUARD_S, ROOT, TEST_SCENARIO_DIR, meedoen
 
 from simulation import load_scenario
+from simulation.cli.options import results_command
+from simulation.cli.parser import build_parser
+from simulation.errors import Interrupted
 from simulation.experiments.comparison import compare
 from simulation.experiments.execution import Execution, run_tasks
+from simulation.experiments.progress import INTERVAL_ENV
 from simulation.experiments.replication import Replicator
 from simulation.experiments.store import ResultStore
+from simulation.model.run import run
 from simulation.outcomes.definitions import OUTCOMES
 from simulation.version import model_version
 
@@ -138,9 +143,9 @@ def interrupt(args: list[str], store: Path, sig: signal.Signals, logs: Path
     """Run ``meedoen args``, send ``sig`` once MIN_STORED replications are stored.
 
     Returns the finished process and (unless killed hard) the processes of its group still running
-    30 s after it ended; the 60 s wait for the exit only guards against hanging. Ctrl-C reaches the
-    terminal's whole foreground process group, so SIGINT goes to the group (workers must ignore
-    it); ``kill PID`` and ``kill -9 PID`` reach the parent alone.
+    HANG_GUARD_S after it ended; that wait and the ones for the run and its exit only guard against
+    hanging. Ctrl-C reaches the terminal's whole foreground process group, so SIGINT goes to the
+    group (workers must ignore it); ``kill PID`` and ``kill -9 PID`` reach the parent alone.
     The group gets its own session, and whatever of it is left is killed at the end.
     """
     total = 2 * RESUME_REPS
@@ -148,7 +153,7 @@ def interrupt(args: list[str], store: Path, sig: signal.Signals, logs: Path
         proc = subprocess.Popen([sys.executable, "-m", "simulation", *args], cwd=ROOT, env=ENV,
                                 stdout=out, stderr=err, start_new_session=True)
         try:
-            deadline = time.monotonic() + 90
+            deadline = time.monotonic() + HANG_GUARD_S
             while stored(store) < MIN_STORED:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     err.seek(0)
@@ -160,10 +165,10 @@ def interrupt(args: list[str], store: Path, sig: signal.Signals, logs: Path
                 os.killpg(proc.pid, sig)
             else:
                 proc.send_signal(sig)
-            proc.wait(timeout=60)  # guards against hanging; how fast it stops is not asserted
+            proc.wait(timeout=HANG_GUARD_S)  # guards against hanging; how fast it stops is not asserted
             left = []
             if sig != signal.SIGKILL and Path("/proc/self/stat").exists():
-                left = wait_for_group_to_end(proc.pid, seconds=30)  # returns as soon as the group is gone
+                left = wait_for_group_to_end(proc.pid, seconds=HANG_GUARD_S)  # returns as soon as the group is gone
         finally:
             proc.kill()
             proc.wait()
@@ -248,6 +253,7 @@ def test_store_round_trip_is_exact(tmp_path: Path) -> None:
     written = store.put("abc123", 5, 2, TRICKY, runtime_s=0.25, events=1234)
     read = store.get("abc123", 5, 2)
     assert read == written
+    assert json.dumps(read) == json.dumps(written)  # in the same order too: a fresh record is what a reread one is
     assert {k: bits(v) for k, v in read["values"].items()} == {
         k: bits(None if isinstance(v, float) and math.isnan(v) else v) for k, v in TRICKY.items()}
     assert json.loads(store.path("abc123", 5, 2).read_text())["values"]["undefined"] is None
@@ -288,6 +294,23 @@ def test_store_never_reuses_another_runs_record(tmp_path: Path, other: str) -> N
     assert store.get("abc123", 5, 2) is not None
 
 
+def test_an_interrupt_just_after_a_record_is_written_counts_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C can land after a record reached the store and before the experiment counted it (it
+    did once on a busy machine): the message must say what the store holds, so the count is taken
+    from the store."""
+    store = ResultStore(tmp_path, model_version())
+    put = store.put
+
+    def put_then_ctrl_c(*args: object, **kwargs: object) -> dict:
+        put(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(store, "put", put_then_ctrl_c)
+    with pytest.raises(Interrupted) as caught:
+        Replicator([load_scenario(TINY_A)], ["tiny"], 1, Execution(), store).ensure(2)
+    assert (caught.value.done, caught.value.total, stored(tmp_path)) == (1, 2, 1)
+
+
 def test_store_without_root_keeps_nothing(tmp_path: Path) -> None:
     """--no-store: the record is built (same checksum) but never written, and never found."""
     store = ResultStore(None, "0.0+test")
@@ -296,34 +319,114 @@ def test_store_without_root_keeps_nothing(tmp_path: Path) -> None:
     assert store.get("abc123", 5, 2) is None
 
 
+def get_guarded(store: ResultStore, target: Path) -> dict | None:
+    """``store.get`` of the record at ``target``; if it has not answered in a minute (a reader blocked
+    on a FIFO), the FIFO is opened for writing so the reader gets end of file, and the test fails."""
+    found: list[dict | None] = []
+    reader = threading.Thread(target=lambda: found.append(store.get("abc123", 5, 2)), daemon=True)
+    reader.start()
+    reader.join(timeout=60)
+    if reader.is_alive():
+        os.close(os.open(target, os.O_WRONLY | os.O_NONBLOCK))
+        reader.join(timeout=60)
+        pytest.fail("reading the record blocked")
+    return found[0]
+
+
+@pytest.mark.parametrize("damage", ["folder", "deeply-nested", "fifo"])
+def test_damaged_record_is_a_miss_and_is_replaced(tmp_path: Path, damage: str) -> None:
+    """A folder in a record's place, JSON nested past the decoder's recursion limit or a FIFO (which
+    would block a reader) is treated like a truncated record: a miss, then replaced by the put."""
+    store = ResultStore(tmp_path, "0.0+test")
+    target = store.path("abc123", 5, 2)
+    target.parent.mkdir(parents=True)
+    if damage == "folder":
+        target.mkdir()
+        (target / "inside.txt").write_text("x")
+    elif damage == "deeply-nested":
+        depth = sys.getrecursionlimit() * 10
+        target.write_text("[" * depth + "]" * depth)
+    else:
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no FIFOs here")
+        os.mkfifo(target)
+    assert get_guarded(store, target) is None  # no exception, no wait
+    written = store.put("abc123", 5, 2, TRICKY, runtime_s=0.1, events=10)
+    assert target.is_file() and store.get("abc123", 5, 2) == written
+
+
+def test_record_made_with_other_libraries_is_a_miss(tmp_path: Path) -> None:
+    """A record names numpy, scipy and simpy's versions; another version of one of them misses (NumPy
+    promises the same streams only on the same build), the same versions hit."""
+    here = ResultStore(tmp_path, "0.0+test")
+    assert sorted(here.libraries) == ["numpy", "scipy", "simpy"]
+    here.put("abc123", 5, 2, TRICKY, runtime_s=0.1, events=10)
+    assert json.loads(here.path("abc123", 5, 2).read_text())["libraries"] == here.libraries
+    for name in here.libraries:
+        other = ResultStore(tmp_path, "0.0+test", {**here.libraries, name: "0.0.0"})
+        assert other.get("abc123", 5, 2) is None, name
+    assert ResultStore(tmp_path, "0.0+test", dict(here.libraries)).get("abc123", 5, 2) is not None
+
+
+def test_a_worker_with_other_library_versions_is_refused(tmp_path: Path) -> None:
+    """The worker check compares the libraries too: a replication computed under other versions of
+    numpy, scipy or simpy than this machine's is refused before it is stored (here this machine is
+    told it has another numpy, as a Dask worker with another installation would differ)."""
+    from simulation import ScenarioError
+
+    scenario = load_scenario(TINY_A)
+    store = ResultStore(tmp_path, model_version(), {**ResultStore(None, "").libraries, "numpy": "0.0.0"})
+    replicator = Replicator([scenario], ["tiny"], 1, Execution(), store)
+    with pytest.raises(ScenarioError, match="a worker runs meedoen .* numpy") as error:
+        replicator.ensure(1)
+    assert error.value.argument == "scheduler" and stored(tmp_path) == 0
+
+
 # --- executors -------------------------------------------------------------------------------
 
 
+def started_then_finished(folder: str, task: int, seconds: float) -> None:
+    """A worker's task for the Ctrl-C test: note that it started, sleep, note that it finished."""
+    Path(folder, f"started-{task}").touch()
+    time.sleep(seconds)
+    Path(folder, f"finished-{task}").touch()
+
+
 @pytest.mark.skipif(not hasattr(signal, "pthread_kill"), reason="POSIX signals")
-def test_ctrl_c_stops_running_workers_at_once() -> None:
+def test_ctrl_c_stops_running_workers_at_once(tmp_path: Path) -> None:
     """Ctrl-C during replications stops the worker processes now, not after their current and
-    queued runs. ``meedoen`` turns SIGTERM into Ctrl-C before the pool starts, and forked workers
-    inherit that handler, so it is installed here the same way."""
+    queued runs: once both workers have started a task that sleeps as long as the hang guard,
+    Ctrl-C ends them, and no task ever finishes. ``meedoen`` turns SIGTERM into Ctrl-C before the pool starts, and forked workers
+    inherit that handler, so it is installed here the same way. How fast it happens is not asserted:
+    the waits for the workers to start and to be gone only guard against hanging."""
     before = set(multiprocessing.active_children())
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
-    # Ctrl-C once the workers run: a real SIGINT, aimed at the main thread, which it must wake from its wait
-    timer = threading.Timer(1.5, signal.pthread_kill, (threading.main_thread().ident, signal.SIGINT))
+    main_thread = threading.main_thread().ident
+    assert main_thread is not None
+
+    def ctrl_c_once_both_run() -> None:  # a real SIGINT, aimed at the main thread, which it must wake from its wait
+        deadline = time.monotonic() + HANG_GUARD_S
+        while len(list(tmp_path.glob("started-*"))) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        signal.pthread_kill(main_thread, signal.SIGINT)
+
+    tasks = [(task, (str(tmp_path), task, HANG_GUARD_S)) for task in range(4)]
     try:
         with pytest.raises(KeyboardInterrupt):
-            timer.start()
-            for _ in run_tasks(time.sleep, [(i, (30,)) for i in range(4)], Execution(workers=2)):
+            threading.Thread(target=ctrl_c_once_both_run, daemon=True).start()
+            for _ in run_tasks(started_then_finished, tasks, Execution(workers=2)):
                 pass
-        deadline = time.monotonic() + 5
+        assert sorted(p.name for p in tmp_path.glob("started-*")) == ["started-0", "started-1"]
+        deadline = time.monotonic() + HANG_GUARD_S
         while (left := set(multiprocessing.active_children()) - before) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert not left, f"{len(left)} worker processes still running 5 s after Ctrl-C"
+        assert not left, f"{len(left)} worker processes still running after Ctrl-C"
+        assert not list(tmp_path.glob("finished-*")), "a task ran to its end after Ctrl-C"
     finally:
-        timer.cancel()
         signal.signal(signal.SIGTERM, previous)
         for process in set(multiprocessing.active_children()) - before:
             process.kill()
             process.join()
-
 
 
 @pytest.fixture
@@ -358,6 +461,67 @@ def test_results_are_identical_on_every_executor(start_dask: Callable[[], str]) 
     pd.testing.assert_frame_equal(replications(executor="dask", scheduler=start_dask()), serial, check_exact=True)
 
 
+def test_the_recorded_command_leaves_out_where_and_how_it_ran() -> None:
+    """The manifest's command: the arguments and result-changing options, one canonical spelling, in
+    ``--help``'s order; not --out, --store, --workers, --executor, --quiet, --lang ... (nor defaults),
+    so folders of the same results are the same to the byte. With --reps auto the workers set the
+    rounds (whole multiples of them), so they stay, even at their default."""
+    parse = build_parser().parse_args
+    typed = ["compare", A, B, "--reps", "2", "--set", "clock.horizon=2 years", "--workers", "2", "--store", "s",
+             "--out", "x", "--quiet", "--lang", "nl", "--decompose", "--seed", "1"]
+    other = ["compare", A, B, "--decomp", "--work=1", "--executor", "dask", "--scheduler", "tcp://h:1", "--no-store",
+             "--set=clock.horizon=2 years", "--reps=2", "--overwrite", "--report", "r.html"]
+    expected = ["meedoen", "compare", A, B, "--reps", "2", "--set", "clock.horizon=2 years", "--decompose"]
+    assert results_command(parse(typed)) == results_command(parse(other)) == expected
+    auto = ["meedoen", "compare", A, B, "--reps", "auto", "--seed", "7", "--workers"]
+    assert results_command(parse(["compare", A, B, "--reps", "auto", "--workers", "3", "--seed", "7"])) == [*auto, "3"]
+    assert results_command(parse(["compare", A, B, "--reps", "auto", "--seed", "7"]))[:-1] == auto
+    sweep = ["sweep", A, "--grid", "a=1,2", "--grid", "b=3,4", "--reps", "3"]
+    assert results_command(parse([*sweep, "--workers", "2", "--out", "x"])) == ["meedoen", *sweep]
+
+
+#: compare and sweep of a few replications each (2 × 2 runs of ~0.1 s), and how to fill a store with half of them.
+BYTE_COMMANDS = {
+    "compare": (["compare", str(TINY_A), str(TINY_B), "--reps", "2"], ["compare", str(TINY_A), "--reps", "2"]),
+    "sweep": (["sweep", str(TINY_A), "--grid", "services.netwerkconsulent.staff=3,5", "--reps", "2"],
+              ["sweep", str(TINY_A), "--grid", "services.netwerkconsulent.staff=3", "--reps", "2"]),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", list(BYTE_COMMANDS))
+def test_every_file_is_the_same_to_the_byte_however_replications_ran(tmp_path: Path, kind: str,
+                                                                      start_dask: Callable[[], str]) -> None:
+    """``compare --out`` and ``sweep --out``: every file of the folder, the manifest included, is the
+    same to the byte whether the replications ran now in this process, in two worker processes or
+    on a Dask cluster, were read back from the store, or half and half. A stored record is JSON
+    with sorted keys; tables must not follow a record's key order, and the manifest records what
+    the results are and the command that gives them, not how they ran."""
+    command, half = BYTE_COMMANDS[kind]
+    store = str(tmp_path / "store")
+    ok(meedoen(*half, "--workers", "1", "--store", str(tmp_path / "half"), "--quiet"))
+    ways = {  # way: (options, replications (run, reused))
+        "serial": (["--workers", "1", "--store", store], (4, 0)),
+        "from-store": (["--workers", "1", "--store", store], (0, 4)),
+        "workers": (["--workers", "2", "--no-store"], (4, 0)),
+        "dask": (["--executor", "dask", "--scheduler", start_dask(), "--no-store"], (4, 0)),
+        "half-stored": (["--workers", "1", "--store", str(tmp_path / "half")], (2, 2)),
+    }
+    for way, (options, counts) in ways.items():
+        proc = meedoen(*command, *options, "--out", str(tmp_path / way), "--quiet")
+        assert run_counts(ok(proc)) == counts, way
+    reference = tmp_path / "serial"
+    names = sorted(p.name for p in reference.iterdir())
+    assert {"manifest.json", "sweep.csv"} <= set(names) if kind == "sweep" else {
+        "manifest.json", "summary.csv", "replications.csv", "series.csv", "curves.csv", "resources.csv",
+        "equity.csv", "careers.csv"} <= set(names)
+    skip_if_model_changed(*(tmp_path / way for way in ways))
+    for way in list(ways)[1:]:
+        assert sorted(p.name for p in (tmp_path / way).iterdir()) == names, way
+        differ = [name for name in names if (tmp_path / way / name).read_bytes() != (reference / name).read_bytes()]
+        assert not differ, f"{way}: {differ} differ from the serial run's"
+
+
 # --- bad input -------------------------------------------------------------------------------
 
 A, B = str(TINY_A), str(TINY_B)
@@ -385,9 +549,23 @@ BAD_INPUT: dict[str, tuple[list[str], str]] = {
     "plot-not-an-image": (["warmup", A, "--plot", "{case}/warmup.txt"], ".png or .svg"),
     "warmup-run-too-short": (["warmup", A, "--plot", "{case}/warmup.png", "--set", "clock.warmup=1 months",
                               "--set", "clock.horizon=4 months"], "too short to judge a warm-up"),
+    "seed-negative": (["compare", A, B, "--seed", "-5"], "argument --seed: expected a whole number from 0"),
+    "seed-400-digits": (["sweep", A, "--grid", "services.wijkteam.slots=1,2", "--seed", "9" * 400],
+                        "argument --seed: expected a whole number from 0"),
+    "warmup-seed-negative": (["warmup", A, "--plot", "{case}/warmup.png", "--seed", "-1"], "argument --seed"),
+    "reps-zero-deep-out": (["compare", A, B, "--reps", "0", "--out", "{case}/new/deep/x"], "--reps"),
+    "reps-beyond-any-experiment": (["compare", A, B, "--reps", "1" + "0" * 20], "--reps: must be at most 100,000"),
+    "warmup-reps-beyond": (["warmup", A, "--plot", "{case}/warmup.png", "--reps", "100001"], "--reps: must be at most"),
+    "set-date-out-of-range": (["compare", A, B, "--set", "clock.start=9999-12-31", "--out", "{case}/new/deep/x"],
+                              "key 'clock.start': must fall between 1900-01-01 and 2200-12-31"),
+    "range-400-digit-bound": (["sweep", A, "--lhs", "2", "--range", f"services.wijkteam.slots=1:{10**400}"],
+                              "a bound of 401 digits is more than a float holds"),
+    "set-400-digit-number": (["sweep", A, "--grid", "services.wijkteam.slots=1,2",
+                              "--set", f"population.initial_stock={10**400}"], "must be at most 2,000,000"),
 }
 AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 PREPARED = {"a-file", "full/notes.txt"}
+PREPARED_FOLDERS = {"full", "read-only"}
 
 
 def bad_input_argv(name: str, case: Path) -> list[str]:
@@ -414,7 +592,7 @@ def bad_input_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
         cases[name] = case
 
     def run(name: str) -> tuple:
-        return meedoen(*bad_input_argv(name, cases[name])), cases[name]  # meedoen() times out after 120 s
+        return meedoen(*bad_input_argv(name, cases[name])), cases[name]  # meedoen() gives up after HANG_GUARD_S
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         runs = dict(zip(cases, pool.map(run, cases), strict=True))
@@ -429,8 +607,8 @@ def bad_input_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
     if name == "store-read-only" else name for name in BAD_INPUT])
 def test_bad_input_is_one_line_exit_2_and_nothing_written(bad_input_runs: dict, name: str) -> None:
     """A user's mistake: one ``meedoen: error:`` line naming what is wrong, exit code 2, no
-    traceback, and nothing left behind (no results, no staging folder, no replication records;
-    an empty store folder may be created before the scheduler is tried)."""
+    traceback, and nothing left behind: no results, no staging folder, no replication records,
+    and no folder at all (not an empty store, not the parents of --out)."""
     proc, case = bad_input_runs[name]
     assert proc.returncode == 2, f"exit code {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
     assert proc.stderr.startswith("meedoen: error: ") and proc.stderr.count("\n") == 1, proc.stderr
@@ -438,8 +616,27 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(bad_input_runs: dict, 
     assert BAD_INPUT[name][1] in proc.stderr
     files = {p.relative_to(case).as_posix() for p in case.rglob("*") if p.is_file()}
     assert files == PREPARED, f"written: {sorted(files - PREPARED)}"
+    folders = {p.relative_to(case).as_posix() for p in case.rglob("*") if p.is_dir()}
+    assert folders == PREPARED_FOLDERS, f"made: {sorted(folders - PREPARED_FOLDERS)}"
     assert not (case / "out").exists()
     assert not [p for p in case.rglob("*") if ".partial-" in p.name or "probe" in p.name]
+
+
+@pytest.mark.parametrize(("call", "argument"), [
+    (lambda: run(TINY_A, seed=-5), "seed"),
+    (lambda: run(TINY_A, seed=1, replication=-1), "replication"),
+    (lambda: run(TINY_A, seed=10**400), "seed"),
+    (lambda: compare([TINY_A, TINY_B], reps=2, seed=-5, store=False), "seed"),
+    (lambda: compare([TINY_A, TINY_B], reps=2, seed=2**64, store=False), "seed"),
+])
+def test_api_refuses_a_seed_the_streams_cannot_take(call: Callable[[], object], argument: str) -> None:
+    """NumPy takes no negative seed and a client's stream keys hold 64 bytes: the API names the
+    argument (the command line refuses such a --seed before loading anything)."""
+    from simulation import ScenarioError
+
+    with pytest.raises(ScenarioError, match="must be a whole number from 0 to 9223372036854775807") as error:
+        call()
+    assert error.value.argument == argument
 
 
 # --- sweeps ----------------------------------------------------------------------------------
@@ -454,7 +651,8 @@ SWEEP_COLUMNS = ["scenario", "point", "scenario_hash", "replication", "outcome",
 def sweeps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[subprocess.CompletedProcess[str], Path]]:
     """A grid and a Latin hypercube sweep into one store (at once), then the grid again.
 
-    No --quiet: the output is captured, so there must be no progress bar anyway.
+    No --quiet: the output is captured, so there must be no progress bar anyway; and progress
+    lines come at most every hour, so none is due however slow the machine is today.
     """
     root = tmp_path_factory.mktemp("sweep")
 
@@ -463,9 +661,11 @@ def sweeps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[subproce
         return meedoen("sweep", str(TINY_A), *design, "--reps", "2", "--workers", "1",
                        "--store", str(root / "store"), "--out", str(out)), out
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        grid, lhs = pool.map(sweep, ["grid", "lhs"], [GRID, LHS])
-    return {"grid": grid, "lhs": lhs, "again": sweep("again", GRID)}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(INTERVAL_ENV, "3600")
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            grid, lhs = pool.map(sweep, ["grid", "lhs"], [GRID, LHS])
+        return {"grid": grid, "lhs": lhs, "again": sweep("again", GRID)}
 
 
 def read_sweep(run: tuple[subprocess.CompletedProcess[str], Path]) -> pd.DataFrame:
@@ -523,7 +723,8 @@ def test_sweep_rerun_reuses_the_store(sweeps: dict) -> None:
 
 def test_no_progress_bar_when_output_is_captured(sweeps: dict) -> None:
     """Without a terminal (a log file, CI) the bar is off, and a run shorter than the progress
-    interval (10 s) prints no progress line either: stderr stays empty, no --quiet needed."""
+    interval (10 s; an hour here, so the machine's speed does not matter) prints no progress line
+    either: stderr stays empty, no --quiet needed."""
     for name in ("grid", "lhs", "again"):
         assert sweeps[name][0].stderr == "", sweeps[name][0].stderr
 
@@ -549,7 +750,7 @@ def on_terminal(*args: str) -> str:
             break
         written += chunk
     os.close(master)
-    assert proc.wait(timeout=120) == 0, written.decode(errors="replace")
+    assert proc.wait(timeout=HANG_GUARD_S) == 0, written.decode(errors="replace")
     return written.decode(errors="replace")
 
 

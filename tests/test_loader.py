@@ -12,6 +12,7 @@ import pytest
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from simulation.errors import ScenarioError
+from simulation.scenario import yamlfile
 from simulation.scenario.loader import (
     OVERRIDE_FILE,
     RawScenario,
@@ -141,12 +142,68 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     path = tmp_path / "secret.yaml"
     path.write_text("a: 1\n")
 
-    def deny(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    def deny(name: str) -> int:
+        raise PermissionError(13, "Permission denied", name)
 
-    monkeypatch.setattr(Path, "read_bytes", deny)  # works even when tests run as root
+    monkeypatch.setattr(yamlfile, "_open_for_reading", deny)  # works even when tests run as root
     err = error_of(path)
     assert err.message == "cannot read file: Permission denied"
+
+
+def test_a_file_larger_than_the_cap_is_refused_unparsed(tmp_path: Path) -> None:
+    """Reading stops at the cap: a file of the cap's size loads, one byte more is refused unparsed."""
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"a: 1\n#" + b"x" * (yamlfile.MAX_BYTES - 7) + b"\n")
+    assert path.stat().st_size == yamlfile.MAX_BYTES
+    assert load_yaml(path)[0] == {"a": 1}
+    path.write_bytes(path.read_bytes() + b"\n")
+    err = error_of(path)
+    assert err.message.startswith("larger than 1 MiB") and err.line is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("a: &x [1, 2]\nb: [" + ", ".join(["*x"] * 3000) + "]\n", 3000 * [[1, 2]]),  # 9,000 copies: within budget
+        ("a: " + "[" * 31 + "]" * 31 + "\n", None),  # 32 levels with the top mapping: allowed
+        ("a: " + "9" * 4300 + "\n", int("9" * 4300)),  # as many digits as Python prints
+        ("a: {1: x, 2: y}\nb:\n  <<: {1: z, 3: w}\n  1: v\n", None),  # a written key wins over a merged one
+    ],
+    ids=["aliases-within-budget", "depth-at-limit", "4300-digits", "merge-same-key"],
+)
+def test_limits_leave_room_for_what_a_scenario_may_write(tmp_path: Path, text: str, value: object) -> None:
+    """The loader's limits refuse hostile files, not reasonable ones: just inside each limit loads."""
+    (tmp_path / "s.yaml").write_text(text)
+    data, _ = load_yaml(tmp_path / "s.yaml")
+    if value is not None:
+        assert data[list(data)[-1]] == value
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("a: &x [1, 2, 3]\nb: [" + ", ".join(["*x"] * 2501) + "]\n", 2, "YAML aliases repeat more than 10,000"),
+        ("a: " + "[" * 32 + "]" * 32 + "\n", 1, "nested deeper than 32 levels"),
+        ("a: " + "9" * 4301 + "\n", 1, "a whole number with more than 4,300 digits"),
+        ("a: {1: x, 2: y}\nb:\n  <<: {'1': z}\n  1: v\n", 3, "duplicate key '1' (first at line 4 as 1"),
+        ("a:\n  1.0: x\n  1: y\n", 3, "duplicate key '1' (first at line 2 as 1.0"),
+        ("a:\n  ' 01': x\n  1: y\n", 3, "duplicate key '1' (first at line 2 as ' 01'"),
+        ("a: !!binary aGk=\n", 1, "YAML tag '!!binary' is not allowed"),
+    ],
+    ids=["aliases-over-budget", "depth-over-limit", "4301-digits", "merged-key-of-another-type", "float-key",
+         "padded-text-key", "binary-tag"],
+)
+def test_limits_refuse_just_past_them(tmp_path: Path, text: str, line: int, message: str) -> None:
+    (tmp_path / "s.yaml").write_text(text)
+    err = error_of(tmp_path / "s.yaml")
+    assert err.line == line and message in err.message, err
+
+
+def test_error_text_escapes_control_characters() -> None:
+    """Whatever part of a message quotes the user, the printed line holds no raw control character."""
+    err = ScenarioError("unknown value '\x1b[2J'\nnext", file="a\u202eb.yaml", key="k\x07", line=3, hint="\r")
+    assert str(err) == "a\\u202eb.yaml:3: key 'k\\x07': unknown value '\\x1b[2J'\\nnext (\\r)"
+    assert str(ScenarioError("café: €5 — ok")) == "<input>: café: €5 — ok"  # printable text stays as written
 
 
 # ------------------------------------------------------------------ extends

@@ -363,6 +363,24 @@ def test_profile_tables_are_tidy(comparison):
     assert list(empty["curves"].columns) == ["scenario", "replication", "curve", "day", "value", "low", "high", "n"]
 
 
+def reversed_keys(data):
+    """The same data with every mapping's keys in reverse order (lists keep theirs)."""
+    if isinstance(data, dict):
+        return {key: reversed_keys(data[key]) for key in reversed(list(data))}
+    return [reversed_keys(item) for item in data] if isinstance(data, list) else data
+
+
+def test_profile_tables_do_not_follow_the_order_of_a_profiles_keys(comparison):
+    """A profile read back from the store has its keys sorted (JSON), a fresh one the model's order:
+    the tables, as written to CSV, are the same to the byte whatever the order of the keys."""
+    profiles = comparison.attrs["profiles"]
+    reordered = [(label, replication, reversed_keys(prof)) for label, replication, prof in profiles]
+    assert list(reordered[0][2]["monthly"]["columns"]) != list(profiles[0][2]["monthly"]["columns"])
+    tables, other = profile_tables(profiles), profile_tables(reordered)
+    for name, table in tables.items():
+        assert other[name].to_csv(index=False) == table.to_csv(index=False), name
+
+
 def assert_same_results(loaded: Results, memory: Results) -> None:
     assert loaded.kind == memory.kind
     assert loaded.labels == memory.labels

@@ -8,12 +8,15 @@ numbers exactly. Bad input is one ``meedoen: error:`` line, exit code 2, nothing
 from __future__ import annotations
 
 import json
+import platform
+import shutil
 import xml.etree.ElementTree as ElementTree
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import TEST_SCENARIO_DIR, meedoen
+from conftest import HANG_GUARD_S, TEST_SCENARIO_DIR, meedoen
 
 import simulation
 from simulation.outcomes.headline import headline_values
@@ -96,6 +99,83 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(folders, tmp_path, nam
     assert list(tmp_path.iterdir()) == []
 
 
+DAMAGED_MANIFESTS = {
+    "a list": "[1, 2]",
+    "a string": '"results"',
+    "null": "null",
+    "no keys": "{}",
+    "nested past the recursion limit": "[" * 100_000 + "]" * 100_000,
+    "a scenario record without its label": None,  # the compare folder's own manifest, one key taken out
+    "a negative seed": None,
+}
+
+
+@pytest.fixture(scope="module")
+def damaged(folders, tmp_path_factory) -> dict[tuple[str, str], Path]:
+    """Copies of the run and compare folders, each with one kind of damaged manifest.json."""
+    root = tmp_path_factory.mktemp("damaged")
+    made = {}
+    for kind in ("run", "compare"):
+        for name, text in DAMAGED_MANIFESTS.items():
+            folder = root / f"{kind}-{len(made)}"
+            shutil.copytree(folders[kind], folder)
+            if text is None:
+                manifest = json.loads((folder / "manifest.json").read_text())
+                if name == "a negative seed":
+                    manifest["seed"] = -4
+                elif kind == "compare":
+                    del manifest["scenarios"][0]["label"]
+                else:
+                    del manifest["scenario"]
+                text = json.dumps(manifest)
+            (folder / "manifest.json").write_text(text)
+            made[kind, name] = folder
+    return made
+
+
+DAMAGED_CASES = [(command, kind, name) for command in ("report", "export-log") for kind in ("run", "compare")
+                 for name in DAMAGED_MANIFESTS] + [("plot", "compare", "a list"), ("plot", "run", "no keys")]
+
+
+@pytest.fixture(scope="module")
+def damaged_runs(damaged, tmp_path_factory) -> dict[tuple[str, str, str], tuple]:
+    """Every damaged-manifest command at once (each pays ~1.5 s to start): (process, its output folder, the
+    damaged folder's files before)."""
+    def run(case: tuple[str, str, str]) -> tuple:
+        command, kind, name = case
+        out = tmp_path_factory.mktemp("out")
+        folder = damaged[kind, name]
+        before = sorted(p.name for p in folder.iterdir())
+        target = {"report": ["-o", str(out / "r.html")], "export-log": ["--format", "csv", "-o", str(out / "e.csv")],
+                  "plot": ["--out", str(out / "plots")]}[command]
+        return meedoen(command, str(folder), *target), out, before
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return dict(zip(DAMAGED_CASES, pool.map(run, DAMAGED_CASES), strict=True))
+
+
+@pytest.mark.parametrize("case", DAMAGED_CASES, ids=["-".join(case) for case in DAMAGED_CASES])
+def test_a_damaged_manifest_is_one_line_exit_2_and_nothing_written(damaged, damaged_runs, case):
+    """report, export-log and plot read a folder's manifest.json: a list, a string, null, JSON nested
+    past the decoder's limit or a missing key is one line naming the file, never a traceback."""
+    done, out, before = damaged_runs[case]
+    folder = damaged[case[1], case[2]]
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert done.stderr.startswith(f"meedoen: error: {folder / 'manifest.json'}: ") and done.stderr.count("\n") == 1, \
+        done.stderr
+    assert list(out.iterdir()) == [] and sorted(p.name for p in folder.iterdir()) == before
+
+
+def test_manifest_records_the_library_versions(folders):
+    """numpy promises the same streams only on the same build: a folder says which versions made it."""
+    from importlib.metadata import version
+
+    for kind in ("run", "compare"):
+        manifest = json.loads((folders[kind] / "manifest.json").read_text())
+        assert manifest["libraries"] == {name: version(name) for name in ("numpy", "scipy", "simpy", "pandas")}
+        assert manifest["python"] == platform.python_version()
+
+
 def test_report_is_utf8_whatever_the_locale(folders, tmp_path):
     """A report is full of "−", "€" and "≥"; under the C locale Python's default text encoding
     is ASCII, and the report must still be written (as UTF-8, as its <meta charset> says)."""
@@ -106,7 +186,7 @@ def test_report_is_utf8_whatever_the_locale(folders, tmp_path):
     target = tmp_path / "rapport.html"
     env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": "utf-8"}
     done = subprocess.run([sys.executable, "-m", "simulation", "report", str(folders["compare"]), "-o", str(target),
-                           "--lang", "nl"], capture_output=True, text=True, env=env, timeout=120)
+                           "--lang", "nl"], capture_output=True, text=True, env=env, timeout=HANG_GUARD_S)
     assert done.returncode == 0, done.stderr
     html = target.read_bytes().decode("utf-8")
     assert '<meta charset="utf-8">' in html and "\u2212" in html and "\u2265" in html

@@ -14,7 +14,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import ROOT, TEST_SCENARIO_DIR
+from conftest import HANG_GUARD_S, ROOT, TEST_SCENARIO_DIR
 
 from simulation.cli import main
 from simulation.outcomes.definitions import OUTCOMES
@@ -179,5 +179,5 @@ def test_a_reader_that_goes_away_ends_the_command_quietly() -> None:
     assert proc.stdout is not None and proc.stderr is not None
     proc.stdout.close()  # before the program writes anything: it starts in about a second
     err = proc.stderr.read().decode()
-    assert proc.wait(timeout=120) == 141, err
+    assert proc.wait(timeout=HANG_GUARD_S) == 141, err
     assert "Traceback" not in err and err == ""

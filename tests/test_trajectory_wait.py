@@ -1,6 +1,6 @@
 """The trajectory-wait headline counts the wait for budget (issue 14): from the referral to the start.
 
-A world whose reintegration budget is empty for its first three months (cut to nothing at the
+A world whose reintegration and Wmo budgets are empty for its first three months (cut to nothing at the
 start, a year's money from 1 April) and whose trajectories have slots to spare: whoever was
 referred before April waited for the budget until April at least. The bound comes from the event
 log (each start's offer), not from the waits table the headline reads.
@@ -29,7 +29,11 @@ def empty_until_april() -> list[str]:
     return ["clock.warmup=0 days", "clock.horizon=1 year",
             "budgets.reintegration.cuts=[{from: 2016-01-01, annual_amount: '€0 per year'},"
             " {from: 2016-04-01, annual_amount: '€3,000,000 per year'}]",
-            "budgets.reintegration.replenish_on=04-01", *spare_slots]
+            "budgets.reintegration.replenish_on=04-01",
+            # the participation and care trajectories draw on the Wmo budget: empty it too
+            "budgets.wmo.cuts=[{from: 2016-01-01, annual_amount: '€0 per year'},"
+            " {from: 2016-04-01, annual_amount: '€3,000,000 per year'}]",
+            "budgets.wmo.replenish_on=04-01", *spare_slots]
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from simulation.cli.options import execution_options
+from simulation.cli.options import execution_options, results_command
 from simulation.cli.text import say
 from simulation.errors import ScenarioError
 
@@ -46,14 +46,14 @@ def compare_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
               computed=meta["computed"], reused=meta["reused"]))
     if precision is not None:
         _print_precision(summary, precision, args.lang)
-    target = write_experiment(summary, meta["replications"], args, argv, "comparison") if args.out else None
+    target = write_experiment(summary, meta["replications"], args, "comparison") if args.out else None
     _print_comparison(summary, args.lang)
     _print_place_and_policy(summary, args.lang)
     if target:
         print("\n" + say(args.lang, "compare_written", target=target,
                           extra=", decomposition.csv" if args.decompose else ""))
     if args.report:
-        _write_report(summary, target, args.report, args.lang, argv)
+        _write_report(summary, target, args.report, args.lang, results_command(args))
     return 0
 
 
@@ -132,11 +132,11 @@ def _print_place_and_policy(summary: pd.DataFrame, lang: str) -> None:
         print("\n" + text)
 
 
-def _write_report(summary: pd.DataFrame, target: Path | None, path: str, lang: str, argv: Sequence[str]) -> None:
+def _write_report(summary: pd.DataFrame, target: Path | None, path: str, lang: str, command: list[str]) -> None:
     from simulation.present.report import write_report
     from simulation.results.collection import Results
 
-    summary.attrs["command"] = ["meedoen", *argv]
+    summary.attrs["command"] = command
     results = Results.load(target) if target else Results.from_comparison(summary)
     print(say(lang, "report_written", target=write_report(results, path, lang)))
 
@@ -154,7 +154,7 @@ def sweep_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
         check_output_dir(args.out, args.overwrite)
     tidy = sweep(scenario, points, args.reps, args.seed, **execution_options(args))
     meta = tidy.attrs
-    target = write_experiment(None, tidy, args, argv, "sweep") if args.out else None
+    target = write_experiment(None, tidy, args, "sweep") if args.out else None
     print(say(args.lang, "sweep", name=scenario.name, points=len(points), reps=args.reps, seed=args.seed,
               computed=meta["computed"], reused=meta["reused"]) + "\n")
     print(format_sweep(tidy, SWEEP_OUTCOMES, args.lang))
@@ -262,15 +262,20 @@ def calibrate_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 
 def write_experiment(summary: pd.DataFrame | None, table: pd.DataFrame, args: argparse.Namespace,
-                     argv: Sequence[str], kind: str) -> Path:
-    """The tidy tables of a compare or sweep plus a manifest of where they came from."""
+                     kind: str) -> Path:
+    """The tidy tables of a compare or sweep plus a manifest of where they came from.
+
+    Every file is the same to the byte however the replications ran (now or from the store, in
+    this process, in workers or on Dask): the manifest records what the results are and the
+    command that gives them (``results_command``), not where they ran, how many were reused or
+    where the store is (the terminal says that).
+    """
     from simulation.results.collection import write_comparison
     from simulation.results.folders import write_tables
     from simulation.results.manifest import provenance
 
     meta = table.attrs if summary is None else summary.attrs
-    manifest = {"kind": kind, **provenance(["meedoen", *argv]), "seed": meta["seed"], "reps": meta["reps"],
-                "store": meta["store"], "replications_run": meta["computed"], "replications_reused": meta["reused"]}
+    manifest = {"kind": kind, **provenance(results_command(args)), "seed": meta["seed"], "reps": meta["reps"]}
     if summary is not None:
         manifest.update(precision=None if meta["precision"] is None else vars(meta["precision"]))
         return write_comparison(summary, args.out, args.overwrite, manifest)

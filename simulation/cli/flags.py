@@ -19,6 +19,7 @@ FLAGS = {"overrides": "--set", "ranges": "--range", "fmt": "--format"}
 COMMAND_FLAGS = {
     "compare": {"outcomes": "--precision-on", "target": "--precision", "place": "--in", "scenarios": "compare"},
     "sweep": {"n": "--lhs", "points": "sweep"},  # the points come from --grid or --lhs: name the command
+    "calibrate": {"initial_stock": "--stock"},  # the world is resized with load_scaled
 }
 #: Arguments whose ``name=value`` in a hint is said as ``--flag value`` (``--flag`` for True).
 HINT_ARGUMENTS = ("reps", "precision", "max_reps", "precision_on", "executor", "scheduler", "workers", "grid", "range",

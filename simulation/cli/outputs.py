@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -80,13 +79,10 @@ def export_log_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
 def _run_tables(folder: str, scenario: str | None, lang: str = "en") -> tuple[dict[str, pd.DataFrame], str]:
     """A run's full tables with its event log: read from a run folder, or, for a compare folder,
     replication 0 of one scenario rerun with the same seed (results are reproducible)."""
-    from simulation.results.folders import MANIFEST
+    from simulation.results.manifest import read_manifest
 
     path = Path(folder)
-    try:
-        manifest = json.loads((path / MANIFEST).read_text())
-    except (OSError, ValueError):
-        manifest = {}
+    manifest = read_manifest(path, required=False)  # a run folder's event log needs none
     if manifest.get("kind") != "comparison":
         if scenario:
             raise ScenarioError("--scenario is for compare folders; a run folder holds one scenario", file=folder)
@@ -101,15 +97,20 @@ def _rerun(folder: str, manifest: dict[str, Any], scenario: str | None, lang: st
     """Replication 0 of one scenario of a compare folder (default the first), from its resolved data."""
     from simulation.model.run import run
     from simulation.scenario import scenario_from_resolved
-    from simulation.version import model_version
+    from simulation.version import MODEL_LIBRARIES, environment, library_versions, model_version
 
     records = {record["label"]: record for record in manifest["scenarios"]}
-    label = scenario or next(iter(records))
+    label = scenario or next(iter(records), "")
     if label not in records:
         raise ScenarioError(f"no scenario '{label}' in this comparison", file=folder, key="--scenario",
                             hint="one of: " + ", ".join(records))
-    if manifest.get("model_version") != model_version():
-        print(say(lang, "other_model", then=manifest.get("model_version"), now=model_version()), file=sys.stderr)
+    if "resolved" not in records[label]:
+        raise ScenarioError(f"the manifest keeps no resolved data of '{label}' to rerun it", file=folder)
+    recorded = manifest.get("libraries") or {}
+    then = {name: str(recorded[name]) for name in MODEL_LIBRARIES if name in recorded}
+    if manifest.get("model_version") != model_version() or then not in ({}, library_versions()):
+        print(say(lang, "other_model", then=environment(str(manifest.get("model_version")), then),
+                  now=environment(model_version(), library_versions())), file=sys.stderr)
     loaded = scenario_from_resolved(records[label]["resolved"], label)
     print(say(lang, "rerun", label=label, seed=manifest["seed"]), file=sys.stderr)
     return run(loaded, seed=int(manifest["seed"]), replication=0).tables, label

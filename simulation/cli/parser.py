@@ -62,7 +62,7 @@ def _add_run(commands: Subcommands) -> None:
     run = commands.add_parser("run", help="run one replication and print the headline outcomes")
     run.add_argument("scenario")
     _add_seed(run)
-    run.add_argument("--replication", type=int, default=0, help="replication number within the seed (default 0)")
+    run.add_argument("--replication", type=_seed, default=0, help="replication number within the seed (default 0)")
     _add_overrides(run, "")
     run.add_argument("--out", help="folder for tables, event log and manifest (must be new or empty)")
     run.add_argument("--overwrite", action="store_true", help="replace results already in --out")
@@ -232,7 +232,7 @@ def _add_overrides(command: argparse.ArgumentParser, scope: str) -> None:
 
 
 def _add_seed(command: argparse.ArgumentParser, text: str = "random seed") -> None:
-    command.add_argument("--seed", type=int, default=1, help=f"{text} (default 1)")
+    command.add_argument("--seed", type=_seed, default=1, help=f"{text} (default 1)")
 
 
 def _cpus() -> int:
@@ -240,6 +240,18 @@ def _cpus() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+def _seed(text: str) -> int:
+    """A seed or replication number: a whole number from 0 to ``defaults.MAX_SEED``."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= defaults.MAX_SEED:
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        raise argparse.ArgumentTypeError(f"expected a whole number from 0 to {defaults.MAX_SEED}, got {shown!r}")
+    return number
 
 
 def _reps(text: str) -> int | str:

@@ -167,7 +167,11 @@ def _parse_bound(text: str, key: str, raw: str) -> tuple[str, float, str, bool]:
         message = f"malformed '{raw}': {text.strip()!r} is not a number"
         raise ScenarioError(message, argument="ranges", key=key, hint=hint)
     number = match["num"]
-    return match["prefix"], float(number.replace(",", "")), match["suffix"], "." not in number
+    value = float(number.replace(",", ""))
+    if not math.isfinite(value):  # 309 digits or more
+        raise ScenarioError(f"malformed '{raw[:60]}': a bound of {len(number)} digits is more than a float holds",
+                            argument="ranges", key=key)
+    return match["prefix"], value, match["suffix"], "." not in number
 
 
 def parse_ranges(texts: Sequence[str]) -> dict[str, Range]:

@@ -21,21 +21,23 @@ from simulation.errors import Interrupted, ScenarioError
 from simulation.experiments.execution import Execution, run_tasks
 from simulation.experiments.progress import progress_bar
 from simulation.experiments.store import ResultStore, default_root
+from simulation.model.rng import check_replications, check_seed
 from simulation.model.run import run
 from simulation.outcomes.definitions import OUTCOMES
 from simulation.outcomes.headline import headline_values
 from simulation.outcomes.profiles import Profiles, replication_profile
 from simulation.scenario import LoadedScenario, load_scenario
-from simulation.version import model_version
+from simulation.version import environment, library_versions, model_version
 
 
 def simulate_headline(scenario: LoadedScenario, seed: int, replication: int
                       ) -> tuple[dict[str, float], dict[str, Any], float, int, str]:
-    """One replication's headline outcomes and profile (for plots and reports), and the model
-    version that computed them (a Dask worker may run another installation); module-level so
-    worker processes can unpickle it."""
+    """One replication's headline outcomes and profile (for plots and reports), and the model and
+    library versions that computed them (a Dask worker may run another installation); module-level
+    so worker processes can unpickle it."""
     result = run(scenario, seed=seed, replication=replication, event_log=False)
-    return headline_values(result), replication_profile(result), result.runtime_s, result.simpy_events, model_version()
+    return (headline_values(result), replication_profile(result), result.runtime_s, result.simpy_events,
+            environment(model_version(), library_versions()))
 
 
 def simulate_monthly(scenario: LoadedScenario, seed: int, replication: int) -> pd.DataFrame:
@@ -79,6 +81,7 @@ class Replicator:
     def __init__(self, scenarios: Sequence[LoadedScenario], labels: Sequence[str], seed: int,
                  execution: Execution, store: ResultStore, progress: bool | None = False,
                  description: str = "replications") -> None:
+        check_seed(seed)
         self.scenarios, self.labels, self.seed = list(scenarios), list(labels), int(seed)
         self.execution, self.store, self.progress, self.description = execution, store, progress, description
         self.records: dict[tuple[int, int], dict[str, Any]] = {}
@@ -87,6 +90,7 @@ class Replicator:
 
     def ensure(self, replications: int) -> None:
         """Make sure replications 0..n-1 of every scenario are known."""
+        check_replications(replications)
         missing = []
         for index, scenario in enumerate(self.scenarios):
             for replication in range(replications):
@@ -103,19 +107,27 @@ class Replicator:
         try:
             for (index, replication), (values, profile, runtime_s, events, version) in run_tasks(
                     simulate_headline, missing, self.execution):
-                if version != self.store.model_version:
-                    raise ScenarioError(f"a worker runs meedoen {version}, this machine {self.store.model_version}; "
+                if version != environment(self.store.model_version, self.store.libraries):
+                    here = environment(self.store.model_version, self.store.libraries)
+                    raise ScenarioError(f"a worker runs meedoen {version}, this machine {here}; "
                                         "results would not be comparable", argument="scheduler",
-                                        hint="install the same meedoen source on every Dask worker")
+                                        hint="install the same meedoen source, numpy, scipy and simpy on every "
+                                             "Dask worker")
                 self.records[index, replication] = self.store.put(self.scenarios[index].hash, self.seed,
                                                                   replication, values, runtime_s, events, profile)
                 self.computed += 1
                 bar.update()
         except KeyboardInterrupt:
-            done = sum(1 for (_, r) in self.records if r < replications)
-            raise Interrupted(done, total, self.store.root) from None
+            raise Interrupted(self.finished(replications), total, self.store.root) from None
         finally:
             bar.close()
+
+    def finished(self, replications: int) -> int:
+        """How many of replications 0..n-1 are done: known here, or in the store already (an interrupt
+        can land after a record is written and before it is counted; the message must say what is stored)."""
+        return sum(1 for index, scenario in enumerate(self.scenarios) for replication in range(replications)
+                   if (index, replication) in self.records
+                   or self.store.get(scenario.hash, self.seed, replication) is not None)
 
     def table(self, replications: int) -> pd.DataFrame:
         """Tidy: scenario, scenario_hash, replication, outcome, value (NaN where undefined)."""
@@ -136,6 +148,8 @@ class Replicator:
 def monthly_series(scenario: LoadedScenario, reps: int, seed: int, execution: Execution,
                    progress: bool | None = False) -> list[pd.DataFrame]:
     """The monthly table of each of ``reps`` replications (not stored: the warm-up study is quick)."""
+    check_seed(seed)
+    check_replications(reps)
     tasks = [(replication, (scenario, seed, replication)) for replication in range(reps)]
     bar = progress_bar(reps, 0, "warm-up runs", progress)
     tables: dict[int, pd.DataFrame] = {}

@@ -15,6 +15,7 @@ import pandas as pd
 
 from simulation.errors import ScenarioError
 from simulation.experiments.execution import Execution, run_tasks
+from simulation.model.rng import check_replications, check_seed
 from simulation.model.run import run
 from simulation.outcomes.experiment import experiment_measures, experiment_summary
 from simulation.scenario import LoadedScenario, load_scenario
@@ -40,6 +41,8 @@ def replicate_experiment(scenario: LoadedScenario | str | os.PathLike[str], reps
                             hint="give the scenario an experiment (see scenarios/tilburg_experiment.yaml)")
     if reps < 1:
         raise ScenarioError(f"must be at least 1, got {reps}", argument="reps")
+    check_seed(seed)
+    check_replications(reps)
     tasks = [(replication, (scenario, seed, replication)) for replication in range(reps)]
     found = dict(run_tasks(simulate_experiment, tasks, execution or Execution()))
     measures = pd.concat([found[replication] for replication in range(reps)], ignore_index=True)

@@ -102,7 +102,10 @@ class Trial:
         logit = (v.intercept + v.motivation_effect * (motivation - 0.5) + v.trust_effect * (client.trust - 0.5)
                  + v.years_on_benefit_effect * (now - client.spell_start) / DAYS_PER_YEAR
                  + v.phase_effect * (client.phase - 3))
-        return 1.0 / (1.0 + math.exp(-logit))
+        try:
+            return 1.0 / (1.0 + math.exp(-logit))
+        except OverflowError:  # a logit below -709 (decades on benefit × a negative effect): the chance is below 1e-308
+            return 0.0
 
     def invite(self, now: float) -> None:
         """Invite the eligible, let each decide, draw the participants and their arms."""

@@ -11,9 +11,8 @@ hazards. Its career after the exit is walked with the same draws the run makes (
 leaver still away from benefit at the start joins the world in that state, one who is back on
 benefit or gone by then is dropped (the stock already holds the people on benefit).
 
-What the history leaves out: the effect of contacts, trajectories and sanctions on the exit flow
-(they start with the run), so the first months' re-entries can run somewhat low; the warm-up
-analysis shows how much (docs/validation.md).
+The stock's motivation and trust already carry its past contacts (``policy.PolicyRules.past_attention``,
+applied before this), so the hazards the leavers are drawn from, and the motivation the twins take, do too.
 """
 
 from __future__ import annotations
@@ -104,3 +103,4 @@ def _walk_other(world: WorldView, twin: Client, donor: Client, left_at: float) -
     world.add(twin)
     world.jobs.away_until(twin, left_at + delay)
     return True
+

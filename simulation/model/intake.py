@@ -76,8 +76,10 @@ def populate(world: WorldView) -> list[Client]:
         world.ladder.set_rung(client, world.ladder.initial_rung(client.true_phase, client.rng.luck), first=True)
         world.part_time.initial(client, 0.0)
     priority = world.staff.priority
-    for client, _, since_contact in sorted(stock, key=lambda item: priority.get(item[0].group, UNLISTED_PRIORITY)):
+    for client, elapsed, since_contact in sorted(stock, key=lambda item: priority.get(item[0].group, UNLISTED_PRIORITY)):
         world.policy.assign_handler(client, 0.0)
+        if world.scenario.population.past_contacts:
+            world.policy.past_attention(client, elapsed)
         interval = world.policy.groups[client.group].review_interval
         if interval is not None:
             due = interval - since_contact

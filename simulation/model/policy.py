@@ -121,6 +121,49 @@ class PolicyRules:
         motivation = self.world.hazards.motivation(client, now)
         client.motivation = motivation + share * (1.0 - motivation)
 
+    def past_attention(self, client: Client, elapsed: float) -> None:
+        """Motivation and trust after the contacts of the ``elapsed`` days of the spell before the start.
+
+        Contacts are a renewal process at the client's place at the start (``_past_contacts``): n
+        contacts, intervals X, each moving motivation ``g`` of the way to 1, the gap to its base b
+        decaying at rate k = ln 2 / half-life between them. With L = E[exp(-k X)] the gap just after
+        a contact is g (1 - b) (1 - q^n) / (1 - q), q = (1 - g) L, and its mean over an interval (the
+        start falls at a random point of one) is that times (1 - L) / (k E[X]): exact for fixed and for
+        exponential intervals, with L from a gamma of X's mean and variance. Trust, which does not
+        decay, is 1 - (1 - t)(1 - g_trust)^n. Deterministic: no draws, so no stream shifts."""
+        mean, variance, gain = self._past_contacts(client)
+        if mean <= 0.0 or math.isinf(mean) or elapsed <= 0.0:
+            return
+        contacts = elapsed / mean
+        spec = self.world.scenario.attention
+        k = math.log(2.0) / self.world.hazards.half_life
+        laplace = math.exp(-k * mean) if variance <= 0.0 else (1.0 + k * variance / mean) ** (-mean * mean / variance)
+        share = min(1.0, spec.motivation_gain_per_contact * gain)
+        kept = (1.0 - share) * laplace  # < 1: the interval's mean is positive
+        after_contact = share * (1.0 - client.motivation_base) * (1.0 - kept**contacts) / (1.0 - kept)
+        client.motivation = client.motivation_base + after_contact * (1.0 - laplace) / (k * mean)
+        client.motivation_time = 0.0
+        client.trust = 1.0 - (1.0 - client.trust) * (1.0 - min(1.0, spec.trust_gain_per_contact * gain)) ** contacts
+
+    def _past_contacts(self, client: Client) -> tuple[float, float, float]:
+        """(mean interval, its variance, mean attention gain) of the contacts of the client's place at
+        the start: its klantmanager's while it holds a place; else the reviews (a fixed interval); for a
+        team, its visits for the share of time a case runs (service time against service time plus
+        follow-up) together with the reviews, as a Poisson stream (variance = mean²)."""
+        group = self.groups[client.group]
+        if client.handler == KLANTMANAGER and client.has_klantmanager:
+            return group.contact_interval.mean, group.contact_interval.variance, 1.0
+        review, handler = group.review_interval or math.inf, client.handler
+        if handler is None or handler in (KLANTMANAGER, NO_HANDLER):
+            return review, 0.0, 1.0
+        team = self.world.services[handler].spec
+        running = team.service_time.mean / (team.service_time.mean + (team.follow_up or 0.0))
+        visits, reviews = running / team.contact_interval.mean, 1.0 / review
+        rate = visits + reviews
+        if rate <= 0.0:
+            return math.inf, 0.0, 1.0
+        return 1.0 / rate, rate**-2, (visits * team.attention_multiplier + reviews) / rate
+
     # --- referrals ----------------------------------------------------------------------------
 
     def _refer(self, client: Client, now: float, group: Group) -> None:

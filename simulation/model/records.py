@@ -286,5 +286,6 @@ class ClientRows(Columns):
         frame = self.frame()
         if len(frame):
             frame = frame.take(np.argsort(frame["client"].to_numpy(), kind="stable")).reset_index(drop=True)
-        frame.insert(len(frame.columns) - len(BARRIER_BIT), "last_contact", last_contact[frame["client"].to_numpy()])
+        clients = frame["client"].to_numpy(dtype=np.int64)  # whole numbers even when there is no row (an empty world)
+        frame.insert(len(frame.columns) - len(BARRIER_BIT), "last_contact", last_contact[clients])
         return frame

@@ -38,10 +38,13 @@ streams before issue 13; bench/crn.py measures a small policy change).
 from __future__ import annotations
 
 from enum import IntEnum
+from numbers import Integral
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from simulation.defaults import MAX_REPLICATIONS, MAX_SEED
+from simulation.errors import ScenarioError
 from simulation.model.counter_rng import CounterStream, run_key
 
 
@@ -86,6 +89,20 @@ ONCE_PURPOSES = (Purpose.CLIENT_ASSESSOR_BIAS,)
 #: A client's stream names → their purposes.
 CLIENT_PURPOSES = {p.name.removeprefix("CLIENT_").lower(): p for p in Purpose
                    if p.name.startswith("CLIENT_") and p is not Purpose.CLIENT_POLICY and p not in ONCE_PURPOSES}
+def check_seed(seed: object, replication: object = 0) -> None:
+    """A seed and a replication number this module can key its streams with (``defaults.MAX_SEED``)."""
+    for name, value in (("seed", seed), ("replication", replication)):
+        if isinstance(value, bool) or not isinstance(value, Integral) or not 0 <= int(value) <= MAX_SEED:
+            raise ScenarioError(f"must be a whole number from 0 to {MAX_SEED}, got {value!r}", argument=name)
+
+
+def check_replications(count: int) -> None:
+    """At most ``defaults.MAX_REPLICATIONS`` replications are asked for at once."""
+    if count > MAX_REPLICATIONS:
+        shown = f"{count:,}" if count < 10**20 else f"a number of {len(str(count))} digits"
+        raise ScenarioError(f"must be at most {MAX_REPLICATIONS:,} replications, got {shown}", argument="reps")
+
+
 def _generator(seed: int, key: tuple[int, ...]) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key)))
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from simulation.model.rng import check_seed
 from simulation.model.world import World
 from simulation.scenario import LoadedScenario, load_scenario
 from simulation.version import package_version
@@ -80,6 +81,7 @@ _no_cyclic_gc = _CollectorPause()
 def run(scenario: LoadedScenario | str | os.PathLike[str], seed: int = 1, replication: int = 0,
         event_log: bool = True) -> RunResult:
     """Simulate one replication. Same scenario + seed + replication → identical tables."""
+    check_seed(seed, replication)
     if not isinstance(scenario, LoadedScenario):
         scenario = load_scenario(scenario)
     started = time.perf_counter()

@@ -103,6 +103,11 @@ def activation_cost(result: RunResult, window: Window) -> float:
     return float(staff + spent)
 
 
+def _divisor(stock: float) -> float:
+    """A mean stock to divide by; NaN for an empty one (a rate per client of nobody is undefined, not an error)."""
+    return stock if stock > 0 else float("nan")
+
+
 def business_case(result: RunResult, window: Window, activation_per_year: float, average_stock: float
                   ) -> dict[str, float]:
     """Benefits paid and net cost (benefits + activation) per year: over the observation window, and
@@ -112,7 +117,7 @@ def business_case(result: RunResult, window: Window, activation_per_year: float,
     longer = Window(window.start, window.follow_up_end, window.follow_up_end)
     total = (benefits_paid_in(result, longer.start, longer.end) + activation_cost(result, longer)) / longer.years
     monthly = result.tables["monthly"]
-    stock_longer = float(monthly[monthly["period"].isin(["observation", "follow_up"])]["stock"].mean())
+    stock_longer = _divisor(float(monthly[monthly["period"].isin(["observation", "follow_up"])]["stock"].mean()))
     return {
         "benefits_paid_per_year": paid,
         "benefits_paid_per_client_year": paid / average_stock,
@@ -189,7 +194,7 @@ def headline_values(result: RunResult) -> dict[str, float]:
     window = window_of(result)
     spells, monthly = tables["spells"], tables["monthly"]
     months = observation_months(monthly)
-    average_stock = float(months["stock"].mean())
+    stock = _divisor(average_stock := float(months["stock"].mean()))  # NaN for nobody: rates per client undefined
     exits = _exits(spells, window)
     work = int((exits["reason"] == "work").sum())
     outflow = int((exits["reason"] != "pension").sum())
@@ -207,12 +212,12 @@ def headline_values(result: RunResult) -> dict[str, float]:
     counts = {kind: int((in_window["kind"] == kind).sum()) * per_year
               for kind in ("volunteer_work", "social_activity", "back_to_social_services")}
     sanctions_per_year = int(window.contains(sanctions["time"]).sum()) * per_year
-    per_1000 = 1000.0 / average_stock
+    per_1000 = 1000.0 / stock
     return {
         "average_stock": average_stock,
         "exits_to_work_per_year": work * per_year,
-        "exits_to_work_pct_stock": 100.0 * work * per_year / average_stock,
-        "outflow_pct_stock": 100.0 * outflow * per_year / average_stock,
+        "exits_to_work_pct_stock": 100.0 * work * per_year / stock,
+        "outflow_pct_stock": 100.0 * outflow * per_year / stock,
         "work_share_of_outflow": 100.0 * work / outflow if outflow else float("nan"),
         "sustainable_exits_per_year": sustainable,
         "sustainable_exits_per_1000": sustainable * per_1000,
@@ -222,7 +227,7 @@ def headline_values(result: RunResult) -> dict[str, float]:
         "share_under_6_months": 100.0 * (1.0 - share_over_duration(spells, window.end, DAYS_PER_YEAR / 2)),
         "share_over_1_year": 100.0 * share_over_duration(spells, window.end, DAYS_PER_YEAR),
         "share_over_5_years": 100.0 * share_over_duration(spells, window.end, 5 * DAYS_PER_YEAR),
-        **_flows(spells, window, average_stock),
+        **_flows(spells, window, stock),
         "share_phase_4_5": 100.0 * float(((months["phase_4"] + months["phase_5"]) / months["stock"]).mean()),
         "share_rung_3_plus": 100.0 * float((rungs / months["stock"]).mean()),
         **part_time_work(months),
@@ -240,7 +245,7 @@ def headline_values(result: RunResult) -> dict[str, float]:
         "sanctions_per_year": sanctions_per_year,
         "sanctions_per_1000": sanctions_per_year * per_1000,
         "activation_cost_per_year": cost,
-        "activation_cost_per_client_year": cost / average_stock,
+        "activation_cost_per_client_year": cost / stock,
         "cost_per_sustainable_exit": cost / sustainable if sustainable and sustainable > 0 else float("nan"),
-        **business_case(result, window, cost, average_stock),
+        **business_case(result, window, cost, stock),
     }

@@ -155,17 +155,22 @@ def profile_tables(profiles: Iterable[tuple[str, int, dict[str, Any]]]) -> dict[
     resource, utilisation, served, wait_mean_days, wait_p90_days) and ``equity`` (scenario,
     replication, group, measure, value) and ``careers`` (scenario, replication, months, state,
     value: % of exits to work in a job, back on benefit or neither that many months later).
+
+    Rows and columns come in a fixed order, whatever the order of the profile's mappings: a
+    profile read back from the store has its keys sorted (JSON), a fresh one the model's order,
+    and the tables must be the same to the byte either way. Variables and curves go by name,
+    columns as listed here.
     """
     series, curves, resources, equity, careers = [], [], [], [], []
     for label, replication, profile in profiles:
         key: dict[str, Any] = {"scenario": label, "replication": replication}
         monthly = profile["monthly"]
-        frame = pd.DataFrame(monthly["columns"], dtype=float)
+        frame = pd.DataFrame({name: monthly["columns"][name] for name in sorted(monthly["columns"])}, dtype=float)
         frame.insert(0, "period", monthly["period"])
         frame.insert(0, "month", monthly["month"])
         long = frame.melt(id_vars=["month", "period"], var_name="variable", value_name="value")
         series.append(long.assign(**key))
-        for name, curve in profile["curves"].items():
+        for name, curve in sorted(profile["curves"].items()):
             curves.append(pd.DataFrame({"curve": name, "day": curve["day"], "value": curve["value"],
                                         "low": curve["low"], "high": curve["high"], "n": curve["n"]},
                                        ).assign(**key))
@@ -177,8 +182,7 @@ def profile_tables(profiles: Iterable[tuple[str, int, dict[str, Any]]]) -> dict[
         if not frames:
             return pd.DataFrame(columns=["scenario", "replication", *columns])
         table = pd.concat(frames, ignore_index=True)
-        first = ["scenario", "replication"]
-        return table[first + [c for c in table.columns if c not in first]].infer_objects()
+        return table.reindex(columns=["scenario", "replication", *columns]).infer_objects()
 
     return {
         "series": tidy(series, ["month", "period", "variable", "value"]),

@@ -71,8 +71,8 @@ def return_times(spells: pd.DataFrame, window: Window, reasons: tuple[str, ...],
     exits = ordered["reason"].isin(reasons) & window.contains(ordered["end"])
     if among is not None:
         exits &= among.reindex(ordered.index).fillna(False).astype(bool)
-    end = ordered.loc[exits, "end"].to_numpy()
-    back = next_start[exits].to_numpy()
+    end = ordered.loc[exits, "end"].to_numpy(dtype=float)  # as float even when no row gives the type (an empty world)
+    back = next_start[exits].to_numpy(dtype=float)
     observed = ~np.isnan(back)
     durations = np.where(observed, back - end, window.follow_up_end - end)
     return durations, observed

@@ -39,7 +39,7 @@ from simulation.present.plot_style import COLOURS, colour, figure_bytes, finish,
 from simulation.present.plot_text import TEXT, words
 from simulation.results.collection import Results
 from simulation.results.folders import MANIFEST, staged_folder
-from simulation.results.manifest import provenance
+from simulation.results.manifest import provenance, read_manifest
 
 __all__ = ["COLOURS", "FIGURES", "TEXT", "equity_band", "exits_per_year", "figure_bytes", "figures", "km_band",
            "mean_band", "plain", "plot_budgets", "plot_careers", "plot_equity", "plot_exits", "plot_ladder", "plot_recidivism",
@@ -114,8 +114,8 @@ def save_plots(results: Results, folder: str | os.PathLike[str], lang: str = "en
     target = Path(folder)
     if (target / MANIFEST).is_file():
         try:
-            kind = json.loads((target / MANIFEST).read_text()).get("kind")
-        except ValueError:
+            kind = read_manifest(target).get("kind")
+        except ScenarioError:  # damaged: not known to be figures, so not written over
             kind = None
         if kind != "plots":
             raise ScenarioError("holds results, not figures; figures are never written over results", file=str(target),

@@ -21,14 +21,13 @@ import pandas as pd
 
 from simulation.errors import ScenarioError
 from simulation.outcomes.profiles import PROFILE_FILES, profile_tables, replication_profile
-from simulation.results.folders import MANIFEST, write_tables
-from simulation.results.manifest import provenance
+from simulation.results.folders import write_tables
+from simulation.results.manifest import RESULTS_FOLDER, provenance, read_manifest
 
 if TYPE_CHECKING:
     from simulation.model.run import RunResult
 
 # Hints in the terms of the Python API (``simulation.cli`` says them with its flags).
-RESULTS_FOLDER = "give a folder written by write_results or write_comparison"
 COMPARE_FOLDER = "compare the scenarios and write the comparison's folder (write_comparison)"
 
 
@@ -97,18 +96,14 @@ class Results:
         path = Path(folder)
         if not path.is_dir():
             raise ScenarioError("is not a folder of results", file=str(path), hint=RESULTS_FOLDER)
-        try:
-            manifest = json.loads((path / MANIFEST).read_text())
-        except (OSError, ValueError):
-            raise ScenarioError(f"has no readable {MANIFEST}; not a meedoen results folder", file=str(path),
-                                hint=RESULTS_FOLDER) from None
+        manifest = read_manifest(path)
         kind = manifest.get("kind", "run")
         if kind == "plots":
             raise ScenarioError("holds figures, not results", file=str(path),
                                 hint="give the results folder the figures were drawn from")
-        if kind == "sweep":
-            raise ScenarioError("holds a sweep; plots and reports are made from run or compare results", file=str(path),
-                                hint=COMPARE_FOLDER)
+        if kind not in ("run", "comparison"):
+            raise ScenarioError(f"holds a {kind}; plots and reports are made from run or compare results",
+                                file=str(path), hint=COMPARE_FOLDER)
         missing = [name for name in PROFILE_FILES.values() if not (path / name).is_file()]
         if missing:
             raise ScenarioError(f"has no {missing[0]}: written by an older meedoen", file=str(path),

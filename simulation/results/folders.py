@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from simulation.errors import ScenarioError
-from simulation.files import publish
+from simulation.files import nearest_existing, probe_folder, publish
 
 #: The file that marks a folder as meedoen results and says where they came from.
 MANIFEST = "manifest.json"
@@ -83,18 +83,14 @@ def _refuse_occupied(target: Path, overwrite: bool) -> None:
 
 
 def _check_writable(target: Path) -> None:
-    """The nearest existing ancestor is a folder, and a probe can be made beside the target."""
-    resolved = target.resolve()
-    existing = resolved.parent
-    while not existing.exists():
-        existing = existing.parent
-    if not existing.is_dir():
-        raise ScenarioError(f"cannot create it: {existing} is a file, not a folder", file=str(target),
-                            hint=ANOTHER_FOLDER)
+    """The nearest existing ancestor is a folder, and a probe can be made in it; nothing is created
+    (the missing folders are made when the results are written, ``staged_folder``)."""
     try:
-        resolved.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=resolved.parent, prefix=".meedoen-probe-"):
-            pass
+        existing = nearest_existing(target.resolve().parent)
+        if not existing.is_dir():
+            raise ScenarioError(f"cannot create it: {existing} is a file, not a folder", file=str(target),
+                                hint=ANOTHER_FOLDER)
+        probe_folder(existing)
     except OSError as exc:
         raise ScenarioError(f"cannot write here ({exc.strerror or exc})", file=str(target),
                             hint=ANOTHER_FOLDER) from None
@@ -108,6 +104,7 @@ def staged_folder(path: str | os.PathLike[str], overwrite: bool = False) -> Iter
     the staging folder behind.
     """
     target = check_output_dir(path, overwrite)
+    target.resolve().parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=target.resolve().parent, prefix=f".{target.name}.partial-"))
     try:
         yield staging

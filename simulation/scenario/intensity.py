@@ -49,10 +49,17 @@ class Capacity:
         if self.kind in ("places", "target_per_year"):
             return str(int(value))
         if self.kind == "staff":
-            return f"{value:.6g}"
+            return yaml_float(f"{value:.6g}")
         if self.kind == "per_year":
             return f"{value:.4f} per year"
         return f"€{value:.2f} per year"
+
+
+def yaml_float(text: str) -> str:
+    """A float's text as YAML reads it back as a float: PyYAML (YAML 1.1) reads ``3e+306`` as a string,
+    so the mantissa gets a point (``3.0e+306``); text without an exponent is a float already."""
+    mantissa, exponent, power = text.partition("e")
+    return f"{mantissa}.0e{power}" if exponent and "." not in mantissa else text
 
 
 def policy_capacities(model: Scenario) -> Iterator[Capacity]:

@@ -5,13 +5,17 @@ a test checking an invariant, wants the same world at a few hundred clients. Sca
 initial stock would leave staff and budgets idle; here the inflow and every capacity and budget
 of the policy (``intensity.py``: staff, places, urgent care, team targets, budgets) are scaled by
 the same factor (read from the file's own values), so queues and budgets stay about as tight as
-in the full scenario.
+in the full scenario. The new size is a count of clients like ``population.initial_stock`` (at most
+``units.MAX_COUNT``); every number is written as text the loader reads back as a number.
 """
 
 from __future__ import annotations
 
 import os
+from numbers import Integral
 
+from simulation.errors import ScenarioError
+from simulation.scenario.bounds import MAX_COUNT
 from simulation.scenario.intensity import scaled_overrides
 from simulation.scenario.units import DAYS_PER_YEAR
 
@@ -20,6 +24,10 @@ def scale_overrides(path: str | os.PathLike[str], initial_stock: int) -> list[st
     """Overrides (for ``load_scenario``) that resize the scenario at ``path`` to ``initial_stock`` clients."""
     from simulation.scenario import load_scenario
 
+    if isinstance(initial_stock, bool) or not isinstance(initial_stock, Integral) or not 1 <= initial_stock <= MAX_COUNT:
+        shown = repr(initial_stock)
+        raise ScenarioError(f"must be a whole number from 1 to {MAX_COUNT:,} (a count of clients), got "
+                            f"{shown if len(shown) <= 20 else f'{len(shown)} digits'}", argument="initial_stock")
     model = load_scenario(path).model
     scale = initial_stock / model.population.initial_stock if model.population.initial_stock else 1.0
 

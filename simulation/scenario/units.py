@@ -18,6 +18,18 @@ from typing import Annotated, Any
 
 from pydantic import PlainSerializer, PlainValidator
 
+from simulation.scenario.bounds import (
+    INTERVAL_REASON,
+    MAX_COUNT,
+    MAX_EFFECT,
+    MAX_HAZARD_PER_YEAR,
+    MAX_MONEY,
+    MAX_MULTIPLIER,
+    MAX_RATE_PER_YEAR,
+    MIN_INTERVAL_DAYS,
+    MONEY_REASON,
+)
+
 __all__ = [
     "DAYS_PER_WEEK",
     "DAYS_PER_YEAR",
@@ -33,6 +45,13 @@ __all__ = [
     "MoneyAmount",
     "MoneyPerDay",
     "Rate",
+    "Hazard",
+    "Multiplier",
+    "PositiveMultiplier",
+    "Effect",
+    "StaffCount",
+    "Interval",
+    "MIN_INTERVAL_DAYS",
     "Probability",
     "NonNegativeInt",
     "NonNegativeFloat",
@@ -75,9 +94,8 @@ def _show(value: object) -> str:
     """Describe a raw input value the way the author wrote it."""
     if value is None:
         return "nothing (null)"
-    if isinstance(value, str):
-        return repr(value)
-    return str(value)
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _decimal_hint(value: str) -> str:
@@ -88,7 +106,14 @@ def _decimal_hint(value: str) -> str:
 
 
 def _to_number(text: str) -> float:
-    return float(text.replace(",", ""))
+    return _finite(float(text.replace(",", "")), text)
+
+
+def _finite(number: float, original: object) -> float:
+    """Every quantity is a finite float: 400 digits, or '1 per 5e-324 days', overflow to infinity."""
+    if not math.isfinite(number):
+        raise UnitError(f"a quantity too large to compute with, got {_show(original)}")
+    return number
 
 
 def _is_bare_number(value: object) -> bool:
@@ -143,7 +168,7 @@ def parse_duration(value: object) -> float:
     match = _DURATION_RE.match(value)
     if not match:
         raise UnitError(f"expected a duration like '6 months' or '1.5 years', got {_show(value)}{_decimal_hint(value)}")
-    return _to_number(match["num"]) * _unit_days(match["unit"], value)
+    return _finite(_to_number(match["num"]) * _unit_days(match["unit"], value), value)
 
 
 @dataclass(frozen=True)
@@ -161,7 +186,7 @@ class Money:
         """Euros per day; a one-off amount has no rate, so this raises UnitError."""
         if self.per_days is None:
             raise UnitError(f"€{self.amount:,.2f} is a one-off amount, not an amount per period")
-        return self.amount / self.per_days
+        return _finite(self.amount / self.per_days, f"€{self.amount} per {self.per_days} days")
 
 
 def parse_money(value: object) -> Money:
@@ -189,7 +214,7 @@ def parse_rate(value: object) -> float:
         raise UnitError(
             f"expected a rate like '1500 per year' or '2 per month', got {_show(value)}{_decimal_hint(value)}"
         )
-    return _to_number(match["num"]) / _parse_period(match["period"], value, "1500 per year")
+    return _finite(_to_number(match["num"]) / _parse_period(match["period"], value, "1500 per year"), value)
 
 
 def format_days(days: float) -> str:
@@ -235,8 +260,11 @@ def _dumper(template: str) -> Callable[[float | str], str]:
 def _plain_number(value: Any, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, Real):
         raise UnitError(f"{what}, got {_show(value)}")
-    number = float(value)
-    if math.isnan(number):
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond the float range
+        raise UnitError(f"{what}, got {_show(value)} (too large)") from None
+    if not math.isfinite(number):
         raise UnitError(f"{what}, got {_show(value)}")
     return number
 
@@ -245,6 +273,8 @@ def _validate_money_amount(value: Any) -> float:
     money = parse_money(value)
     if money.per_days is not None:
         raise UnitError(f"expected a one-off amount like '€454', not an amount per period, got {_show(value)}")
+    if money.amount > MAX_MONEY:
+        raise UnitError(f"must be at most €{MAX_MONEY:,.0f} ({MONEY_REASON}), got {_show(value)}")
     return money.amount
 
 
@@ -252,6 +282,8 @@ def _validate_money_per_day(value: Any) -> float:
     money = parse_money(value)
     if money.per_days is None:
         raise UnitError(f"expected an amount per period like '€450 per month', got {_show(value)}")
+    if money.per_day() * DAYS_PER_YEAR > MAX_MONEY * (1 + 1e-12):
+        raise UnitError(f"must be at most €{MAX_MONEY:,.0f} per year ({MONEY_REASON}), got {_show(value)}")
     return money.per_day()
 
 
@@ -266,11 +298,16 @@ def _validate_probability(value: Any) -> float:
 def _validate_non_negative_int(value: Any) -> int:
     what = "must be a whole number ≥ 0"
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    number = _plain_number(value, what)
-    if not math.isfinite(number) or number != int(number) or number < 0:
-        raise UnitError(f"{what}, got {_show(value)}")
-    return int(number)
+        number = value
+    else:
+        real = _plain_number(value, what)
+        if not math.isfinite(real) or real != int(real) or real < 0:
+            raise UnitError(f"{what}, got {_show(value)}")
+        number = int(real)
+    if number > MAX_COUNT:
+        raise UnitError(f"must be at most {MAX_COUNT:,} (about 5× the national bijstand stock; larger counts "
+                        f"overflow inside a run), got {_show(value) if number < 10**20 else f'{len(str(number))} digits'}")
+    return number
 
 
 def _finite_float(what: str, accept: Callable[[float], bool]) -> Callable[[Any], float]:
@@ -281,6 +318,18 @@ def _finite_float(what: str, accept: Callable[[float], bool]) -> Callable[[Any],
         if not math.isfinite(number) or not accept(number):
             raise UnitError(f"{what}, got {_show(value)}")
         return number
+
+    return validate
+
+
+def _bounded_rate(per_year: float, what: str) -> Callable[[Any], float]:
+    """``parse_rate`` with an upper bound (events per year), saying why."""
+
+    def validate(value: Any) -> float:
+        rate = parse_rate(value)
+        if rate * DAYS_PER_YEAR > per_year * (1 + 1e-12):  # the bound itself, read back through days, is allowed
+            raise UnitError(f"must be at most {per_year:,.0f} per year ({what}), got {_show(value)}")
+        return rate
 
     return validate
 
@@ -298,11 +347,40 @@ MoneyAmount = _with_unit(_validate_money_amount, "€{}")
 """One-off euros ('€454')."""
 MoneyPerDay = _with_unit(_validate_money_per_day, "€{} per day")
 """Euros per day, written per period ('€450 per month')."""
-Rate = _with_unit(parse_rate, "{} per day")
-"""Events per day, written per period ('1500 per year')."""
+Rate = _with_unit(_bounded_rate(MAX_RATE_PER_YEAR, "about 20× the national inflow"), "{} per day")
+"""Events per day, written per period ('1500 per year'): a total, such as the applications."""
+Hazard = _with_unit(_bounded_rate(MAX_HAZARD_PER_YEAR, "once a week; a person's hazards are far lower"),
+                    "{} per day")
+"""One person's events per day, written per period ('0.5 per year'): a hazard (``MAX_HAZARD_PER_YEAR``)."""
 Probability = Annotated[float, PlainValidator(_validate_probability, json_schema_input_type=float)]
 NonNegativeInt = Annotated[int, PlainValidator(_validate_non_negative_int, json_schema_input_type=int)]
 NonNegativeFloat = Annotated[float, PlainValidator(_finite_float("must be a number ≥ 0", lambda x: x >= 0),
                                                    json_schema_input_type=float)]
 PositiveFloat = Annotated[float, PlainValidator(_finite_float("must be a number > 0", lambda x: x > 0),
                                                 json_schema_input_type=float)]
+
+Multiplier = Annotated[float, PlainValidator(
+    _finite_float(f"must be a finite number from 0 to {MAX_MULTIPLIER:g} (a multiplier; a hundredfold is far beyond any "
+                  "measured effect)", lambda x: 0 <= x <= MAX_MULTIPLIER), json_schema_input_type=float)]
+PositiveMultiplier = Annotated[float, PlainValidator(
+    _finite_float(f"must be a finite number above 0, at most {MAX_MULTIPLIER:g} (a multiplier; a hundredfold is far "
+                  "beyond any measured effect)", lambda x: 0 < x <= MAX_MULTIPLIER), json_schema_input_type=float)]
+Effect = Annotated[float, PlainValidator(
+    _finite_float(f"must be a finite number from -{MAX_EFFECT:g} to {MAX_EFFECT:g} (a log-scale effect; "
+                  f"exp({MAX_EFFECT:g} × ½) is already ≈ 22,000×)", lambda x: -MAX_EFFECT <= x <= MAX_EFFECT),
+    json_schema_input_type=float)]
+StaffCount = Annotated[float, PlainValidator(
+    _finite_float(f"must be a finite number from 0 to {MAX_COUNT:,} (staff, in full-time posts)", lambda x: 0 <= x <= MAX_COUNT),
+    json_schema_input_type=float)]
+"""Staff in full-time posts (fractions allowed), at most ``MAX_COUNT`` like every count."""
+
+
+def _validate_interval(value: Any) -> float:
+    days = parse_duration(value)
+    if days < MIN_INTERVAL_DAYS:
+        raise UnitError(f"must be at least {format_days(MIN_INTERVAL_DAYS)} ({INTERVAL_REASON}), got {_show(value)}")
+    return days
+
+
+Interval = _with_unit(_validate_interval, "{} days")
+"""Days between recurring events, written with a unit ('3 months'), at least ``MIN_INTERVAL_DAYS``."""

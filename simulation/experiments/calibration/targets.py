@@ -46,7 +46,7 @@ def normal_key(text: str) -> str:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)  # a NaN target would make every loss NaN
 
 
 class TargetSpec(_Strict):

@@ -66,6 +66,11 @@ class Gamma(_ShapeScale):
     variance = property(lambda self: self.shape * self.scale**2)
 
 
+MAX_LOGNORMAL_CV = 100.0
+"""A lognormal's largest sd ÷ mean: its underlying normal then has σ ≈ 3, and a draw 8 σ out is still a
+float; observed durations and amounts have a coefficient of variation of a few at most."""
+
+
 @dataclass(frozen=True)
 class LogNormal(Distribution):
     """Parametrised by its own mean and sd (not those of the underlying normal)."""
@@ -77,6 +82,9 @@ class LogNormal(Distribution):
     def _validate(self) -> None:
         self._require(self.mean_ > 0, f"mean must be > 0, got {self._fmt(self.mean_)}")
         self._require(self.sd > 0, f"sd must be > 0, got {self._fmt(self.sd)} (use dist: fixed for a constant)")
+        self._require(self.sd / self.mean_ <= MAX_LOGNORMAL_CV,
+                      f"sd must be at most {MAX_LOGNORMAL_CV:g} × the mean, got {self._fmt(self.sd)} for a mean of "
+                      f"{self._fmt(self.mean_)} (a wider lognormal's draws overflow a float)")
 
     @property
     def sigma(self) -> float:

@@ -87,9 +87,19 @@ def _number(family: str, name: str, raw: Any, kind: str, where: str = "") -> flo
     if isinstance(raw, bool) or not isinstance(raw, Real):
         why = "has no unit" if name not in QUANTITY_PARAMS else "is a plain number for this quantity"
         raise ValueError(f"{where} {why}, write a bare number, got {raw!r}")
-    if not math.isfinite(raw):
-        raise ValueError(f"{where} must be finite, got {raw!r}")
-    return float(raw)
+    return _finite(raw, where)
+
+
+def _finite(raw: Real, where: str) -> float:
+    """A plain number as a float; NaN, infinity and integers beyond the float range are refused."""
+    try:
+        number = float(raw)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        shown = repr(raw) if len(repr(raw)) <= 60 else repr(raw)[:57] + "..."
+        raise ValueError(f"{where} must be finite, got {shown}")
+    return number
 
 
 def _param(family: str, name: str, raw: Any, kind: str) -> float | tuple[float, ...]:

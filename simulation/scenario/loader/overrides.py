@@ -7,11 +7,10 @@ import difflib
 import re
 from typing import Any
 
-import yaml
-
 from simulation.errors import ScenarioError
 from simulation.scenario.loader.raw import OVERRIDE_ARGUMENT, OVERRIDE_FILE, RawScenario, drop_subtree
-from simulation.scenario.yamlio import KeyPath, key_str
+from simulation.scenario.yamlguard import shown
+from simulation.scenario.yamlio import KeyPath, key_str, load_value
 
 _INT_TEXT = re.compile(r"-?\d+")
 
@@ -28,10 +27,11 @@ def parse_override(text: str) -> tuple[list[str], Any]:
         message = f"malformed override '{text}': empty key segment"
         raise ScenarioError(message, argument=OVERRIDE_ARGUMENT, key=key)
     try:
-        value = yaml.safe_load(raw_value)
-    except yaml.YAMLError as exc:
-        message = f"cannot parse value {raw_value!r}: {getattr(exc, 'problem', None) or exc}"
-        raise ScenarioError(message, argument=OVERRIDE_ARGUMENT, key=key) from None
+        value = load_value(raw_value)
+    except ScenarioError as exc:  # bad YAML syntax, or a value that breaks a limit (``yamlguard``)
+        syntax = exc.message.startswith("invalid YAML: ")
+        message = f"cannot parse value {shown(raw_value)}: {exc.message.removeprefix('invalid YAML: ')}"
+        raise ScenarioError(message if syntax else exc.message, argument=OVERRIDE_ARGUMENT, key=key) from None
     return [s.strip() for s in segments], value
 
 

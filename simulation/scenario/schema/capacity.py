@@ -15,7 +15,7 @@ import datetime as dt
 from pydantic import ConfigDict, Field, model_validator
 
 from simulation.scenario.schema.common import Strict
-from simulation.scenario.units import MoneyPerDay, NonNegativeFloat, NonNegativeInt, Rate
+from simulation.scenario.units import MoneyPerDay, NonNegativeInt, Rate, StaffCount
 
 
 class KlantmanagersChange(Strict):
@@ -29,7 +29,7 @@ class UrgentCareChange(Strict):
 
 class ServiceChange(Strict):
     slots: NonNegativeInt | None = None
-    staff: NonNegativeFloat | None = None
+    staff: StaffCount | None = None
     urgent_care: UrgentCareChange | None = None
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import Field, field_validator, model_validator
 
 from simulation.scenario.schema.common import PHASES, Strict
-from simulation.scenario.units import Duration, NonNegativeFloat, NonNegativeInt, Probability
+from simulation.scenario.units import Duration, Effect, NonNegativeFloat, NonNegativeInt, Probability
 
 #: The arm every other arm is compared with; its members keep the group their phase gives.
 CONTROL = "control"
@@ -61,11 +61,11 @@ class Volunteering(Strict):
             + years_on_benefit_effect·years + phase_effect·(phase − 3)
     """
 
-    intercept: float
-    motivation_effect: float
-    trust_effect: float
-    years_on_benefit_effect: float
-    phase_effect: float
+    intercept: Effect
+    motivation_effect: Effect
+    trust_effect: Effect
+    years_on_benefit_effect: Effect
+    phase_effect: Effect
 
 
 class Arm(Strict):

@@ -7,9 +7,22 @@ from pydantic import Field, field_validator, model_validator
 
 from simulation.scenario.distributions import DurationDistribution, ValueDistribution
 from simulation.scenario.schema.common import Strict, check_shares
-from simulation.scenario.units import Duration, NonNegativeFloat, NonNegativeInt, PositiveFloat, Probability, Rate
+from simulation.scenario.units import (
+    DAYS_PER_YEAR,
+    Duration,
+    Multiplier,
+    NonNegativeFloat,
+    NonNegativeInt,
+    PositiveFloat,
+    Probability,
+    Rate,
+    format_days,
+)
 
 # --- population ---------------------------------------------------------------------------
+
+MAX_LEAVERS_HISTORY_YEARS = 50
+"""A working life: who left benefit longer ago than this (at 18 or later) is past pension age."""
 
 
 class Household(Strict):
@@ -72,6 +85,17 @@ class Population(Strict):
     time_since_last_contact: DurationDistribution
     #: how far back the recent leavers of the initial world go (``model/history.py``); "0 days": none
     leavers_history: Duration
+    #: the initial stock's motivation and trust carry its past contacts under the policy in force at
+    #: the start (``PolicyRules.past_attention``); false: it starts without them
+    past_contacts: bool
+
+    @field_validator("leavers_history")
+    @classmethod
+    def _within_a_working_life(cls, days: float) -> float:
+        if days > MAX_LEAVERS_HISTORY_YEARS * DAYS_PER_YEAR:
+            raise ValueError(f"must be at most {MAX_LEAVERS_HISTORY_YEARS} years, got {format_days(days)} (who left "
+                             "longer ago is past pension age; the recent leavers grow with the history's length)")
+        return days
 
 
 # --- inflow -------------------------------------------------------------------------------
@@ -90,9 +114,9 @@ class YouthRule(Strict):
 
 class Inflow(Strict):
     applications: Rate
-    multiplier_by_year: dict[int, NonNegativeFloat]
+    multiplier_by_year: dict[int, Multiplier]
     age: ValueDistribution
-    barrier_probability_multiplier: NonNegativeFloat
+    barrier_probability_multiplier: Multiplier
     motivation_shift: float = Field(ge=-1, le=1)
     work_first: Deterrence
     home_visit: Deterrence

@@ -4,12 +4,23 @@ sanctions and the threat of them, attention, the participation ladder, and chang
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import ConfigDict, Field, field_validator
 
 from simulation.scenario.distributions import DurationDistribution
-from simulation.scenario.schema.common import PHASES, ObligationMode, Strict, UptakeKind
-from simulation.scenario.units import Duration, MoneyPerDay, NonNegativeFloat, PositiveFloat, Probability, Rate
+from simulation.scenario.schema.common import PHASES, ObligationMode, Strict, UptakeKind, check_interval_mean
+from simulation.scenario.units import (
+    Duration,
+    Effect,
+    Hazard,
+    Interval,
+    MoneyPerDay,
+    NonNegativeFloat,
+    PositiveMultiplier,
+    Probability,
+    format_days,
+)
 
 # --- groups and obligations -------------------------------------------------------------------
 
@@ -38,7 +49,7 @@ class Group(Strict):
     handler: str
     handler_uptake: UptakeKind
     contact_interval: DurationDistribution
-    review_interval: Duration | None
+    review_interval: Interval | None
     obligations: Obligations
     service_referrals: dict[str, Referral]
     trajectory_referral: Referral
@@ -47,13 +58,18 @@ class Group(Strict):
     #: the group's own release (an experiment arm's); None, or not given: the policy's ``earnings_release``
     earnings_release: EarningsRelease | None = None
 
+    @field_validator("contact_interval")
+    @classmethod
+    def _contacts_apart(cls, interval: Any) -> Any:
+        return check_interval_mean(interval)
+
 
 class Uptake(Strict):
     """Voluntary uptake: logistic in motivation and trust; obligatory: all but refusers."""
 
-    voluntary_intercept: float
-    voluntary_motivation_effect: float
-    voluntary_trust_effect: float
+    voluntary_intercept: Effect
+    voluntary_motivation_effect: Effect
+    voluntary_trust_effect: Effect
     obligatory_refusal: Probability
 
 
@@ -86,8 +102,8 @@ class PolicyChange(Strict):
 
 
 class ThreatEffect(Strict):
-    work_hazard_multiplier: PositiveFloat
-    enforcement_exit_rate: Rate
+    work_hazard_multiplier: PositiveMultiplier
+    enforcement_exit_rate: Hazard
 
 
 class Threat(Strict):
@@ -109,9 +125,9 @@ class Sanctions(Strict):
     benefit_cut_share: Probability
     cut_duration: Duration
     effect_duration: Duration
-    work_hazard_multiplier: PositiveFloat
-    enforcement_exit_rate: Rate
-    flex_job_odds: PositiveFloat
+    work_hazard_multiplier: PositiveMultiplier
+    enforcement_exit_rate: Hazard
+    flex_job_odds: PositiveMultiplier
     trust_loss: Probability
     repeat_noncompliance_factor: Probability
     threat: Threat
@@ -125,6 +141,16 @@ class Attention(Strict):
     motivation_gain_per_contact: Probability
     trust_gain_per_contact: Probability
     decay_half_life: Duration
+
+    @field_validator("decay_half_life")
+    @classmethod
+    def _at_least_a_day(cls, days: float) -> float:
+        # a client's hazards are looked at again every half-life while the gain decays: a shorter one
+        # never moves the clock on (and a gain gone within hours is no lasting effect of attention)
+        if days < 1.0:
+            raise ValueError(f"must be at least 1 day, got {format_days(days)} (for no lasting effect of contacts, "
+                             "set motivation_gain_per_contact to 0)")
+        return days
 
 
 class Ladder(Strict):

@@ -5,21 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, PlainValidator, field_validator, model_validator
 
 from simulation.scenario.distributions import DurationDistribution
-from simulation.scenario.schema.common import PHASES, JobKind, Strict, TrajectoryKind
+from simulation.scenario.schema.common import PHASES, JobKind, Strict, TrajectoryKind, check_interval_mean
 from simulation.scenario.units import (
     Duration,
+    Interval,
     MoneyAmount,
     MoneyPerDay,
+    Multiplier,
     NonNegativeFloat,
     NonNegativeInt,
-    PositiveFloat,
+    PositiveMultiplier,
     Probability,
     Rate,
+    StaffCount,
 )
 
 # --- staff and services -------------------------------------------------------------------
@@ -28,7 +31,7 @@ from simulation.scenario.units import (
 class Klantmanagers(Strict):
     count: NonNegativeInt
     caseload: NonNegativeInt
-    caseload_review: Duration
+    caseload_review: Interval
     cost_per_year: MoneyPerDay
     group_priority: dict[str, int]
     ring_fenced: dict[str, NonNegativeInt]
@@ -63,23 +66,28 @@ class Service(Strict):
     """A team with limited case slots: wijkteam, netwerkconsulenten, homecoaches."""
 
     slots: NonNegativeInt
-    staff: NonNegativeFloat
+    staff: StaffCount
     cost_per_year_per_staff: MoneyPerDay
     service_time: DurationDistribution
     contact_interval: DurationDistribution
-    attention_multiplier: NonNegativeFloat
+    attention_multiplier: Multiplier
     group_priority: dict[str, int]
     outcomes: ServiceOutcomes
     follow_up: Duration | None
     urgent_care: UrgentCare
     target: ServiceTarget
 
+    @field_validator("contact_interval")
+    @classmethod
+    def _contacts_apart(cls, interval: Any) -> Any:
+        return check_interval_mean(interval)
+
 
 # --- trajectories ---------------------------------------------------------------------------
 
 
 class TrajectoryEffects(Strict):
-    work_hazard_multiplier: PositiveFloat
+    work_hazard_multiplier: PositiveMultiplier
     effect_duration: Duration
     phase_change: int = Field(ge=-4, le=4)
     ladder_rung_min: int = Field(ge=1, le=6)
@@ -103,7 +111,7 @@ class Trajectory(Strict):
     contract_window: Duration
     budget: str
     dropout_probability: Probability
-    lock_in_multiplier: PositiveFloat
+    lock_in_multiplier: PositiveMultiplier
     offer_self_exit_probability: Probability
     on_completion: TrajectoryEffects
 
