@@ -137,8 +137,6 @@ def failure_report(seed: int, results: dict[int, dict], shown: int = 12) -> str:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(run=False, strict=False, reason="TEMPORARY: issue 15 items 1-3 are being fixed on i15-yaml and i15-runnable "
-                   "(on main 323 of the 2,000 cases fail, 44 by hanging); drop this marker when both are merged")
 def test_bad_and_odd_scenario_files_are_refused_in_one_line_or_run(tmp_path: Path) -> None:
     results = run_cases(SEED, CASES, tmp_path)
     assert sorted(results) == list(range(CASES))
