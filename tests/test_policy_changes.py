@@ -5,6 +5,7 @@ policy (groups, handlers, obligations and their threat)."""
 from __future__ import annotations
 
 import copy
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -73,6 +74,29 @@ def test_an_inherited_key_keeps_its_file_and_line() -> None:
     assert locate(raw, named) == (display_path(path), 13)
     untouched = ("policy_changes", 0, "policy", "uptake", "obligatory_refusal")
     assert locate(raw, untouched)[0] == display_path(BASE)
+
+
+def test_each_of_many_changes_keeps_its_own_lines_and_inherits_the_one_before(tmp_path: Path) -> None:
+    """Changes are expanded in one pass over the sources: with 400 of them, every change still
+    reports its own key at its own line and takes over what the change before it set."""
+    lines = [f"extends: {BASE}", "policy_changes:"]
+    for i in range(400):
+        months = 3 + i % 9
+        lines += [f"  - from: {date(2017, 1, 1) + timedelta(days=i)}", "    policy:",
+                  "      groups:", f"        group{1 + i % 2}:", f'          review_interval: "{months} months"']
+    path = tmp_path / "many.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    raw = load_raw(path)
+    for i in (0, 1, 250, 399):
+        group = f"group{1 + i % 2}"
+        own = ("policy_changes", i, "policy", "groups", group, "review_interval")
+        assert locate(raw, own) == (display_path(path), 7 + 5 * i)
+        assert raw.data["policy_changes"][i]["policy"]["groups"][group]["review_interval"] == f"{3 + i % 9} months"
+        if i:
+            other = f"group{2 - i % 2}"  # set by the change before, at that change's line
+            inherited = ("policy_changes", i, "policy", "groups", other, "review_interval")
+            assert locate(raw, inherited) == (display_path(path), 7 + 5 * (i - 1))
+            assert raw.data["policy_changes"][i]["policy"]["groups"][other]["review_interval"] == f"{3 + (i - 1) % 9} months"
 
 
 def test_a_change_cannot_add_a_group() -> None:

@@ -279,6 +279,8 @@ CASES = [
     Case("extends-not-a-mapping", bad("extends_not_a_mapping.yaml"), (), bad("extends_not_a_mapping.yaml"),
          "extends", 2, ("toplist.yaml: top level must be a mapping of keys, got a list",), cli=False,
          also_run=True),
+    Case("extends-not-yaml", bad("extends_not_yaml.yaml"), (), bad("extends_not_yaml.yaml"), "extends", 2,
+         (f"cannot extend {bad('not_yaml.toml')}: invalid YAML", "(its line 2)"), cli=False),
     Case("extends-empty", bad("extends_empty.yaml"), (), bad("extends_empty.yaml"), "extends", 2,
          ("empty.yaml: file is empty",), cli=False),
     Case("policy-from-not-a-mapping", bad("policy_from_not_a_mapping.yaml"), (), bad("policy_from_not_a_mapping.yaml"),

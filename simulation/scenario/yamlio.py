@@ -200,16 +200,20 @@ def _unshare(value: Any, file: str | None, ancestors: frozenset[int] = frozenset
 
 
 def _yaml_error(exc: yaml.YAMLError, file: str | None, text: str) -> ScenarioError:
-    """Turn PyYAML's error into one line that names the line of the problem."""
+    """Turn PyYAML's error into one line that names the line of the problem.
+
+    A file that is not YAML cannot be a scenario at all: its error is a ``FileProblem``, so that a
+    file extending it is named too (where its ``extends`` says so)."""
+    error = ScenarioError if file is None else FileProblem
     if isinstance(exc, ReaderError):  # e.g. a control character
         line = text[: exc.position].count("\n") + 1
-        return ScenarioError(f"invalid YAML: {exc.reason} ({exc.character:#06x})", file=file, line=line)
+        return error(f"invalid YAML: {exc.reason} ({exc.character:#06x})", file=file, line=line)
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         # a --set value is one line: no "started at line 1" for it
         message = _marked_message(exc, with_context=file is not None)
-        return ScenarioError(message, file=file, line=mark.line + 1 if mark else None)
-    return ScenarioError(f"invalid YAML: {exc}", file=file)
+        return error(message, file=file, line=mark.line + 1 if mark else None)
+    return error(f"invalid YAML: {exc}", file=file)
 
 
 def _marked_message(exc: yaml.MarkedYAMLError, with_context: bool) -> str:
