@@ -161,6 +161,12 @@ def test_compare_report_records_where_it_came_from(cli_report):
     # the command that gives these results: without where and how they ran (tests/test_experiments_cli.py)
     assert rows["command"] == " ".join(["meedoen", *args[:5], "--seed", "5"])
     assert rows["results folder"] == str(folder)
+    import numpy  # the versions that decide the numbers (numpy's streams are build-specific)
+    import scipy
+    import simpy
+
+    for library in (numpy, scipy, simpy):
+        assert f"{library.__name__} {library.__version__}" in rows["libraries"]
     files = [cells(r) for r in technical.one("table", id="scenario-files").all("tr")[1:]]
     assert [row[0] for row in files] == ["tiny_tilburg", EVIL]
     assert files[1][1] == str(folder.parent / "evil.yaml") or files[1][1].endswith("evil.yaml")

@@ -157,6 +157,7 @@ def _provenance(results: Results, t: dict[str, str]) -> list[tuple[str, Any]]:
     manifest = results.manifest
     rows = [(t["version"], manifest.get("version")), (t["model_version"], manifest.get("model_version")),
             (t["git_commit"], manifest.get("git_commit") or "—"), (t["python"], manifest.get("python")),
+            (t["libraries"], ", ".join(f"{name} {number}" for name, number in (manifest.get("libraries") or {}).items()) or "—"),
             (t["seed"], manifest.get("seed")), (t["reps"], results.reps)]
     if results.kind == "run":
         rows.append((t["replication"], manifest.get("replication", 0)))

@@ -77,7 +77,7 @@ TEXT = {
         "provenance": "Where these numbers come from",
         "seed": "seed", "reps": "replications", "replication": "replication", "version": "meedoen version",
         "model_version": "model version",
-        "git_commit": "source commit", "python": "Python", "command": "command", "made": "report made",
+        "git_commit": "source commit", "python": "Python", "libraries": "libraries", "command": "command", "made": "report made",
         "results_folder": "results folder", "none": "none", "lang": "en",
     },
     "nl": {
@@ -139,7 +139,8 @@ TEXT = {
         "policy_from": "beleid uit",
         "provenance": "Herkomst van de cijfers",
         "seed": "startgetal van het toeval", "reps": "replicaties", "replication": "replicatie", "version": "meedoen-versie",
-        "model_version": "modelversie", "git_commit": "versie van de broncode", "python": "Python", "command": "opdracht",
+        "model_version": "modelversie", "git_commit": "versie van de broncode", "python": "Python",
+        "libraries": "bibliotheken", "command": "opdracht",
         "made": "rapport gemaakt", "results_folder": "resultatenmap", "none": "geen", "lang": "nl",
     },
 }
