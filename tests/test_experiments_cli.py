@@ -538,6 +538,11 @@ BAD_INPUT: dict[str, tuple[list[str], str]] = {
     "grid-unknown-key": (["sweep", A, "--grid", "services.netwerkconsultent.staff=3,4"],
                          "'netwerkconsultent' under services (did you mean 'netwerkconsulent'?)"),
     "grid-malformed": (["sweep", A, "--grid", "foo"], "--grid"),
+    # a grid value the scenario refuses is named as the sweep's, not as a --set's
+    "grid-value-refused": (["sweep", A, "--grid", "services.wijkteam.slots=many,2"],
+                           "error: sweep: key 'services.wijkteam.slots': must be a whole number"),
+    "grid-recursive-alias": (["sweep", A, "--grid", "services.wijkteam.slots=[&a [*a]]"],
+                             "--grid: key 'services.wijkteam.slots': cannot parse value '[&a [*a]]': recursive YAML alias"),
     "lhs-without-range": (["sweep", A, "--lhs", "5"], "--range"),
     "range-reversed": (["sweep", A, "--lhs", "5", "--range", "services.wijkteam.slots=5:1"], "lower bound"),
     "grid-and-lhs": (["sweep", A, "--grid", "services.wijkteam.slots=1,2", "--lhs", "3",

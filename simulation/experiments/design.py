@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
-import yaml
 
 from simulation.errors import ScenarioError
+from simulation.scenario.yamlio import load_value
 
 __all__ = [
     "LHS_PURPOSE",
@@ -91,9 +91,9 @@ def _grid_value(value: str, key: str, raw: str) -> str:
         message = f"malformed '{raw}': empty value (values are separated by commas)"
         raise ScenarioError(message, argument="grid", key=key)
     try:
-        yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        message = f"cannot parse value {text!r}: {getattr(exc, 'problem', None) or exc}"
+        load_value(text)  # with the limits of a file: aliases, nesting, digits
+    except ScenarioError as exc:
+        message = f"cannot parse value {text!r}: {exc.message.removeprefix('invalid YAML: ')}"
         raise ScenarioError(message, argument="grid", key=key) from None
     return text
 

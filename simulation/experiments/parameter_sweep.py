@@ -9,7 +9,6 @@ from dataclasses import replace
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from simulation.defaults import SWEEP_REPS
 from simulation.errors import ScenarioError
@@ -17,7 +16,8 @@ from simulation.experiments.design import point_overrides
 from simulation.experiments.execution import Execution
 from simulation.experiments.replication import Replicator, open_store
 from simulation.scenario import LoadedScenario, load_scenario
-from simulation.scenario.loader import check_existing_key
+from simulation.scenario.loader import OVERRIDE_ARGUMENT, check_existing_key
+from simulation.scenario.yamlio import load_value
 
 
 def sweep(scenario: LoadedScenario | str | os.PathLike[str], points: Sequence[dict[str, str]], reps: int = SWEEP_REPS,
@@ -31,7 +31,7 @@ def sweep(scenario: LoadedScenario | str | os.PathLike[str], points: Sequence[di
     """
     base = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     _check_design(base, points, reps)
-    loaded = [load_scenario(base.path, [*base.raw.overrides, *point_overrides(point)]) for point in points]
+    loaded = [_load_point(base, point) for point in points]
     execution = Execution(workers=workers, executor=executor, scheduler=scheduler)
     labels = [f"point {i}" for i in range(len(points))]
     replicator = Replicator(loaded, labels, seed, execution, open_store(store), progress, "sweep")
@@ -46,6 +46,16 @@ def sweep(scenario: LoadedScenario | str | os.PathLike[str], points: Sequence[di
     tidy.attrs.update(reps=reps, seed=seed, computed=replicator.computed, reused=replicator.reused,
                       store=replicator.store.root, parameters=list(parameters))
     return tidy
+
+
+def _load_point(base: LoadedScenario, point: dict[str, str]) -> LoadedScenario:
+    """The scenario at one design point; a value it refuses is the design's, not a ``--set``'s."""
+    try:
+        return load_scenario(base.path, [*base.raw.overrides, *point_overrides(point)])
+    except ScenarioError as error:
+        if error.argument != OVERRIDE_ARGUMENT:
+            raise
+        raise replace(error, argument="points") from None
 
 
 def _check_design(base: LoadedScenario, points: Sequence[dict[str, str]], reps: int) -> None:
@@ -74,7 +84,7 @@ def parameter_columns(points: Sequence[dict[str, str]]) -> dict[str, list[Any]]:
 
 def _column(key: str, texts: list[str]) -> tuple[str, list[Any]]:
     """One parameter's column name and values (see ``parameter_columns``)."""
-    parsed = [yaml.safe_load(text) for text in texts]
+    parsed = [load_value(text) for text in texts]
     if all(_is_number(value) for value in parsed):
         return key, parsed
     split = [_number_and_unit(text) for text in texts]
