@@ -36,7 +36,7 @@ NOTEBOOKS = Path(parameter_reference.__file__).resolve().parents[2] / "notebooks
 SCHEMA = Path(parameter_reference.__file__).resolve().parents[2] / "simulation" / "scenario" / "schema"
 #: a citation in a source comment → the anchor of its entry in docs/sources.md
 CITATION = re.compile(r"\b(seeds? (?:article )?)(\d{3})\b|((?:cal\.? )?§)([A-F])(\.\d+)?")
-COLUMNS = (("key", 26), ("value in base.yaml", 22), ("unit", 14), ("source", 30), ("part", 8))
+COLUMNS = (("key", 24), ("value in base.yaml", 24), ("unit", 14), ("source", 30), ("part", 8))
 
 
 def _citations(text: str, sources_uri: str) -> list[nodes.Node]:
@@ -64,7 +64,8 @@ def _table(rows: list[parameter_reference.Row], sources_uri: str) -> nodes.table
     for row in rows:
         value = nodes.literal(row.value, row.value) if row.value else nodes.Text("")
         unit = row.unit or ("a parameter of the distribution above" if len(row.path) > 1 else "")
-        body += nodes.row("", _cell(nodes.literal(row.key, row.key)), _cell(value), _cell(nodes.Text(unit)),
+        key = row.key_in_section
+        body += nodes.row("", _cell(nodes.literal(key, key)), _cell(value), _cell(nodes.Text(unit)),
                           _cell(*_citations(row.source, sources_uri)), _cell(nodes.Text(row.part)))
     group += body
     table = nodes.table("", group, classes=["parameter-table"])

@@ -60,6 +60,11 @@ class Row:
     def key(self) -> str:
         return ".".join(str(part) for part in self.path)
 
+    @property
+    def key_in_section(self) -> str:
+        """The key below its top-level section (the section's own name for a top-level value)."""
+        return ".".join(str(part) for part in self.path[1:]) or str(self.path[0])
+
 
 # --- the unit of a key, from the schema -----------------------------------------------------------
 
@@ -172,6 +177,8 @@ def rows(path: Path = BASE) -> list[Row]:
         if len(key_path) > 1 and key_lines.get(key_path[:-1]) == line:
             continue  # inside a flow mapping on its parent's line
         value, comment = _statement(lines, line - 1)
+        if len(key_path) == 1 and not value:
+            continue  # a section's own line: its heading says it
         found.append(Row(key_path, value, unit_of(key_path), comment, part_of(key_path) or ""))
     return found
 
