@@ -102,6 +102,9 @@ def test_the_site_gathers_every_page(site: Path):
     for name in ("index", "guide", "cli", "parameters", "api", "odd", "stress_des", "sources", "model_code",
                  "architecture", "validation", "face_validity", "scenarios", "notebooks/README"):
         page(site, name)
+    guide = page(site, "guide")  # the README, its links working from docs/
+    assert "Two commands" in text_of(guide) and 'src="_images/report.png"' in guide
+    assert 'href="validation.html"' in guide and 'href="notebooks/01_quickstart.html"' in guide
     notebooks = sorted(path.stem for path in (ROOT / "notebooks").glob("*.ipynb"))
     assert notebooks, "no notebooks found"
     for name in notebooks:  # rendered from the notebooks as they are (the tests run them elsewhere)

@@ -2,6 +2,9 @@
 
 - ``parameters``: one section per top-level key of scenarios/base.yaml, each a table of its keys
   (``parameter_reference``), with every "seed NNN" and "cal §X" in a source linked to docs/sources.md;
+- ``guide``: the README, with its links made to work from docs/: ``docs/x`` becomes ``x``, a
+  notebook stays a page, and a link to another file of the repository (LICENSE, a module) becomes
+  its path in code, which a site cannot link to;
 - ``model_code``: the docstring of every module of the model and outcomes layers, where each
   module says what it does and why (the details the ODD page's submodels point to);
 - ``{model-diagram}``: the model diagram as inline SVG (``model_diagram``): no image file, no
@@ -29,7 +32,10 @@ from sphinx.application import Sphinx
 from sphinx.highlighting import lexers
 from sphinx.util.docutils import SphinxDirective
 
-PARAMETERS_PAGE, CLI_PAGE, CODE_PAGE, API_PAGE = "parameters", "cli", "model_code", "api"
+PARAMETERS_PAGE, CLI_PAGE, CODE_PAGE, API_PAGE, GUIDE_PAGE = "parameters", "cli", "model_code", "api", "guide"
+README = Path(parameter_reference.__file__).resolve().parents[2] / "README.md"
+#: a Markdown link or image: (!)[text](target)
+MARKDOWN_LINK = re.compile(r"(!?)\[([^\]]*)\]\(([^)\s]+)\)")
 #: the layers whose modules the code page shows, with their headings
 CODE_LAYERS = {"simulation.model": "Model layer", "simulation.outcomes": "Outcomes layer"}
 NOTEBOOKS = Path(parameter_reference.__file__).resolve().parents[2] / "notebooks"
@@ -109,6 +115,28 @@ def _parameter_sections(app: Sphinx, docname: str, source: list[str]) -> None:
     source[0] += "\n".join(text)
 
 
+def _readme_link(match: re.Match[str]) -> str:
+    """A README link as it works from docs/ (see the module's docstring)."""
+    bang, text, target = match.groups()
+    if re.match(r"[a-z]+:|#", target) or target.startswith("notebooks/"):
+        return match.group(0)
+    if target.startswith("docs/"):
+        return f"{bang}[{text}]({target.removeprefix('docs/')})"
+    return f"`{target}`" if bang or text.strip("`") == target else f"{text} (`{target}`)"
+
+
+def _readme(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Append the README, without its title, to the guide page as it is read; code blocks stay as written."""
+    if docname != GUIDE_PAGE:
+        return
+    app.env.note_dependency(str(README))
+    lines, in_code = [], False
+    for line in README.read_text(encoding="utf-8").split("\n", 1)[1].splitlines():
+        in_code = in_code != line.lstrip().startswith("```")
+        lines.append(line if in_code or line.lstrip().startswith("```") else MARKDOWN_LINK.sub(_readme_link, line))
+    source[0] += "\n" + "\n".join(lines) + "\n"
+
+
 def _module_docstrings(app: Sphinx, docname: str, source: list[str]) -> None:
     """Append every module of the model and outcomes layers to the code page as it is read; a
     module the API page documents too is shown here without an index entry (one target each)."""
@@ -150,6 +178,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("model-diagram", ModelDiagram)
     app.connect("source-read", _parameter_sections)
     app.connect("source-read", _module_docstrings)
+    app.connect("source-read", _readme)
     app.connect("doctree-read", _notebook_links)
     app.connect("doctree-read", _argparse_percent)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
