@@ -56,7 +56,7 @@ def test_a_missing_file_lists_the_shipped_names(elsewhere: Path):
     assert all(name in error.hint for name in shipped_files())
     with pytest.raises(ScenarioError, match="file not found") as caught:  # a folder in it: not a bare name
         load_scenario("scenarios/tilburg.yaml")
-    assert "shipped scenarios: base" in str(caught.value)
+    assert "did you mean 'tilburg'? shipped scenarios: base" in str(caught.value)  # the README's path, elsewhere
 
 
 def test_extends_and_policy_from_find_a_shipped_scenario_not_beside_the_file(elsewhere: Path):

@@ -140,7 +140,7 @@ def _add_warmup(commands: Subcommands) -> None:
 def _add_trial(commands: Subcommands) -> None:
     trial = commands.add_parser("trial", help="an experiment inside one world over replications: each arm against "
                                 "control, paired per replication, with 95%% CIs")
-    trial.add_argument("scenario", help="a scenario with an experiment, e.g. scenarios/tilburg_experiment.yaml")
+    trial.add_argument("scenario", help="a scenario with an experiment: a file or a shipped name, e.g. tilburg_experiment")
     trial.add_argument("--reps", type=int, default=defaults.COMPARE_REPS,
                        help="replications (default %(default)s)")
     _add_seed(trial, "random seed; replication i uses (seed, i)")

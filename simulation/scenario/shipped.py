@@ -74,7 +74,7 @@ def shipped_hint(name: str = "", targets: bool = False) -> str | None:
     names = list(shipped_files(targets))
     if not names:
         return None
-    close = difflib.get_close_matches(_bare_name(name) or "", names, n=1)
+    close = difflib.get_close_matches(_bare_name(Path(name).name) or "", names, n=1)  # scenarios/tilburg.yaml too
     guess = f"did you mean '{close[0]}'? " if close else ""
     return f"{guess}shipped {'targets' if targets else 'scenarios'}: {', '.join(names)}"
 
