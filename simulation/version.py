@@ -2,14 +2,20 @@
 
 The CLI needs the package version for ``--version``; the result store keys stored replications
 by the model version, so an edited model never reuses numbers an older model produced.
+``__version__`` is the one place the version is written: ``pyproject.toml`` reads it when a wheel
+is built, and CITATION.cff and CHANGELOG.md are tested to agree with it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import platform
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+#: The package version (PEP 440); bump it with a new section of CHANGELOG.md and CITATION.cff's ``version``.
+__version__ = "0.2.0"
 
 #: The layers whose code decides a stored number: what a scenario means, what happens per event,
 #: and how the outcomes and profiles are computed from the records. Experiment drivers, files,
@@ -23,15 +29,15 @@ MODEL_FOUNDATION = ("defaults.py", "errors.py")
 #: Libraries that decide a replication's numbers besides the model's source: NumPy promises the same
 #: streams only on the same build, SciPy's distributions draw from them, SimPy orders the events.
 MODEL_LIBRARIES = ("numpy", "scipy", "simpy")
-#: What a results folder's manifest records of the environment (``results/manifest.py``).
+#: What a results folder's manifest and a store record keep of the environment, with the Python version
+#: (``results/manifest.py``, ``experiments/store.py``).
 RECORDED_LIBRARIES = (*MODEL_LIBRARIES, "pandas")
 
 
 def package_version() -> str:
-    try:
-        return version("meedoen")
-    except PackageNotFoundError:  # running from a source tree that is not installed
-        return "0+unknown"
+    """``__version__``: read from the source, so a source tree or an editable install whose metadata
+    was written by an older version still says which version it runs."""
+    return __version__
 
 
 def model_sources() -> list[Path]:
@@ -68,6 +74,12 @@ def library_versions(names: tuple[str, ...] = MODEL_LIBRARIES) -> dict[str, str]
         except PackageNotFoundError:
             found[name] = "not installed"
     return found
+
+
+def recorded_environment() -> dict[str, str]:
+    """What a result store record says it was made with: Python and each of ``RECORDED_LIBRARIES``
+    (a manifest records the same as ``python`` and ``libraries``)."""
+    return {"python": platform.python_version(), **library_versions(RECORDED_LIBRARIES)}
 
 
 def environment(model: str, libraries: dict[str, str]) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import SCENARIO_DIR, TEST_SCENARIO_DIR
+from environment import assert_records_environment
 
 import simulation
 from simulation.cli.calibrate import run_calibration
@@ -316,6 +317,7 @@ def test_the_calibration_folder_is_written_whole(recovery: dict, tmp_path: Path)
             calibrated_file_name(result)} == names
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["kind"] == "calibration" and manifest["fitted"] == result.fitted
+    assert_records_environment(manifest)
     assert manifest["fitted_hash"] == result.fitted_scenario.hash and manifest["reps"] == REPS
     assert simulation.load_scenario(out / calibrated_file_name(result), result.scenario.raw.overrides).hash == \
         result.fitted_scenario.hash

@@ -8,6 +8,7 @@ replications is judged by its 95% t-interval, for one measure named in advance.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import SCENARIO_DIR, TEST_SCENARIO_DIR, load_small, meedoen, small_overrides
+from environment import assert_records_environment
 
 from simulation import ScenarioError, load_scaled, load_scenario, run
 from simulation.experiments.trial import replicate_experiment
@@ -271,7 +273,7 @@ def test_meedoen_trial_pairs_the_arms_over_replications_and_writes_its_tables(tm
     assert twin["basis"] == "replications" and twin["n"] == 3
     wide = measures[measures["measure"] == "exit_work_during"].pivot(index="replication", columns="arm", values="value")
     assert twin["diff"] == pytest.approx((wide["twin"] - wide["control"]).mean())
-    assert (tmp_path / "out" / "manifest.json").is_file()
+    assert_records_environment(json.loads((tmp_path / "out" / "manifest.json").read_text()))
     plain = meedoen("trial", str(SCENARIO_DIR / "base.yaml"), "--reps", "1", "--workers", "1")
     assert plain.returncode == 2 and "has no experiment" in plain.stderr and "Traceback" not in plain.stderr
     assert len(plain.stderr.strip().splitlines()) == 1

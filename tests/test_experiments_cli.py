@@ -32,6 +32,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import HANG_GUARD_S, ROOT, TEST_SCENARIO_DIR, meedoen
+from environment import assert_record_environment
 
 from simulation import load_scenario
 from simulation.cli.options import results_command
@@ -361,7 +362,9 @@ def test_record_made_with_other_libraries_is_a_miss(tmp_path: Path) -> None:
     here = ResultStore(tmp_path, "0.0+test")
     assert sorted(here.libraries) == ["numpy", "scipy", "simpy"]
     here.put("abc123", 5, 2, TRICKY, runtime_s=0.1, events=10)
-    assert json.loads(here.path("abc123", 5, 2).read_text())["libraries"] == here.libraries
+    record = json.loads(here.path("abc123", 5, 2).read_text())
+    assert record["libraries"] == here.libraries
+    assert_record_environment(record)  # and Python and pandas, as a manifest records them (not part of the key)
     for name in here.libraries:
         other = ResultStore(tmp_path, "0.0+test", {**here.libraries, name: "0.0.0"})
         assert other.get("abc123", 5, 2) is None, name

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import DAYS_PER_YEAR, TEST_SCENARIO_DIR, load_small, meedoen
+from environment import assert_records_environment
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
@@ -368,6 +369,7 @@ def test_plot_writes_one_png_and_one_svg_per_figure(plotted):
         assert root.tag.endswith("svg"), name
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["kind"] == "plots" and sorted(manifest["files"]) == sorted(set(names) - {"manifest.json"})
+    assert_records_environment(manifest)
     for name in FIGURES:
         assert name in out
 
@@ -457,6 +459,7 @@ def test_plot_of_a_sweep_folder_is_one_line_and_exit_2(tmp_path, capsys):
                  "--workers", "1", "--quiet", "--out", str(sweep)]) == 0
     capsys.readouterr()
     assert json.loads((sweep / "manifest.json").read_text())["kind"] == "sweep"
+    assert_records_environment(json.loads((sweep / "manifest.json").read_text()))
     before = snapshot(sweep)
     proc = meedoen("plot", str(sweep))  # as users run it: a real process, a real exit code
     assert proc.returncode == 2, proc.stderr

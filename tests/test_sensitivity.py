@@ -16,6 +16,7 @@ import sys
 import numpy as np
 import pytest
 from conftest import TEST_SCENARIO_DIR
+from environment import assert_records_environment
 
 from simulation.errors import ScenarioError
 from simulation.experiments.design import Range
@@ -198,6 +199,7 @@ def test_the_output_folder_holds_tables_plots_and_a_manifest(tiny_morris) -> Non
     assert len(indices) == 2 * 2 * 3  # outcomes × parameters × (mu_star, sigma, mu)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["kind"] == "sensitivity" and manifest["method"] == "morris" and manifest["lang"] == "nl"
+    assert_records_environment(manifest)
     assert manifest["parameters"][COST]["range"] == "€50000 per year:€90000 per year"
     assert manifest["points"] == 12 and manifest["reps"] == 2
     assert set(manifest["files"]) == files

@@ -38,6 +38,7 @@ from simulation.scenario.bounds import MAX_COUNT, MAX_EFFECT, MAX_HAZARD_PER_YEA
 from simulation.scenario.distributions.parametric import MAX_LOGNORMAL_CV
 from simulation.scenario.schema.clock_jobs import FIRST_DATE, LAST_DATE, MAX_RELEASE_EXPONENT
 from simulation.scenario.schema.people import MAX_LEAVERS_HISTORY_YEARS
+from simulation.scenario.shipped import shipped_hint
 from simulation.scenario.yamlio import display_path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -180,8 +181,9 @@ CASES = [
          "klantmanagers.count", 7, ("duplicate key 'count'", "first at line 5")),
     Case("extends-missing-file", bad("missing_parent.yaml"), (), bad("missing_parent.yaml"), "extends", 3,
          ("does not exist", display_path(BAD / "../../scenarios/no_such_base.yaml"))),
+    # a file named on the command line that is not there: the hint lists the shipped scenarios' names
     Case("file-not-found", bad("no_such_file.yaml"), (), bad("no_such_file.yaml"), None, None,
-         ("file not found",)),
+         ("file not found", "shipped scenarios: base, "), hint=shipped_hint(bad("no_such_file.yaml"))),
     Case("bad-indentation", bad("bad_indentation.yaml"), (), bad("bad_indentation.yaml"), None, 6,
          ("invalid YAML",)),
     # PyYAML notices the unclosed '{' on the next line; the message points back at its start

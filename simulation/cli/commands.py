@@ -15,6 +15,7 @@ from simulation.cli.experiments import (
 )
 from simulation.cli.flags import flag
 from simulation.cli.outputs import export_log_command, journeys_command, plot_command, report_command
+from simulation.cli.shipped import init_command, list_command
 from simulation.cli.text import say, window_line
 
 
@@ -68,6 +69,7 @@ def run_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 #: Subcommand → the function that carries it out, given the parsed arguments and the command line.
 COMMANDS: dict[str, Callable[[argparse.Namespace, Sequence[str]], int]] = {
+    "list": list_command, "init": init_command,
     "validate": validate_command, "run": run_command, "compare": compare_command, "trial": trial_command,
     "sweep": sweep_command,
     "warmup": warmup_command, "calibrate": calibrate_command, "sensitivity": sensitivity_command,

@@ -52,15 +52,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: What a scenario argument may be (``scenario/shipped.py``).
+SCENARIO_HELP = "a scenario file, or the name of a shipped one (see meedoen list)"
+
+
+def _add_list(commands: Subcommands) -> None:
+    listing = commands.add_parser("list", help="list the scenarios and calibration targets shipped with meedoen")
+    _add_lang(listing, "descriptions")
+
+
+def _add_init(commands: Subcommands) -> None:
+    init = commands.add_parser("init", help="copy the shipped scenarios and targets into a folder, to edit and run")
+    init.add_argument("folder", metavar="DIR", help="the folder (made if new; its other files are left alone)")
+    init.add_argument("--overwrite", action="store_true", help="replace files of the same names already in DIR")
+    _add_lang(init, "message")
+
+
 def _add_validate(commands: Subcommands) -> None:
     validate = commands.add_parser("validate", help="check a scenario file without running it")
-    validate.add_argument("scenario")
+    validate.add_argument("scenario", help=SCENARIO_HELP)
     _add_overrides(validate, "")
 
 
 def _add_run(commands: Subcommands) -> None:
     run = commands.add_parser("run", help="run one replication and print the headline outcomes")
-    run.add_argument("scenario")
+    run.add_argument("scenario", help=SCENARIO_HELP)
     _add_seed(run)
     run.add_argument("--replication", type=_seed, default=0, help="replication number within the seed (default 0)")
     _add_overrides(run, "")
@@ -72,7 +88,8 @@ def _add_run(commands: Subcommands) -> None:
 
 def _add_compare(commands: Subcommands) -> None:
     compare = commands.add_parser("compare", help="paired comparison of scenarios over replications, with 95%% CIs")
-    compare.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="the first is the reference")
+    compare.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                         help="scenario files or names of shipped ones (meedoen list); the first is the reference")
     compare.add_argument("--reps", type=_reps, default=defaults.COMPARE_REPS,
                          help="replications per scenario, or 'auto' to add them until --precision (default %(default)s)")
     compare.add_argument("--precision", type=float, default=defaults.PRECISION,
@@ -95,7 +112,7 @@ def _add_compare(commands: Subcommands) -> None:
 
 def _add_sweep(commands: Subcommands) -> None:
     sweep = commands.add_parser("sweep", help="run a scenario over a grid or a Latin hypercube of parameter values")
-    sweep.add_argument("scenario")
+    sweep.add_argument("scenario", help=SCENARIO_HELP)
     sweep.add_argument("--grid", action="append", default=[], metavar="KEY=V1,V2,...",
                        help="full factorial over these values (repeatable; values cannot contain commas)")
     sweep.add_argument("--lhs", type=int, metavar="N", help="N Latin-hypercube points over the --range keys")
@@ -109,7 +126,7 @@ def _add_sweep(commands: Subcommands) -> None:
 
 def _add_warmup(commands: Subcommands) -> None:
     warmup = commands.add_parser("warmup", help="suggest a warm-up length (MSER-5) and save the plot behind it")
-    warmup.add_argument("scenario")
+    warmup.add_argument("scenario", help=SCENARIO_HELP)
     warmup.add_argument("--reps", type=int, default=defaults.WARMUP_REPS,
                         help="replications to average (default %(default)s)")
     _add_seed(warmup)
@@ -123,7 +140,7 @@ def _add_warmup(commands: Subcommands) -> None:
 def _add_trial(commands: Subcommands) -> None:
     trial = commands.add_parser("trial", help="an experiment inside one world over replications: each arm against "
                                 "control, paired per replication, with 95%% CIs")
-    trial.add_argument("scenario", help="a scenario with an experiment, e.g. scenarios/tilburg_experiment.yaml")
+    trial.add_argument("scenario", help="a scenario with an experiment: a file or a shipped name, e.g. tilburg_experiment")
     trial.add_argument("--reps", type=int, default=defaults.COMPARE_REPS,
                        help="replications (default %(default)s)")
     _add_seed(trial, "random seed; replication i uses (seed, i)")
@@ -137,9 +154,9 @@ def _add_trial(commands: Subcommands) -> None:
 def _add_calibrate(commands: Subcommands) -> None:
     calibrate = commands.add_parser("calibrate", help="fit free parameters to published targets on common random "
                                     "numbers; write a fit report and a calibrated scenario")
-    calibrate.add_argument("scenario")
+    calibrate.add_argument("scenario", help=SCENARIO_HELP)
     calibrate.add_argument("--targets", required=True, metavar="TARGETS.yaml",
-                           help="published targets and free parameters, e.g. scenarios/targets/nl_national.yaml")
+                           help="published targets and free parameters: a file, or a shipped name, e.g. nl_national")
     calibrate.add_argument("--params", metavar="KEY[,KEY=LO:HI...]",
                            help="fit only these (keys of the targets file, or key=lo:hi); default: all of the file's")
     calibrate.add_argument("--reps", type=int, default=defaults.CALIBRATION_REPS,
@@ -159,7 +176,7 @@ def _add_calibrate(commands: Subcommands) -> None:
 def _add_sensitivity(commands: Subcommands) -> None:
     sensitivity = commands.add_parser("sensitivity", help="global sensitivity analysis: Sobol' or Morris indices "
                                       "with bootstrap CIs, replication noise separated (needs meedoen[sensitivity])")
-    sensitivity.add_argument("scenario")
+    sensitivity.add_argument("scenario", help=SCENARIO_HELP)
     sensitivity.add_argument("--params", required=True, metavar="KEY=LO:HI[,KEY=LO:HI]",
                              help="the parameters and their ranges, e.g. 'sanctions.detection_probability=0.1:0.9,"
                                   "klantmanagers.caseload=100:300'")
@@ -282,5 +299,5 @@ def _experiment_options(command: argparse.ArgumentParser) -> None:
 
 
 #: Every subcommand, in the order ``--help`` lists them.
-SUBCOMMANDS = (_add_validate, _add_run, _add_compare, _add_trial, _add_sweep, _add_warmup, _add_calibrate,
-               _add_sensitivity, _add_plot, _add_report, _add_journeys, _add_export_log)
+SUBCOMMANDS = (_add_list, _add_init, _add_validate, _add_run, _add_compare, _add_trial, _add_sweep, _add_warmup,
+               _add_calibrate, _add_sensitivity, _add_plot, _add_report, _add_journeys, _add_export_log)

@@ -38,6 +38,12 @@ TEXT: dict[str, dict[str, str]] = {
         "journeys_written": "journeys of {n} clients of {label} written to {target}",
         "rerun": "rerunning replication 0 of {label} (seed {seed}) for its event log ...",
         "other_model": "note: these results came from model {then}, this is {now}; the rerun may differ from them",
+        "list_scenarios": "Scenarios shipped with meedoen {version}; give a name where a scenario file goes "
+                          "(meedoen run tilburg):",
+        "list_targets": "Calibration targets (meedoen calibrate base --targets nl_national):",
+        "list_where": "They are in {folder}; meedoen init DIR copies them into DIR to edit.",
+        "init_written": "copied {scenarios} scenario files to {folder}/ and the calibration targets to "
+                        "{folder}/targets/; edit one and run it: meedoen run {example}",
     },
     "nl": {
         "run": "meedoen run: {name} (seed {seed}, replicatie {replication}, hash {hash})",
@@ -74,6 +80,12 @@ TEXT: dict[str, dict[str, str]] = {
         "journeys_written": "levenslopen van {n} klanten van {label} geschreven naar {target}",
         "rerun": "replicatie 0 van {label} (seed {seed}) wordt opnieuw gedraaid voor het gebeurtenissenlog ...",
         "other_model": "let op: deze resultaten komen van model {then}, dit is {now}; de herhaling kan ervan afwijken",
+        "list_scenarios": "Scenario's die met meedoen {version} worden meegeleverd; geef een naam waar een "
+                          "scenariobestand hoort (meedoen run tilburg):",
+        "list_targets": "Kalibratiedoelen (meedoen calibrate base --targets nl_national):",
+        "list_where": "Ze staan in {folder}; meedoen init MAP kopieert ze naar MAP om ze aan te passen.",
+        "init_written": "{scenarios} scenariobestanden gekopieerd naar {folder}/ en de kalibratiedoelen naar "
+                        "{folder}/targets/; pas er een aan en draai het: meedoen run {example}",
     },
 }
 

@@ -44,8 +44,9 @@ EFFECTS = (
 
 
 def in_place(scenarios: Sequence[LoadedScenario], place: str) -> list[LoadedScenario]:
-    """Every scenario's policy in the place of the one named ``place`` (its name, file stem or path)."""
-    chosen = [s for s in scenarios if place in (s.name, os.path.splitext(os.path.basename(s.path))[0], s.path)]
+    """Every scenario's policy in the place of the one named ``place`` (its name, file name, file stem or path)."""
+    chosen = [s for s in scenarios
+              if place in (s.name, os.path.basename(s.path), os.path.splitext(os.path.basename(s.path))[0], s.path)]
     if not chosen:
         names = ", ".join(s.name for s in scenarios)
         raise ScenarioError(f"'{place}' is not one of the scenarios compared", argument="place", hint=f"one of: {names}")

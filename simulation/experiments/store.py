@@ -6,7 +6,9 @@ everything that determines the numbers (the resolved scenario, the seed, the rep
 the model's source), so a stored record is only ever reused for exactly the run it came from.
 A record also names the versions of NumPy, SciPy and SimPy it was made with
 (``version.MODEL_LIBRARIES``: NumPy promises the same streams only on the same build); one made
-under other versions is a miss, recomputed and replaced.
+under other versions is a miss, recomputed and replaced. Its ``environment`` records Python and
+pandas besides those three (``version.recorded_environment``), as a manifest does; they are not
+part of the key.
 
 Each file is written to a temporary name in the same folder, flushed to disk and renamed into
 place (``simulation.files.atomic_write``). A record also carries a checksum of its
@@ -26,7 +28,7 @@ from typing import Any
 
 from simulation.errors import ScenarioError
 from simulation.files import atomic_write, nearest_existing, probe_folder
-from simulation.version import library_versions
+from simulation.version import library_versions, recorded_environment
 
 FORMAT = 2  # 2: a record also holds the replication's profile (simulation/outcomes/profiles.py)
 
@@ -83,6 +85,8 @@ class ResultStore:
         self.model_version = model_version
         #: the versions of the libraries that decide the numbers (``version.MODEL_LIBRARIES``)
         self.libraries = library_versions() if libraries is None else dict(libraries)
+        #: what each record also says it was made with (Python, the libraries, pandas); not part of the key
+        self.environment = recorded_environment()
 
     def check_writable(self) -> None:
         """Fail before any work when the store cannot be written (bad input, exit code 2); creates
@@ -120,7 +124,8 @@ class ResultStore:
         from the store are the same data and give the same files to the byte."""
         record: dict[str, Any] = {
             "format": FORMAT, "scenario_hash": scenario_hash, "seed": seed, "replication": replication,
-            "model_version": self.model_version, "libraries": self.libraries, "runtime_s": runtime_s, "events": events,
+            "model_version": self.model_version, "libraries": self.libraries, "environment": self.environment,
+            "runtime_s": runtime_s, "events": events,
             # JSON has no NaN; None stands for "undefined in this run" (e.g. no wijkteam)
             "values": {key: (None if isinstance(v, float) and math.isnan(v) else v) for key, v in values.items()},
             "profile": profile,

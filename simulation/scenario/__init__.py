@@ -20,10 +20,11 @@ from simulation.scenario.loader import (
 )
 from simulation.scenario.loader.extends import Where
 from simulation.scenario.schema import Scenario, reference_problems
+from simulation.scenario.shipped import resolve_scenario
 from simulation.scenario.transplant import transplant_raw
 from simulation.scenario.yamlio import display_path, key_str
 
-__all__ = ["LoadedScenario", "Scenario", "ScenarioError", "load_scenario", "transplant"]
+__all__ = ["LoadedScenario", "Scenario", "ScenarioError", "load_scenario", "resolve_scenario", "transplant"]
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,12 @@ class LoadedScenario:
 
 
 def load_scenario(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -> LoadedScenario:
-    """Read, merge, override and validate a scenario; raises ScenarioError naming file, key and line
-    (or ``argument="overrides"`` when the bad value came from ``overrides``)."""
-    raw = load_raw(path, overrides, _policy_from_file)
-    return _checked(raw, str(path))
+    """Read, merge, override and validate a scenario: a file, or the name of a shipped one (``tilburg``,
+    ``scenario/shipped.py``); raises ScenarioError naming file, key and line (or ``argument="overrides"``
+    when the bad value came from ``overrides``)."""
+    file = resolve_scenario(path)
+    raw = load_raw(file, overrides, _policy_from_file)
+    return _checked(raw, str(file))
 
 
 def _checked(raw: RawScenario, path: str) -> LoadedScenario:

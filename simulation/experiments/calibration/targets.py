@@ -24,6 +24,7 @@ from simulation.errors import ScenarioError
 from simulation.experiments.calibration.measures import MEASURES
 from simulation.experiments.design import Range, parse_ranges
 from simulation.scenario.loader import MISSING_HINT, RawScenario, error_from_validation
+from simulation.scenario.shipped import resolve_scenario
 from simulation.scenario.yamlio import KeyPath, display_path, key_str, load_yaml
 
 RELATIVE_SCALE = 0.10  # assumption: a target without tolerance or interval is matched to ±10% of its value
@@ -143,7 +144,9 @@ class Targets:
 
 
 def load_targets(path: str | os.PathLike[str]) -> Targets:
-    """Read and validate a targets file; bad input raises ScenarioError naming file, key and line."""
+    """Read and validate a targets file (a path, or the name of a shipped one: ``nl_national``); bad
+    input raises ScenarioError naming file, key and line."""
+    path = resolve_scenario(path, targets=True)
     data, lines = load_yaml(path)
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
     return targets_from_data(data, display_path(path), lines, digest)

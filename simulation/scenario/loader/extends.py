@@ -1,5 +1,6 @@
 """Scenario files inherit from each other (``extends: base.yaml``): load the tree, merge it deeply,
-and keep the ``sources`` map in step so every value still knows its file and line."""
+and keep the ``sources`` map in step so every value still knows its file and line. A parent is
+looked for beside the file that names it, then among the shipped scenarios (``scenario/shipped.py``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 
 from simulation.errors import ScenarioError
 from simulation.scenario.loader.raw import RawScenario, Source, drop_subtree, error_at, subtree
+from simulation.scenario.shipped import resolve_scenario
 from simulation.scenario.yamlfile import FileProblem, check_file
 from simulation.scenario.yamlguard import shown
 from simulation.scenario.yamlio import KeyPath, display_path, key_str, load_yaml, same_key
@@ -124,23 +126,27 @@ def _target_error(problem: FileProblem, target: Path, where: Where) -> ScenarioE
     return ScenarioError(f"cannot {verb} {_name(target)}: {problem.message}{inside}", file=file, key=key, line=line)
 
 
-def _check_parent(parent: Path, stack: list[tuple[Path, str]], where: Where) -> None:
-    """A parent (or policy donor) must be an existing regular file and must not be one of the files
+def _located(rel: str, folder: Path, stack: list[tuple[Path, str]], where: Where) -> Path:
+    """The parent (or policy donor) a file names: beside the file, else a shipped scenario of that name
+    (``scenario/shipped.py``). It must be an existing regular file and must not be one of the files
     being loaded (a cycle)."""
     file, key, line = where
     verb = "takes its policy from" if key == "policy_from" else "extends"
+    parent = folder / rel
     try:
+        parent = resolve_scenario(rel, relative_to=folder)
         check_file(parent, display_path(parent))
     except FileProblem as problem:
         if problem.message == "file not found":
             message = f"{verb} a file that does not exist: {_name(parent)}"
-            raise ScenarioError(message, file=file, key=key, line=line) from None
+            raise ScenarioError(message, file=file, key=key, line=line, hint=problem.hint) from None
         raise _target_error(problem, parent, where) from None
     resolved = _identity(parent)
     seen = [r for r, _ in stack]
     if resolved in seen:
         names = [f for _, f in stack[seen.index(resolved):]] + [display_path(parent)]
         raise ScenarioError(f"{key} cycle: {' > '.join(names)}", file=file, key=key, line=line)
+    return parent
 
 
 @contextmanager
@@ -168,8 +174,7 @@ def load_tree(path: Path, stack: list[tuple[Path, str]], transplanter: Transplan
     stack = stack + [(_identity(path), file)]
     merged = RawScenario(data={})
     for rel, key, line in parents:
-        parent = path.parent / rel
-        _check_parent(parent, stack, (file, key, line))
+        parent = _located(rel, path.parent, stack, (file, key, line))
         with _reported_at(parent, (file, key, line)):
             loaded = load_tree(parent, stack, transplanter)
         merge(merged.data, merged.sources, loaded.data, loaded.sources)
@@ -180,8 +185,7 @@ def load_tree(path: Path, stack: list[tuple[Path, str]], transplanter: Transplan
     if donor is not None:
         if transplanter is None:
             raise ScenarioError("policy_from is not allowed here", file=file, key="policy_from", line=donor[2])
-        target = path.parent / donor[0]
-        _check_parent(target, stack, (file, donor[1], donor[2]))
+        target = _located(donor[0], path.parent, stack, (file, donor[1], donor[2]))
         with _reported_at(target, (file, donor[1], donor[2])):
             merged = transplanter(merged, target, (file, donor[1], donor[2]))
         merge(merged.data, merged.sources, data, sources)
