@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import IO
 
 from simulation.cli.experiments import (
     calibrate_command,
@@ -66,10 +68,42 @@ def run_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     return 0
 
 
+def schema_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """The JSON Schema of scenario files (``present/editor_schema.py``), printed or written to ``--out``."""
+    import json
+    import sys
+
+    from simulation.present.editor_schema import scenario_json_schema
+
+    schema = scenario_json_schema(extends=args.extends, base=shipped_base())
+    text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    if not args.out:
+        sys.stdout.write(text)
+        return 0
+    from simulation.files import atomic_write
+    from simulation.results.folders import check_file_target
+
+    target = check_file_target(args.out, (".json",), args.overwrite)
+    def write(stream: IO[str]) -> None:
+        stream.write(text)
+
+    atomic_write(target, write)
+    print(f"JSON Schema of scenario files{' that extend another' if args.extends else ''} written to {target}")
+    return 0
+
+
+def shipped_base() -> Path | None:
+    """``scenarios/base.yaml`` beside the package, whose values and source comments the schema's
+    descriptions quote; None when it is not there (an install without the scenarios)."""
+    base = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"
+    return base if base.is_file() else None
+
+
 #: Subcommand → the function that carries it out, given the parsed arguments and the command line.
 COMMANDS: dict[str, Callable[[argparse.Namespace, Sequence[str]], int]] = {
     "validate": validate_command, "run": run_command, "compare": compare_command, "trial": trial_command,
     "sweep": sweep_command,
     "warmup": warmup_command, "calibrate": calibrate_command, "sensitivity": sensitivity_command,
     "plot": plot_command, "report": report_command, "journeys": journeys_command, "export-log": export_log_command,
+    "schema": schema_command,
 }

@@ -216,6 +216,15 @@ def _add_export_log(commands: Subcommands) -> None:
 
 
 
+def _add_schema(commands: Subcommands) -> None:
+    schema = commands.add_parser("schema", help="write a JSON Schema of scenario files, for editors (completion, "
+                                 "descriptions, marks on wrong keys and values)")
+    schema.add_argument("--extends", action="store_true",
+                        help="the variant for files that extend another (extends, policy_from): every key optional")
+    schema.add_argument("--out", metavar="FILE.json", help="the file to write (default: print it)")
+    _add_overwrite(schema, "--out")
+
+
 def _add_overwrite(command: argparse.ArgumentParser, output: str) -> None:
     """One rule for every command that writes: an output that holds something is kept unless --overwrite."""
     command.add_argument("--overwrite", action="store_true", help=f"replace the file {output} names if it exists")
@@ -283,4 +292,4 @@ def _experiment_options(command: argparse.ArgumentParser) -> None:
 
 #: Every subcommand, in the order ``--help`` lists them.
 SUBCOMMANDS = (_add_validate, _add_run, _add_compare, _add_trial, _add_sweep, _add_warmup, _add_calibrate,
-               _add_sensitivity, _add_plot, _add_report, _add_journeys, _add_export_log)
+               _add_sensitivity, _add_plot, _add_report, _add_journeys, _add_export_log, _add_schema)
