@@ -17,7 +17,7 @@ from simulation.cli.experiments import (
 )
 from simulation.cli.flags import flag
 from simulation.cli.outputs import export_log_command, journeys_command, plot_command, report_command
-from simulation.cli.text import say, window_line
+from simulation.cli.text import say, window_line, written
 
 
 def validate_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
@@ -47,9 +47,11 @@ def run_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from simulation.present.tables import fixed, format_experiment, format_headline, period_texts
     from simulation.results.folders import check_output_dir
     from simulation.results.run_output import write_results
+    from simulation.results.table_files import check_table_format
     from simulation.scenario import load_scenario
 
     scenario, lang = load_scenario(args.scenario, args.overrides), args.lang
+    check_table_format(args.table_format)
     if args.out:
         check_output_dir(args.out, args.overwrite)  # fail before spending the run's time
     result = run(scenario, seed=args.seed, replication=args.replication, event_log=not args.no_event_log)
@@ -61,8 +63,9 @@ def run_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     if experiment is not None:  # the arms of an experiment inside this world, against control
         print("\n" + format_experiment(experiment["summary"], lang))
     if args.out:
-        target = write_results(result, args.out, overwrite=args.overwrite, command=["meedoen", *argv])
-        print("\n" + say(lang, "run_written", target=target))
+        target = write_results(result, args.out, overwrite=args.overwrite, command=["meedoen", *argv],
+                               table_format=args.table_format)
+        print("\n" + written(say(lang, "run_written", target=target), args.table_format))
     else:
         print("\n" + say(lang, "run_hint"))
     return 0

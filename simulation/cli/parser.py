@@ -67,6 +67,7 @@ def _add_run(commands: Subcommands) -> None:
     run.add_argument("--out", help="folder for tables, event log and manifest (must be new or empty)")
     run.add_argument("--overwrite", action="store_true", help="replace results already in --out")
     run.add_argument("--no-event-log", action="store_true", help="skip the event log (saves memory at scale)")
+    _add_table_format(run)
     run.add_argument("--lang", choices=["en", "nl"], default="en", help="labels of the headline table")
 
 
@@ -83,6 +84,7 @@ def _add_compare(commands: Subcommands) -> None:
                          help="with --reps auto: judge precision on these outcomes only (default: all)")
     _add_overrides(compare, "in every scenario")
     _experiment_options(compare)
+    _add_table_format(compare)
     compare.add_argument("--report", metavar="FILE.html",
                          help="also write a self-contained HTML report (in --lang) of the comparison")
     compare.add_argument("--in", dest="place", metavar="PLACE",
@@ -105,6 +107,7 @@ def _add_sweep(commands: Subcommands) -> None:
                        help="replications per design point (default %(default)s)")
     _add_overrides(sweep, "in every point")
     _experiment_options(sweep)
+    _add_table_format(sweep)
 
 
 def _add_warmup(commands: Subcommands) -> None:
@@ -223,6 +226,12 @@ def _add_schema(commands: Subcommands) -> None:
                         help="the variant for files that extend another (extends, policy_from): every key optional")
     schema.add_argument("--out", metavar="FILE.json", help="the file to write (default: print it)")
     _add_overwrite(schema, "--out")
+
+
+def _add_table_format(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--format", dest="table_format", choices=["csv", "parquet"], default="csv",
+                         help="the tables in --out: csv, or parquet (types kept, smaller; needs meedoen[parquet]) "
+                              "(default csv)")
 
 
 def _add_overwrite(command: argparse.ArgumentParser, output: str) -> None:
