@@ -167,7 +167,13 @@ def _document(node: Node, model: type[pydantic.BaseModel]) -> None:
 
 
 def _join(*texts: str | None) -> str:
-    return "\n\n".join(t for t in texts if t)
+    return "\n\n".join(_plain(t) for t in texts if t)
+
+
+def _plain(text: str) -> str:
+    """Source text for a hover: paragraphs unwrapped, reStructuredText's ``code`` as `code`."""
+    paragraphs = [" ".join(p.split()) for p in text.replace("``", "`").split("\n\n")]
+    return "\n\n".join(p for p in paragraphs if p)
 
 
 def _inline(node: Any, defs: dict[str, Node]) -> Any:
@@ -185,7 +191,8 @@ def _inline(node: Any, defs: dict[str, Node]) -> Any:
         return node
     del node["$ref"]
     target = _inline(defs[name], defs)
-    return {**target, **node, "description": _join(node.get("description"), target.get("description"))}
+    description = _join(node.get("description"), target.get("description"))
+    return {**target, **node, **({"description": description} if description else {})}
 
 
 # --- the variant for a file that extends another ----------------------------------------------------
