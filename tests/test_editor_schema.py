@@ -86,7 +86,7 @@ def _set(data: dict[str, Any], dotted: str, value: Any) -> dict[str, Any]:
     *parents, last = dotted.split(".")
     node = data
     for key in parents:
-        node = node.setdefault(int(key) if key.isdigit() and int(key) in node else key, {})
+        node = node.setdefault(int(key) if key.isdigit() else key, {})  # YAML's 2017: is a number
     if value is None:
         del node[last]
     else:
@@ -147,6 +147,27 @@ def test_a_missing_key_is_refused_only_where_nothing_is_inherited(validators: di
     assert not problems(validators[True], child)
 
 
+def _leaves(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], Any]]:
+    """Every value base.yaml sets where ``extends`` merges (mappings; a list or a distribution is one value)."""
+    if not isinstance(data, dict) or "dist" in data:
+        return [(path, data)]
+    return [leaf for key, value in data.items() for leaf in _leaves(value, (*path, key))]
+
+
+def test_a_file_extending_base_may_set_any_one_value_alone(validators: dict[bool, Any]) -> None:
+    """Each of base.yaml's values, set alone in a file that extends it, fits the --extends variant: no
+    key is required at any depth where the loader merges (sections, catalogue entries, year tables)."""
+    leaves = _leaves(load_yaml(BASE)[0])
+    assert len(leaves) > 500
+    for path, value in leaves:
+        child: dict[Any, Any] = {"extends": "base.yaml"}
+        node = child
+        for key in path[:-1]:
+            node = node.setdefault(key, {})
+        node[path[-1]] = value
+        assert not problems(validators[True], as_editor_sees(child)), (path, problems(validators[True], child))
+
+
 #: key → a value the loader takes although a strict reading would not, in a file extending base.yaml.
 TAKEN = {
     "yes for true (YAML 1.1, a string to a YAML 1.2 editor)": ("inflow.work_first.enabled", "yes"),
@@ -158,6 +179,7 @@ TAKEN = {
     "Dutch units": ("clock.follow_up", "2 jaar"),
     "thousands separators and euro after": ("klantmanagers.cost_per_year", "60,000.50 EUR / 1 jaar"),
     "a distribution changed by one parameter": ("population.age", {"sd": 12}),
+    "one norm of a year's table": ("benefits.monthly_norm.2017.single", "€1,000 per month"),
     "from_date for from": ("policy_changes", [{"from_date": "2016-06-01", "policy": {"groups": {"group3": {
         "handler": "none"}}}}]),
     "extends as a list": ("extends", ["base.yaml"]),

@@ -200,7 +200,7 @@ def _inline(node: Any, defs: dict[str, Node]) -> Any:
 
 def _partial(node: Node) -> None:
     """No key required, at every depth where ``extends`` merges mappings: through properties and the
-    entries of named catalogues (``services.wijkteam``), not into lists (a list replaces the parent's);
+    entries of named or numbered catalogues (``services.wijkteam``), not into lists (a list replaces the parent's);
     a distribution may leave out ``dist`` (the mapping then changes the inherited spec's parameters)."""
     node.pop("required", None)
     for reference in node.get("allOf", []):
@@ -212,6 +212,7 @@ def _partial(node: Node) -> None:
 
 def _mapping_children(node: Node) -> Iterator[Node]:
     yield from node.get("properties", {}).values()
+    yield from node.get("patternProperties", {}).values()  # a table by number: benefits.monthly_norm.2017
     if isinstance(node.get("additionalProperties"), dict):
         yield node["additionalProperties"]
     yield from node.get("anyOf", [])
