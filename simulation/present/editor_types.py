@@ -50,7 +50,9 @@ UNITS_TEXT = "days, weeks, months or years (d, w, y, yr; dag/dagen, week/weken, 
 
 
 def _text(pattern: str, description: str) -> Fragment:
-    return {"type": "string", "pattern": pattern, "description": description}
+    """Text matching ``pattern``; editors of the VS Code family say ``patternErrorMessage`` instead of the pattern."""
+    return {"type": "string", "pattern": pattern, "description": description,
+            "patternErrorMessage": f"expected {description}"}
 
 
 DURATION = _text(DURATION_PATTERN, f"a duration with its unit, e.g. '6 months', '2 weeks', '0 days': {UNITS_TEXT}")
@@ -167,7 +169,7 @@ SECONDS_PER_DAY = 86400
 
 def lax_bool() -> Fragment:
     return {"type": ["boolean", "integer", "string"], "minimum": 0, "maximum": 1, "pattern": BOOL_TEXT,
-            "description": "true or false"}
+            "description": "true or false", "patternErrorMessage": "expected true or false"}
 
 
 def lax_number(fragment: Fragment, integer: bool) -> Fragment:
@@ -176,10 +178,11 @@ def lax_number(fragment: Fragment, integer: bool) -> Fragment:
     kinds = ["integer" if integer else "number", "string"]
     if (low is None or low <= 0) and (high is None or high >= 1):
         kinds.append("boolean")
-    return {**fragment, "type": kinds, "pattern": INT_TEXT if integer else FLOAT_TEXT}
+    return {**fragment, "type": kinds, "pattern": INT_TEXT if integer else FLOAT_TEXT,
+            "patternErrorMessage": f"expected {'a whole number' if integer else 'a number'}"}
 
 
 def lax_date() -> Fragment:
     """A date as text (2017-01-01), or as seconds since 1970 at midnight."""
     return {"type": ["string", "integer"], "pattern": DATE_TEXT, "multipleOf": SECONDS_PER_DAY,
-            "description": "a date, e.g. 2017-01-01"}
+            "description": "a date, e.g. 2017-01-01", "patternErrorMessage": "expected a date, e.g. 2017-01-01"}
