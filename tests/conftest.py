@@ -66,6 +66,18 @@ def assert_tables_equal(left: dict[str, pd.DataFrame], right: dict[str, pd.DataF
             raise AssertionError(f"table {name!r} differs: {error}") from None
 
 
+def parquet_or_skip() -> None:
+    """pyarrow is installed for ``--format parquet``; else a skip, or a failure when
+    MEEDOEN_REQUIRE_PARQUET=1 (CI sets it: there a missing extra must not pass as a skip)."""
+    try:
+        import pyarrow.parquet  # noqa: F401
+    except ImportError as error:
+        message = f"--format parquet needs pyarrow (pip install '.[parquet]'): {error}"
+        if os.environ.get("MEEDOEN_REQUIRE_PARQUET", "").strip() == "1":
+            pytest.fail(message + " [MEEDOEN_REQUIRE_PARQUET=1]")
+        pytest.skip(message)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _private_replication_store(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Experiments store replications in ``$MEEDOEN_STORE`` by default; the tests never touch

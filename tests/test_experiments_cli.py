@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import HANG_GUARD_S, ROOT, TEST_SCENARIO_DIR, meedoen
+from conftest import HANG_GUARD_S, ROOT, TEST_SCENARIO_DIR, meedoen, parquet_or_skip
 from environment import assert_record_environment
 
 from simulation import load_scenario
@@ -488,18 +488,28 @@ BYTE_COMMANDS = {
     "compare": (["compare", str(TINY_A), str(TINY_B), "--reps", "2"], ["compare", str(TINY_A), "--reps", "2"]),
     "sweep": (["sweep", str(TINY_A), "--grid", "services.netwerkconsulent.staff=3,5", "--reps", "2"],
               ["sweep", str(TINY_A), "--grid", "services.netwerkconsulent.staff=3", "--reps", "2"]),
+    # Parquet: no time in the files, and no table attrs (where the reused count would be)
+    "compare-parquet": (["compare", str(TINY_A), str(TINY_B), "--reps", "2", "--format", "parquet"],
+                        ["compare", str(TINY_A), "--reps", "2"]),
 }
+#: Files each kind's folder must hold.
+BYTE_FILES = {"sweep": {"manifest.json", "sweep.csv"},
+              "compare": {"manifest.json", "summary.csv", "replications.csv", "series.csv", "curves.csv", "resources.csv",
+                          "equity.csv", "careers.csv"}}
+BYTE_FILES["compare-parquet"] = {name.replace(".csv", ".parquet") for name in BYTE_FILES["compare"]}
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", list(BYTE_COMMANDS))
 def test_every_file_is_the_same_to_the_byte_however_replications_ran(tmp_path: Path, kind: str,
                                                                       start_dask: Callable[[], str]) -> None:
-    """``compare --out`` and ``sweep --out``: every file of the folder, the manifest included, is the
+    """``compare --out`` (as CSV and as Parquet) and ``sweep --out``: every file of the folder, the manifest included, is the
     same to the byte whether the replications ran now in this process, in two worker processes or
     on a Dask cluster, were read back from the store, or half and half. A stored record is JSON
     with sorted keys; tables must not follow a record's key order, and the manifest records what
     the results are and the command that gives them, not how they ran."""
+    if kind.endswith("parquet"):
+        parquet_or_skip()
     command, half = BYTE_COMMANDS[kind]
     store = str(tmp_path / "store")
     ok(meedoen(*half, "--workers", "1", "--store", str(tmp_path / "half"), "--quiet"))
@@ -515,9 +525,7 @@ def test_every_file_is_the_same_to_the_byte_however_replications_ran(tmp_path: P
         assert run_counts(ok(proc)) == counts, way
     reference = tmp_path / "serial"
     names = sorted(p.name for p in reference.iterdir())
-    assert {"manifest.json", "sweep.csv"} <= set(names) if kind == "sweep" else {
-        "manifest.json", "summary.csv", "replications.csv", "series.csv", "curves.csv", "resources.csv",
-        "equity.csv", "careers.csv"} <= set(names)
+    assert BYTE_FILES[kind] <= set(names)
     skip_if_model_changed(*(tmp_path / way for way in ways))
     for way in list(ways)[1:]:
         assert sorted(p.name for p in (tmp_path / way).iterdir()) == names, way

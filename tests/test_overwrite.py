@@ -58,6 +58,7 @@ COMMANDS: dict[str, tuple[Callable[[Path, Path], list[str]], str, bool]] = {
     "report -o": (lambda out, run: ["report", str(run), "-o", str(out)], "report.html", False),
     "journeys -o": (lambda out, run: ["journeys", str(run), "--n", "3", "-o", str(out)], "journeys.png", False),
     "export-log -o": (lambda out, run: ["export-log", str(run), "--format", "csv", "-o", str(out)], "events.csv", False),
+    "schema --out": (lambda out, run: ["schema", "--out", str(out)], "scenario.schema.json", False),
 }
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import IO
 
 from simulation.cli.experiments import (
     calibrate_command,
@@ -16,7 +18,7 @@ from simulation.cli.experiments import (
 from simulation.cli.flags import flag
 from simulation.cli.outputs import export_log_command, journeys_command, plot_command, report_command
 from simulation.cli.shipped import init_command, list_command
-from simulation.cli.text import say, window_line
+from simulation.cli.text import say, window_line, written
 
 
 def validate_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
@@ -46,9 +48,11 @@ def run_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from simulation.present.tables import fixed, format_experiment, format_headline, period_texts
     from simulation.results.folders import check_output_dir
     from simulation.results.run_output import write_results
+    from simulation.results.table_files import check_table_format
     from simulation.scenario import load_scenario
 
     scenario, lang = load_scenario(args.scenario, args.overrides), args.lang
+    check_table_format(args.table_format)
     if args.out:
         check_output_dir(args.out, args.overwrite)  # fail before spending the run's time
     result = run(scenario, seed=args.seed, replication=args.replication, event_log=not args.no_event_log)
@@ -60,11 +64,43 @@ def run_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     if experiment is not None:  # the arms of an experiment inside this world, against control
         print("\n" + format_experiment(experiment["summary"], lang))
     if args.out:
-        target = write_results(result, args.out, overwrite=args.overwrite, command=["meedoen", *argv])
-        print("\n" + say(lang, "run_written", target=target))
+        target = write_results(result, args.out, overwrite=args.overwrite, command=["meedoen", *argv],
+                               table_format=args.table_format)
+        print("\n" + written(say(lang, "run_written", target=target), args.table_format))
     else:
         print("\n" + say(lang, "run_hint"))
     return 0
+
+
+def schema_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """The JSON Schema of scenario files (``present/editor_schema.py``), printed or written to ``--out``."""
+    import json
+    import sys
+
+    from simulation.present.editor_schema import scenario_json_schema
+
+    schema = scenario_json_schema(extends=args.extends, base=shipped_base())
+    text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    if not args.out:
+        sys.stdout.write(text)
+        return 0
+    from simulation.files import atomic_write
+    from simulation.results.folders import check_file_target
+
+    target = check_file_target(args.out, (".json",), args.overwrite)
+    def write(stream: IO[str]) -> None:
+        stream.write(text)
+
+    atomic_write(target, write)
+    print(f"JSON Schema of scenario files{' that extend another' if args.extends else ''} written to {target}")
+    return 0
+
+
+def shipped_base() -> Path | None:
+    """``scenarios/base.yaml`` beside the package, whose values and source comments the schema's
+    descriptions quote; None when it is not there (an install without the scenarios)."""
+    base = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"
+    return base if base.is_file() else None
 
 
 #: Subcommand → the function that carries it out, given the parsed arguments and the command line.
@@ -74,4 +110,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Sequence[str]], int]] = {
     "sweep": sweep_command,
     "warmup": warmup_command, "calibrate": calibrate_command, "sensitivity": sensitivity_command,
     "plot": plot_command, "report": report_command, "journeys": journeys_command, "export-log": export_log_command,
+    "schema": schema_command,
 }

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from simulation.cli.options import execution_options, results_command
-from simulation.cli.text import say
+from simulation.cli.text import say, written
 from simulation.errors import ScenarioError
 
 if TYPE_CHECKING:  # imported lazily at run time: `meedoen --help` should not load pandas
@@ -32,10 +32,12 @@ LONGER_RUN = "--set clock.horizon='6 years'"
 def compare_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """A paired comparison over replications; optionally its folder and an HTML report."""
     from simulation.results.folders import check_file_target, check_output_dir
+    from simulation.results.table_files import check_table_format
     from simulation.scenario import load_scenario
 
     precision = _precision(args)
     scenarios = _worlds(args, [load_scenario(path, args.overrides) for path in args.scenarios])
+    check_table_format(args.table_format)
     if args.out:
         check_output_dir(args.out, args.overwrite)
     if args.report:
@@ -50,8 +52,8 @@ def compare_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     _print_comparison(summary, args.lang)
     _print_place_and_policy(summary, args.lang)
     if target:
-        print("\n" + say(args.lang, "compare_written", target=target,
-                          extra=", decomposition.csv" if args.decompose else ""))
+        print("\n" + written(say(args.lang, "compare_written", target=target,
+                                  extra=", decomposition.csv" if args.decompose else ""), args.table_format))
     if args.report:
         _write_report(summary, target, args.report, args.lang, results_command(args))
     return 0
@@ -146,10 +148,12 @@ def sweep_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from simulation.experiments.parameter_sweep import sweep
     from simulation.present.sweep_table import format_sweep
     from simulation.results.folders import check_output_dir
+    from simulation.results.table_files import check_table_format
     from simulation.scenario import load_scenario
 
     points = _design(args)
     scenario = load_scenario(args.scenario, args.overrides)
+    check_table_format(args.table_format)
     if args.out:
         check_output_dir(args.out, args.overwrite)
     tidy = sweep(scenario, points, args.reps, args.seed, **execution_options(args))
@@ -158,7 +162,8 @@ def sweep_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     print(say(args.lang, "sweep", name=scenario.name, points=len(points), reps=args.reps, seed=args.seed,
               computed=meta["computed"], reused=meta["reused"]) + "\n")
     print(format_sweep(tidy, SWEEP_OUTCOMES, args.lang))
-    print("\n" + (say(args.lang, "sweep_written", target=target) if target else say(args.lang, "sweep_hint")))
+    print("\n" + (written(say(args.lang, "sweep_written", target=target), args.table_format) if target
+                   else say(args.lang, "sweep_hint")))
     return 0
 
 
@@ -278,6 +283,6 @@ def write_experiment(summary: pd.DataFrame | None, table: pd.DataFrame, args: ar
     manifest = {"kind": kind, **provenance(results_command(args)), "seed": meta["seed"], "reps": meta["reps"]}
     if summary is not None:
         manifest.update(precision=None if meta["precision"] is None else vars(meta["precision"]))
-        return write_comparison(summary, args.out, args.overwrite, manifest)
+        return write_comparison(summary, args.out, args.overwrite, manifest, table_format=args.table_format)
     manifest.update(parameters=meta["parameters"])
-    return write_tables(args.out, {"sweep.csv": table}, manifest, overwrite=args.overwrite)
+    return write_tables(args.out, {"sweep.csv": table}, manifest, overwrite=args.overwrite, table_format=args.table_format)

@@ -14,7 +14,7 @@ import re
 from simulation.errors import ScenarioError
 
 #: API arguments whose flag is not ``--`` + the name with dashes, in every command.
-FLAGS = {"overrides": "--set", "ranges": "--range", "fmt": "--format"}
+FLAGS = {"overrides": "--set", "ranges": "--range", "fmt": "--format", "table_format": "--format"}
 #: ... and in one command only.
 COMMAND_FLAGS = {
     "compare": {"outcomes": "--precision-on", "target": "--precision", "place": "--in", "scenarios": "compare"},

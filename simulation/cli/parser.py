@@ -83,6 +83,7 @@ def _add_run(commands: Subcommands) -> None:
     run.add_argument("--out", help="folder for tables, event log and manifest (must be new or empty)")
     run.add_argument("--overwrite", action="store_true", help="replace results already in --out")
     run.add_argument("--no-event-log", action="store_true", help="skip the event log (saves memory at scale)")
+    _add_table_format(run)
     run.add_argument("--lang", choices=["en", "nl"], default="en", help="labels of the headline table")
 
 
@@ -100,6 +101,7 @@ def _add_compare(commands: Subcommands) -> None:
                          help="with --reps auto: judge precision on these outcomes only (default: all)")
     _add_overrides(compare, "in every scenario")
     _experiment_options(compare)
+    _add_table_format(compare)
     compare.add_argument("--report", metavar="FILE.html",
                          help="also write a self-contained HTML report (in --lang) of the comparison")
     compare.add_argument("--in", dest="place", metavar="PLACE",
@@ -122,6 +124,7 @@ def _add_sweep(commands: Subcommands) -> None:
                        help="replications per design point (default %(default)s)")
     _add_overrides(sweep, "in every point")
     _experiment_options(sweep)
+    _add_table_format(sweep)
 
 
 def _add_warmup(commands: Subcommands) -> None:
@@ -233,6 +236,21 @@ def _add_export_log(commands: Subcommands) -> None:
 
 
 
+def _add_schema(commands: Subcommands) -> None:
+    schema = commands.add_parser("schema", help="write a JSON Schema of scenario files, for editors (completion, "
+                                 "descriptions, marks on wrong keys and values)")
+    schema.add_argument("--extends", action="store_true",
+                        help="the variant for files that extend another (extends, policy_from): every key optional")
+    schema.add_argument("--out", metavar="FILE.json", help="the file to write (default: print it)")
+    _add_overwrite(schema, "--out")
+
+
+def _add_table_format(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--format", dest="table_format", choices=["csv", "parquet"], default="csv",
+                         help="the tables in --out: csv, or parquet (types kept, smaller; needs meedoen[parquet]) "
+                              "(default csv)")
+
+
 def _add_overwrite(command: argparse.ArgumentParser, output: str) -> None:
     """One rule for every command that writes: an output that holds something is kept unless --overwrite."""
     command.add_argument("--overwrite", action="store_true", help=f"replace the file {output} names if it exists")
@@ -300,4 +318,4 @@ def _experiment_options(command: argparse.ArgumentParser) -> None:
 
 #: Every subcommand, in the order ``--help`` lists them.
 SUBCOMMANDS = (_add_list, _add_init, _add_validate, _add_run, _add_compare, _add_trial, _add_sweep, _add_warmup,
-               _add_calibrate, _add_sensitivity, _add_plot, _add_report, _add_journeys, _add_export_log)
+               _add_calibrate, _add_sensitivity, _add_plot, _add_report, _add_journeys, _add_export_log, _add_schema)

@@ -95,6 +95,11 @@ def say(lang: str, key: str, **values: object) -> str:
     return TEXT.get(lang, TEXT["en"])[key].format(**values)
 
 
+def written(text: str, table_format: str) -> str:
+    """A "results written to ..." line naming the tables' files in the format they were written in."""
+    return text if table_format == "csv" else text.replace(".csv", f".{table_format}")
+
+
 def window_line(periods: dict[str, str], events: str, seconds: str, lang: str) -> str:
     """``observation window 2017 (warm-up 2016; exits followed until Dec 2019); 8,693 SimPy events in 0.3 s``."""
     around = [say(lang, key, **periods) for key in ("warmup", "follow_up") if key in periods]

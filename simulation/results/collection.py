@@ -1,7 +1,7 @@
 """Results of a run or a comparison, in memory or in a folder: what plots and reports read.
 
 ``meedoen run --out`` and ``meedoen compare --out`` write folders with the same profile tables
-(``series.csv``, ``curves.csv``, ``resources.csv``, ``equity.csv``, see
+(``series.csv``, ``curves.csv``, ``resources.csv``, ``equity.csv``, or ``.parquet`` for each, see
 ``simulation.outcomes.profiles``) beside their own tables and a manifest that keeps each scenario's
 resolved data; ``Results.load`` reads either kind back, and ``Results.from_comparison`` /
 ``Results.from_run`` make the same object without touching disk.
@@ -23,6 +23,7 @@ from simulation.errors import ScenarioError
 from simulation.outcomes.profiles import PROFILE_FILES, profile_tables, replication_profile
 from simulation.results.folders import write_tables
 from simulation.results.manifest import RESULTS_FOLDER, provenance, read_manifest
+from simulation.results.table_files import read_table_file, table_file
 
 if TYPE_CHECKING:
     from simulation.model.run import RunResult
@@ -104,13 +105,13 @@ class Results:
         if kind not in ("run", "comparison"):
             raise ScenarioError(f"holds a {kind}; plots and reports are made from run or compare results",
                                 file=str(path), hint=COMPARE_FOLDER)
-        missing = [name for name in PROFILE_FILES.values() if not (path / name).is_file()]
+        missing = [name for name in PROFILE_FILES.values() if not table_file(path, name).is_file()]
         if missing:
             raise ScenarioError(f"has no {missing[0]}: written by an older meedoen", file=str(path),
                                 hint="run the experiment again with this version")
-        tables = {name: read_csv(path / filename) for name, filename in PROFILE_FILES.items()}
+        tables = {name: read_csv(table_file(path, filename)) for name, filename in PROFILE_FILES.items()}
         if kind == "comparison":
-            replications = read_csv(path / "replications.csv")
+            replications = read_csv(table_file(path, "replications.csv"))
             scenarios = manifest["scenarios"]
         else:
             record = {"label": manifest["scenario"], "name": manifest["scenario"], "file": manifest["scenario_file"],
@@ -118,7 +119,7 @@ class Results:
                       "hash": manifest["scenario_hash"],
                       "resolved": manifest.get("resolved_scenario", {})}
             scenarios = [record]
-            headline = read_csv(path / "headline.csv")
+            headline = read_csv(table_file(path, "headline.csv"))
             replications = pd.DataFrame({"scenario": record["label"], "scenario_hash": record["hash"],
                                          "replication": manifest.get("replication", 0),
                                          "outcome": headline["outcome"], "value": headline["value"].astype(float)})
@@ -155,9 +156,9 @@ class Results:
 
 
 def read_csv(path: Path) -> pd.DataFrame:
-    """A table meedoen wrote: only an empty cell is missing, so a scenario named "NA" or "01"
-    stays that text (pandas would read NaN and 1)."""
-    return pd.read_csv(path, dtype={"scenario": str}, keep_default_na=False, na_values=[""])
+    """A table meedoen wrote, CSV or Parquet (``table_file``): in a CSV only an empty cell is missing,
+    so a scenario named "NA" or "01" stays that text (pandas would read NaN and 1)."""
+    return read_table_file(path, dtype={"scenario": str}, keep_default_na=False, na_values=[""])
 
 
 def flatten(data: Any, prefix: str = "") -> dict[str, str]:
@@ -196,12 +197,12 @@ def _key_order(flat: Sequence[dict[str, str]]) -> Any:
 
 
 def write_comparison(summary: pd.DataFrame, path: str | os.PathLike[str], overwrite: bool = False,
-                     extra_manifest: dict[str, Any] | None = None) -> Path:
-    """A compare's folder: summary, tidy replications, profile tables, manifest (atomic)."""
+                     extra_manifest: dict[str, Any] | None = None, table_format: str = "csv") -> Path:
+    """A compare's folder: summary, tidy replications, profile tables (CSV or Parquet), manifest (atomic)."""
     results = Results.from_comparison(summary)
     manifest = {**results.manifest, **(extra_manifest or {})}
     tables = {"summary.csv": summary, "replications.csv": results.replications,
               **{PROFILE_FILES[name]: table for name, table in results.tables.items()}}
     if results.decomposition is not None:
         tables["decomposition.csv"] = results.decomposition
-    return write_tables(path, tables, manifest, overwrite=overwrite)
+    return write_tables(path, tables, manifest, overwrite=overwrite, table_format=table_format)

@@ -19,10 +19,11 @@ import pandas as pd
 
 from simulation.errors import ScenarioError
 from simulation.files import nearest_existing, probe_folder, publish
+from simulation.results.table_files import check_table_format, read_table_file, table_file, write_table
 
 #: The file that marks a folder as meedoen results and says where they came from.
 MANIFEST = "manifest.json"
-#: A run's tables (``RunResult.tables``) → their file names in a run folder.
+#: A run's tables (``RunResult.tables``) → their file names in a run folder (``.parquet`` for Parquet).
 TABLE_FILES = {
     "monthly": "monthly.csv",
     "clients": "clients.csv",
@@ -118,11 +119,14 @@ def staged_folder(path: str | os.PathLike[str], overwrite: bool = False) -> Iter
 
 
 def write_tables(path: str | os.PathLike[str], tables: dict[str, pd.DataFrame], manifest_data: dict,
-                 overwrite: bool = False) -> Path:
-    """Write CSV tables (file name → table) and a manifest; atomic at the folder level."""
+                 overwrite: bool = False, table_format: str = "csv") -> Path:
+    """Write tables (CSV file name → table) as CSV or Parquet and a manifest that records the format;
+    atomic at the folder level."""
+    check_table_format(table_format)
     with staged_folder(path, overwrite) as staging:
         for filename, table in tables.items():
-            table.to_csv(staging / filename, index=False)
+            write_table(table, staging, filename, table_format)
+        manifest_data = {**manifest_data, "format": table_format}
         (staging / MANIFEST).write_text(json.dumps(manifest_data, indent=2, default=str))
     return Path(path)
 
@@ -150,5 +154,5 @@ def check_file_target(path: str | os.PathLike[str], suffixes: tuple[str, ...], o
 
 
 def read_table(path: str | os.PathLike[str], name: str) -> pd.DataFrame:
-    """One of a run folder's tables, by its name in ``TABLE_FILES`` (else ``name.csv``)."""
-    return pd.read_csv(Path(path) / TABLE_FILES.get(name, f"{name}.csv"))
+    """One of a run folder's tables, by its name in ``TABLE_FILES`` (else ``name.csv``), CSV or Parquet."""
+    return read_table_file(table_file(path, TABLE_FILES.get(name, f"{name}.csv")))

@@ -15,6 +15,7 @@ from simulation.defaults import MAX_SEED
 from simulation.errors import ScenarioError
 from simulation.model.run import RunResult
 from simulation.results.folders import MANIFEST, TABLE_FILES
+from simulation.results.table_files import table_name
 from simulation.version import RECORDED_LIBRARIES, library_versions, model_version, package_version
 
 
@@ -36,8 +37,9 @@ def provenance(command: list[str] | None = None) -> dict:
             "libraries": library_versions(RECORDED_LIBRARIES), "command": command}
 
 
-def manifest(result: RunResult, command: list[str] | None = None) -> dict:
-    """A run folder's manifest: the scenario (resolved, so it can be run again), seed and provenance."""
+def manifest(result: RunResult, command: list[str] | None = None, table_format: str = "csv") -> dict:
+    """A run folder's manifest: the scenario (resolved, so it can be run again), seed, provenance and
+    its tables' files (``table_format``: CSV or Parquet)."""
     scenario = result.scenario
     return {
         "kind": "run",
@@ -54,7 +56,8 @@ def manifest(result: RunResult, command: list[str] | None = None) -> dict:
         "runtime_s": round(result.runtime_s, 3),
         "sim_time_days": result.sim_time,
         "simpy_events": result.simpy_events,
-        "files": {name: TABLE_FILES[name] for name in TABLE_FILES if name in result.tables},
+        "format": table_format,
+        "files": {name: table_name(TABLE_FILES[name], table_format) for name in TABLE_FILES if name in result.tables},
     }
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from simulation.errors import ScenarioError
 from simulation.results.folders import MANIFEST, TABLE_FILES, read_table
+from simulation.results.table_files import table_file
 
 EVENT_COLUMNS = ("case_id", "time", "activity", "resource", "phase")
 #: Tables a run folder must hold, with the columns read from each.
@@ -26,7 +27,8 @@ WITH_EVENT_LOG = "run again with event_log=True"
 
 
 def load_run_tables(folder: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
-    """The tables of a run folder written by ``write_results`` (``meedoen run --out``): every CSV there.
+    """The tables of a run folder written by ``write_results`` (``meedoen run --out``): every table there,
+    CSV or Parquet.
 
     Raises :class:`ScenarioError` naming the folder when it is missing, is not a run's results
     (no ``manifest.json`` and no ``events.csv``), holds no event log (a run with
@@ -34,7 +36,7 @@ def load_run_tables(folder: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
     """
     path = Path(folder)
     _check_run_folder(path)
-    tables = {name: _read(path, name) for name, filename in TABLE_FILES.items() if (path / filename).is_file()}
+    tables = {name: _read(path, name) for name, filename in TABLE_FILES.items() if table_file(path, filename).is_file()}
     for name in ("spells", "jobs", "sanctions"):
         if name not in tables:
             raise ScenarioError(f"has no {TABLE_FILES[name]}; not a complete run-results folder", file=str(path))
@@ -48,9 +50,9 @@ def _check_run_folder(path: Path) -> None:
         raise ScenarioError("does not exist", file=str(path), hint=RUN_FOLDER)
     if not path.is_dir():
         raise ScenarioError("is not a folder", file=str(path), hint=RUN_FOLDER)
-    if (path / TABLE_FILES["events"]).is_file():
+    if table_file(path, TABLE_FILES["events"]).is_file():
         return
-    if not (path / MANIFEST).is_file() and not (path / TABLE_FILES["spells"]).is_file():
+    if not (path / MANIFEST).is_file() and not table_file(path, TABLE_FILES["spells"]).is_file():
         raise ScenarioError("is not a run-results folder (no manifest.json, no events.csv)", file=str(path),
                             hint=RUN_FOLDER)
     raise ScenarioError("has no event log (events.csv); journeys need one", file=str(path), hint=WITH_EVENT_LOG)
