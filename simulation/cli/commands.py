@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 
+from simulation.cli.app import app_command
 from simulation.cli.experiments import (
     calibrate_command,
     compare_command,
@@ -72,4 +73,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Sequence[str]], int]] = {
     "sweep": sweep_command,
     "warmup": warmup_command, "calibrate": calibrate_command, "sensitivity": sensitivity_command,
     "plot": plot_command, "report": report_command, "journeys": journeys_command, "export-log": export_log_command,
+    "app": app_command,
 }
