@@ -126,10 +126,14 @@ def test_the_scenario_folder_comes_from_the_environment(monkeypatch, tmp_path) -
     assert questions.scenario_folder() == ROOT / "scenarios"
 
 
-def test_a_variant_differs_from_its_scenario_only_in_the_knobs_it_changes() -> None:
-    reference, variant = questions.worlds(VARIANT)
+@pytest.mark.parametrize("stock", [STOCK, None])
+def test_a_variant_differs_from_its_scenario_only_in_the_knobs_it_changes(stock) -> None:
+    """The page passes every knob's value; those left as they were write nothing."""
+    values = {**knobs.current_values(load_scenario(TILBURG)), "review_group3": 3.0}
+    reference, variant = questions.worlds(Question(TILBURG, changes=tuple(values.items()), stock=stock, reps=2))
     assert (reference.name, variant.name) == ("tilburg", "tilburg_variant")
-    assert reference.hash == load_scaled(TILBURG, STOCK).hash  # the command line's scaled scenario, stored alike
+    same = load_scaled(TILBURG, STOCK) if stock else load_scenario(TILBURG)
+    assert reference.hash == same.hash  # the command line's scenario, stored alike
     changed = set(flatten(variant.raw.data).items()) - set(flatten(reference.raw.data).items())
     assert {key for key, _ in changed} == {"name", "policy.groups.group3.review_interval"}
 
@@ -233,6 +237,7 @@ def test_the_app_uses_the_public_api_only() -> None:
 # --- the command ----------------------------------------------------------------------------------
 
 def test_without_streamlit_the_command_says_how_to_get_it(monkeypatch, capsys) -> None:
+    monkeypatch.setattr("simulation.cli.app._serve", lambda *a: pytest.fail("started"))
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "streamlit" else real(name, *a))
     assert main(["app"]) == 2
@@ -291,6 +296,8 @@ def test_the_page_in_dutch_refuses_a_bad_knob_before_running(monkeypatch) -> Non
     monkeypatch.setenv(questions.SCENARIOS_ENV, str(SCENARIO_DIR))
     page = AppTest.from_file(str(SCRIPT), default_timeout=120).run()
     assert not page.exception and page.title[0].value == "meedoen: probeer een beleid"
+    where = next(radio for radio in page.radio if radio.label == "Waar")
+    assert where.value == "first"  # both policies in the first one's place: the question a municipality asks
     next(radio for radio in page.radio if radio.label == "Wat wilt u vergelijken?").set_value("variant").run()
     boxes = {box.label: box for box in page.number_input}
     review = boxes["Groep 3 (fase 4-5): maanden tussen heronderzoeken (0 = geen)"]

@@ -71,13 +71,12 @@ def _english(page, address: str, folder: Path) -> None:
     review.fill("3")
     review.press("Enter")
     page.get_by_role("button", name="Run", exact=True).click()
+    page.locator('[data-testid="stMain"] img').nth(len(FIGURES) - 1).wait_for()  # the last figure: the page is done
     brief = page.locator("li", has_text="on contacts per client-year")
-    brief.wait_for()
+    assert brief.count() == 1, page.locator("body").inner_text()
     text = brief.inner_text()
     assert "tilburg_variant:" in text and ", 95% CI +" in text and "clearly higher" in text, text
     assert page.get_by_text("Done: 4 replications").is_visible()
-    figures = page.locator('[data-testid="stMain"] img')
-    figures.nth(len(FIGURES) - 1).wait_for()  # the last figure
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the HTML report").click()
     report = Path(download.value.path()).read_text(encoding="utf-8")
@@ -89,9 +88,11 @@ def _dutch(page, folder: Path) -> None:
     page.get_by_text("Nederlands", exact=True).click()
     page.get_by_text("Gemaakt met meedoen").wait_for()  # the page's last line: all of it is in Dutch now
     brief = page.locator("li", has_text="op contacten per klantjaar")
+    assert brief.count() == 1, page.locator("body").inner_text()
     text = brief.inner_text()
     assert ", 95%-BI +" in text and "duidelijk hoger" in text, text
     assert page.get_by_role("heading", name="In het kort").is_visible()
+    assert page.get_by_role("radio", name="Een scenario en een variant ervan").is_checked()  # the choice kept
     assert page.get_by_role("spinbutton", name="Groep 3 (fase 4-5): maanden tussen heronderzoeken (0 = geen)"
                             ).input_value() == "3.0"  # the knob kept its value
     assert page.locator('[data-testid="stMain"] img').count() == len(FIGURES)
