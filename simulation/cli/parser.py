@@ -219,7 +219,8 @@ def _add_export_log(commands: Subcommands) -> None:
 def _add_app(commands: Subcommands) -> None:
     app = commands.add_parser("app", help="start the web app for policy makers (needs the extra: pip install 'meedoen[app]')")
     app.add_argument("--port", type=_port, default=8501, help="the port on this computer (default %(default)s)")
-    app.add_argument("--scenarios", metavar="DIR", help="the folder of scenario files to offer (default: ./scenarios)")
+    app.add_argument("--scenarios", metavar="DIR",
+                     help="the folder of scenario files to offer (default: ./scenarios, else the source checkout's)")
     _add_lang(app, "page when it opens")
 
 
