@@ -20,7 +20,7 @@ from conftest import ROOT, SCENARIO_DIR
 import simulation
 from simulation.cli import main
 from simulation.errors import ScenarioError
-from simulation.present.app import SCRIPT, knobs, questions, views
+from simulation.present.app import SCRIPT, knobs, questions, views, words
 from simulation.present.app.questions import Question
 from simulation.results.collection import flatten
 from simulation.scenario import load_scenario
@@ -198,6 +198,12 @@ def test_text_from_scenario_files_is_shown_as_text(answer) -> None:
         assert evil not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
 
 
+def test_text_from_files_is_no_markdown_either() -> None:
+    """Streamlit reads captions, warnings and radio options as Markdown ($ as a formula, :red[..] as colour)."""
+    assert words.plain("den_haag *1* [a](javascript:x) $5$ :red[no] - 1.5") == (
+        r"den\_haag \*1\* \[a\]\(javascript\:x\) \$5\$ \:red\[no\] \- 1\.5")
+
+
 def test_what_differs_names_the_changed_setting(answer) -> None:
     assert "every 3 months" in views.differences_html(answer.results, "en")
 
@@ -303,6 +309,6 @@ def test_the_page_in_dutch_refuses_a_bad_knob_before_running(monkeypatch) -> Non
     review = boxes["Groep 3 (fase 4-5): maanden tussen heronderzoeken (0 = geen)"]
     assert review.value == pytest.approx(12.0) and boxes["Klanten per klantmanager (caseload)"].value == 150
     review.set_value(0.5).run()
-    assert [w.value for w in page.warning] == ["Groep 3 (fase 4-5): maanden tussen heronderzoeken (0 = geen): "
-                                                "geef 0 (geen) of minstens 1 maand"]
+    assert [w.value for w in page.warning] == [words.plain("Groep 3 (fase 4-5): maanden tussen heronderzoeken (0 = geen): "
+                                                           "geef 0 (geen) of minstens 1 maand")]
     assert page.button(key="run").disabled and "answer" not in page.session_state

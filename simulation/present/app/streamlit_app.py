@@ -23,7 +23,7 @@ from simulation.defaults import COMPARE_REPS
 from simulation.errors import ScenarioError
 from simulation.present.app import knobs, questions, views
 from simulation.present.app.questions import Entry, Question
-from simulation.present.app.words import LANGUAGES, WORDS, number
+from simulation.present.app.words import LANGUAGES, WORDS, number, plain
 from simulation.version import package_version
 
 T = TypeVar("T")
@@ -66,7 +66,7 @@ def choose(entries: list[Entry], label: str, key: str, default: int, lang: str) 
     """A scenario from the list, with its description below."""
     entry = choice(st.selectbox, label, entries, key, default,
                    format_func=lambda e: f"{e.name} ({number(e.clients, lang)})")
-    st.caption(entry.description[lang])
+    st.caption(plain(entry.description[lang]))
     return entry
 
 
@@ -75,7 +75,7 @@ def two_scenarios(entries: list[Entry], first: Entry, lang: str) -> tuple[str, s
     w = WORDS[lang]
     second = choose(entries, w["second"], "second", 1 if entries[0] == first else 0, lang)
     options: list[str | None] = ["first", "second", None]
-    names = {"first": first.name, "second": second.name}
+    names = {"first": plain(first.name), "second": plain(second.name)}  # radio options are Markdown
     place = choice(st.radio, w["where"], options, "place", help=w["where_help"],
                      format_func=lambda p: w["as_is"] if p is None else w["in_place"].format(name=names[p]))
     return second.path, place
@@ -85,7 +85,7 @@ def variant(entry: Entry, lang: str) -> tuple[dict[str, float], list[str]]:
     """The knobs, filled with the scenario's own values: the values set and what is wrong with them."""
     w = WORDS[lang]
     scenario = questions.scenario(entry.path)
-    st.markdown(f"**{w['knobs'].format(name=entry.name)}**", help=w["knobs_help"])
+    st.markdown(f"**{w['knobs'].format(name=plain(entry.name))}**", help=w["knobs_help"])
     if scenario.model.policy_changes or scenario.model.capacity_changes:
         st.caption(w["dated"])
     values, problems = {}, []
@@ -137,7 +137,7 @@ def run(question: Question, lang: str) -> None:
         answer = questions.ask(question, on_progress, questions.workers())
     except ScenarioError as error:
         bar.empty()
-        st.error(f"{w['error']}: {knobs.explain(error, lang)}")
+        st.error(plain(f"{w['error']}: {knobs.explain(error, lang)}"))
         return
     bar.progress(1.0, text=w["done"].format(total=answer.computed + answer.reused))
     st.session_state["answer"] = answer
@@ -176,11 +176,11 @@ def main() -> None:
     folder = questions.scenario_folder()
     entries = questions.catalogue(folder)
     if not entries:
-        st.error(w["no_scenarios"].format(folder=folder))
+        st.error(plain(w["no_scenarios"].format(folder=folder)))
         return
     question, problems = ask_page(entries, lang, stock, reps)
     for message in problems:
-        st.warning(message)
+        st.warning(plain(message))
     if st.button(w["run"], type="primary", key="run", disabled=question is None) and question is not None:
         run(question, lang)
     if "answer" in st.session_state:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 LANGUAGES = {"en": "English", "nl": "Nederlands"}
 
 WORDS = {
@@ -65,6 +67,15 @@ WORDS = {
                   "scenariobestanden, waarin elke parameter zijn bron noemt of zegt dat hij een aanname is.",
     },
 }
+
+
+#: Characters Streamlit's Markdown would read as markup (``$`` starts a formula).
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+
+
+def plain(text: str) -> str:
+    """Text from a scenario file or an error shown as it is in Streamlit's Markdown, never as markup."""
+    return _MARKDOWN.sub(r"\\\1", text)
 
 
 def number(value: float, lang: str) -> str:
