@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from simulation.outcomes.headline import headline
     from simulation.present import plots, report
     from simulation.results.collection import Results
-    from simulation.scenario import LoadedScenario, load_scenario
+    from simulation.scenario import LoadedScenario, load_scenario, transplant
     from simulation.scenario.scaling import load_scaled
 
 #: public name → the module that holds it (for ``plots`` and ``report``: the module itself)
@@ -27,6 +27,7 @@ _HOMES = {
     "ScenarioError": "simulation.errors",
     "LoadedScenario": "simulation.scenario", "load_scenario": "simulation.scenario",
     "load_scaled": "simulation.scenario.scaling",
+    "transplant": "simulation.scenario",
     "RunResult": "simulation.model.run", "run": "simulation.model.run",
     "headline": "simulation.outcomes.headline",
     "compare": "simulation.experiments.comparison", "replicate": "simulation.experiments.comparison",

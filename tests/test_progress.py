@@ -128,3 +128,16 @@ def test_commands_print_progress_lines_when_stderr_is_a_pipe(argv: list[str], pa
     assert re.fullmatch(r"\w+: (\d)/\1 \w+ (done|klaar) in \d+s", err[-1]), err
     assert main([*argv, "--quiet", "--overwrite"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_a_function_is_told_every_finished_replication_and_what_was_stored_before(tmp_path) -> None:
+    """progress=function (the web app's bar): called with (done, total) at the start and per replication;
+    a repeated comparison starts at total, every replication reused from the store."""
+    from simulation.experiments.comparison import compare
+
+    calls: list[tuple[int, int]] = []
+    compare([TINY_A, TINY_B], 2, workers=1, store=tmp_path, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)]
+    calls.clear()
+    compare([TINY_A, TINY_B], 3, workers=1, store=tmp_path, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(4, 6), (5, 6), (6, 6)]

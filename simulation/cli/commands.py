@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO
 
+from simulation.cli.app import app_command
 from simulation.cli.experiments import (
     calibrate_command,
     compare_command,
@@ -111,4 +112,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Sequence[str]], int]] = {
     "warmup": warmup_command, "calibrate": calibrate_command, "sensitivity": sensitivity_command,
     "plot": plot_command, "report": report_command, "journeys": journeys_command, "export-log": export_log_command,
     "schema": schema_command,
+    "app": app_command,
 }

@@ -251,6 +251,24 @@ def _add_table_format(command: argparse.ArgumentParser) -> None:
                               "(default csv)")
 
 
+def _add_app(commands: Subcommands) -> None:
+    app = commands.add_parser("app", help="start the web app for policy makers (needs the extra: pip install 'meedoen[app]')")
+    app.add_argument("--port", type=_port, default=8501, help="the port on this computer (default %(default)s)")
+    app.add_argument("--scenarios", metavar="DIR",
+                     help="the folder of scenario files to offer (default: ./scenarios, else the source checkout's)")
+    _add_lang(app, "page when it opens")
+
+
+def _port(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 1 to 65535, got {text[:40]!r}")
+    return number
+
+
 def _add_overwrite(command: argparse.ArgumentParser, output: str) -> None:
     """One rule for every command that writes: an output that holds something is kept unless --overwrite."""
     command.add_argument("--overwrite", action="store_true", help=f"replace the file {output} names if it exists")
@@ -318,4 +336,5 @@ def _experiment_options(command: argparse.ArgumentParser) -> None:
 
 #: Every subcommand, in the order ``--help`` lists them.
 SUBCOMMANDS = (_add_list, _add_init, _add_validate, _add_run, _add_compare, _add_trial, _add_sweep, _add_warmup,
-               _add_calibrate, _add_sensitivity, _add_plot, _add_report, _add_journeys, _add_export_log, _add_schema)
+               _add_calibrate, _add_sensitivity, _add_plot, _add_report, _add_journeys, _add_export_log, _add_schema,
+               _add_app)

@@ -20,6 +20,7 @@ import pandas as pd
 from simulation.defaults import COMPARE_REPS, CONFIDENCE, MAX_REPS, MIN_AUTO_REPS, PRECISION
 from simulation.errors import ScenarioError
 from simulation.experiments.execution import Execution
+from simulation.experiments.progress import Progress
 from simulation.experiments.replication import Replicator, as_scenarios, open_store, scenario_labels, scenario_record
 from simulation.outcomes.definitions import OUTCOMES
 from simulation.outcomes.statistics import summarise
@@ -72,11 +73,12 @@ class Precision:
 def compare(scenarios: Sequence[LoadedScenario | str | os.PathLike[str]], reps: int | str = COMPARE_REPS, seed: int = 1, *,
             precision: Precision | float | None = None, workers: int = 1, executor: str = "processes",
             scheduler: str | None = None, store: bool | str | os.PathLike[str] | None = True,
-            progress: bool | None = False, confidence: float = CONFIDENCE) -> pd.DataFrame:
+            progress: Progress = False, confidence: float = CONFIDENCE) -> pd.DataFrame:
     """Paired comparison: per scenario and headline outcome, the mean with its CI, and the
     difference from the first scenario with a paired CI and the variance-reduction ratio.
 
-    ``reps="auto"`` adds replications until ``precision`` is met. The per-replication values
+    ``reps="auto"`` adds replications until ``precision`` is met. ``progress``: False, True (a bar),
+    None (a bar on a terminal) or a function called with (done, total) replications. The per-replication values
     are in ``result.attrs["replications"]`` (tidy), with ``reps``, ``seed``, ``converged``
     (for auto) and provenance alongside.
     """

@@ -3,7 +3,8 @@ few seconds when stderr goes to a file or a pipe (a bar there is only control ch
 command that prints nothing for minutes looks hung).
 
 The command line says which command is running and in which language (``progress_style``); the
-library's functions only say how much there is to do and when a unit is done.
+library's functions only say how much there is to do and when a unit is done. A program with a
+screen of its own (the web app) passes a function instead, called with (done, total).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, TypeAlias
 
 #: Seconds between two progress lines (assumption: often enough to show a long run is alive,
 #: rarely enough for a log file to stay readable).
@@ -38,6 +39,14 @@ LINES = {
            "left": ", nog ongeveer {left}", "finished": "{command}: {done}/{total} {units} klaar in {elapsed}",
            "hours": "u"},
 }
+
+
+#: A function called with (units done, units in all): at the start (the units already stored count as
+#: done) and each time a unit finishes.
+ProgressCallback: TypeAlias = Callable[[int, int], None]
+#: The ``progress`` argument of the experiments: False (nothing), True (a bar), None (a bar on a
+#: terminal, plain lines otherwise) or a :data:`ProgressCallback`.
+Progress: TypeAlias = bool | None | ProgressCallback
 
 
 @dataclass(frozen=True)
@@ -125,9 +134,27 @@ class ProgressLines:
         self.printed += 1
 
 
-def progress_bar(total: int, done: int, description: str, enabled: bool | None) -> Any:
+class ProgressCalls:
+    """Progress as calls of a function with (done, total), for a program that draws its own bar."""
+
+    def __init__(self, total: int, done: int, callback: ProgressCallback) -> None:
+        self.total, self.done, self.callback = total, done, callback
+        callback(done, total)
+
+    def update(self, n: int = 1) -> None:
+        self.done += n
+        self.callback(self.done, self.total)
+
+    def close(self) -> None:
+        """Nothing to end: the last update said all was done."""
+
+
+def progress_bar(total: int, done: int, description: str, enabled: Progress) -> Any:
     """Something with ``update()`` and ``close()``: nothing when ``enabled`` is False, tqdm with an
-    ETA when True, and when None tqdm on a terminal or :class:`ProgressLines` when stderr is not one."""
+    ETA when True, and when None tqdm on a terminal or :class:`ProgressLines` when stderr is not one;
+    a function is called with (done, total) instead (:class:`ProgressCalls`)."""
+    if callable(enabled):
+        return ProgressCalls(total, done, enabled)
     style = _STYLE.get() or DEFAULT_STYLE
     units = UNITS.get(description, {}).get(style.lang, description)
     if enabled is None and not _is_terminal(sys.stderr):

@@ -19,7 +19,7 @@ import pandas as pd
 
 from simulation.errors import Interrupted, ScenarioError
 from simulation.experiments.execution import Execution, run_tasks
-from simulation.experiments.progress import progress_bar
+from simulation.experiments.progress import Progress, progress_bar
 from simulation.experiments.store import ResultStore, default_root
 from simulation.model.rng import check_replications, check_seed
 from simulation.model.run import run
@@ -79,7 +79,7 @@ class Replicator:
     """Runs (scenario, replication) pairs not yet known, stores each as it finishes, keeps them all."""
 
     def __init__(self, scenarios: Sequence[LoadedScenario], labels: Sequence[str], seed: int,
-                 execution: Execution, store: ResultStore, progress: bool | None = False,
+                 execution: Execution, store: ResultStore, progress: Progress = False,
                  description: str = "replications") -> None:
         check_seed(seed)
         self.scenarios, self.labels, self.seed = list(scenarios), list(labels), int(seed)

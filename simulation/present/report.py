@@ -31,7 +31,7 @@ from simulation.present.report_differs import descriptions
 from simulation.present.report_text import TEXT
 from simulation.results.collection import Results
 
-__all__ = ["BRIEF_SHOWN", "KEY_OUTCOMES", "SECTIONS", "Section", "Sentence", "brief_rows", "render_report",
+__all__ = ["BRIEF_SHOWN", "KEY_OUTCOMES", "SECTIONS", "TEXT", "Section", "Sentence", "brief_rows", "render_report",
            "write_report"]
 
 
