@@ -28,6 +28,7 @@ _HOMES = {
     "LoadedScenario": "simulation.scenario", "load_scenario": "simulation.scenario",
     "load_scaled": "simulation.scenario.scaling",
     "transplant": "simulation.scenario",
+    "shipped_files": "simulation.scenario.shipped",
     "RunResult": "simulation.model.run", "run": "simulation.model.run",
     "headline": "simulation.outcomes.headline",
     "compare": "simulation.experiments.comparison", "replicate": "simulation.experiments.comparison",

@@ -20,6 +20,7 @@ from simulation.cli.flags import flag
 from simulation.cli.outputs import export_log_command, journeys_command, plot_command, report_command
 from simulation.cli.shipped import init_command, list_command
 from simulation.cli.text import say, window_line, written
+from simulation.scenario.shipped import shipped_files
 
 
 def validate_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
@@ -98,10 +99,9 @@ def schema_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 
 def shipped_base() -> Path | None:
-    """``scenarios/base.yaml`` beside the package, whose values and source comments the schema's
-    descriptions quote; None when it is not there (an install without the scenarios)."""
-    base = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"
-    return base if base.is_file() else None
+    """The shipped ``base.yaml``, whose values and source comments the schema's descriptions quote
+    (from a wheel as from a source checkout); None when it is not there."""
+    return shipped_files().get("base")
 
 
 #: Subcommand → the function that carries it out, given the parsed arguments and the command line.

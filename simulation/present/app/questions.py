@@ -23,6 +23,7 @@ from simulation.present.app import knobs
 from simulation.results.collection import Results
 from simulation.scenario import LoadedScenario, load_scenario, transplant
 from simulation.scenario.scaling import load_scaled
+from simulation.scenario.shipped import shipped_files
 
 #: Environment variables the ``meedoen app`` command (and the tests) set for the app.
 SCENARIOS_ENV = "MEEDOEN_APP_SCENARIOS"  # the folder of scenario files
@@ -79,13 +80,14 @@ class Answer:
 
 def scenario_folder() -> Path:
     """Where the scenario files are: ``$MEEDOEN_APP_SCENARIOS``, else ``scenarios/`` here, else the
-    ``scenarios/`` folder beside the package (a source checkout)."""
+    scenarios that ship with the package (from a wheel as from a source checkout)."""
     if os.environ.get(SCENARIOS_ENV):
         return Path(os.environ[SCENARIOS_ENV])
     here = Path.cwd() / "scenarios"
     if any(here.glob("*.yaml")):
         return here
-    return Path(__file__).resolve().parents[3] / "scenarios"
+    shipped = shipped_files()
+    return next(iter(shipped.values())).parent if shipped else here
 
 
 def _stamp(folder: Path) -> tuple[tuple[str, int], ...]:
