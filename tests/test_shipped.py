@@ -14,7 +14,8 @@ from simulation import ScenarioError, load_scenario
 from simulation.cli import main
 from simulation.experiments.calibration import load_targets
 from simulation.experiments.decomposition import in_place
-from simulation.scenario.shipped import copy_shipped, describe_shipped, resolve_scenario, shipped_files
+from simulation.results.shipped_copy import copy_shipped
+from simulation.scenario.shipped import describe_shipped, resolve_scenario, shipped_files
 
 TILBURG = SCENARIO_DIR / "tilburg.yaml"
 

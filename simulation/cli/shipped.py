@@ -33,7 +33,8 @@ def list_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 def init_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """Copy the shipped scenarios and targets into a folder, to edit and run."""
-    from simulation.scenario.shipped import TARGETS, copy_shipped
+    from simulation.results.shipped_copy import copy_shipped
+    from simulation.scenario.shipped import TARGETS
 
     written = copy_shipped(args.folder, overwrite=args.overwrite)
     targets = sum(1 for path in written if path.parent.name == TARGETS)

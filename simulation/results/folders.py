@@ -86,15 +86,19 @@ def _refuse_occupied(target: Path, overwrite: bool) -> None:
 def _check_writable(target: Path) -> None:
     """The nearest existing ancestor is a folder, and a probe can be made in it; nothing is created
     (the missing folders are made when the results are written, ``staged_folder``)."""
+    check_can_write(target, target.resolve().parent, ANOTHER_FOLDER)
+
+
+def check_can_write(target: Path, start: Path, hint: str) -> None:
+    """The nearest existing folder at or above ``start`` is a folder a probe can be made in; a
+    problem is named at ``target``, the path the user gave."""
     try:
-        existing = nearest_existing(target.resolve().parent)
+        existing = nearest_existing(start)
         if not existing.is_dir():
-            raise ScenarioError(f"cannot create it: {existing} is a file, not a folder", file=str(target),
-                                hint=ANOTHER_FOLDER)
+            raise ScenarioError(f"cannot create it: {existing} is a file, not a folder", file=str(target), hint=hint)
         probe_folder(existing)
     except OSError as exc:
-        raise ScenarioError(f"cannot write here ({exc.strerror or exc})", file=str(target),
-                            hint=ANOTHER_FOLDER) from None
+        raise ScenarioError(f"cannot write here ({exc.strerror or exc})", file=str(target), hint=hint) from None
 
 
 @contextmanager

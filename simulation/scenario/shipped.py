@@ -14,14 +14,10 @@ from __future__ import annotations
 import difflib
 import errno
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from simulation.errors import ScenarioError
-from simulation.files import nearest_existing, probe_folder, publish
 from simulation.scenario.yamlfile import FileProblem
 from simulation.scenario.yamlio import display_path, load_yaml
 
@@ -29,9 +25,6 @@ from simulation.scenario.yamlio import display_path, load_yaml
 TARGETS = "targets"
 #: The suffixes a shipped name may be written with.
 SUFFIXES = (".yaml", ".yml")
-#: Hints in the Python API's terms (the command line says ``--overwrite``).
-ANOTHER_FOLDER = "choose another folder to copy them into"
-ANOTHER_FOLDER_OR_OVERWRITE = "choose another folder, or overwrite=True to replace them"
 
 
 def shipped_folder() -> Path:
@@ -51,7 +44,7 @@ def shipped_files(targets: bool = False) -> dict[str, Path]:
     return {path.stem: path for path in sorted(folder.glob("*.yaml")) if path.is_file()}
 
 
-def _missing(path: Path) -> bool:
+def is_missing(path: Path) -> bool:
     """Nothing at all has this name (a name the system refuses is not "missing": the loader says why)."""
     try:
         os.lstat(path)
@@ -89,7 +82,7 @@ def resolve_scenario(name: str | os.PathLike[str], relative_to: Path | None = No
     """
     text = os.fspath(name)
     path = Path(text) if relative_to is None else relative_to / text
-    if not _missing(path):
+    if not is_missing(path):
         return path
     bare = _bare_name(text)
     found = shipped_files(targets).get(bare or "")
@@ -125,85 +118,8 @@ def describe_shipped(targets: bool = False) -> list[ShippedFile]:
     return described
 
 
-def _relative_files() -> dict[Path, Path]:
+def shipped_relative_files() -> dict[Path, Path]:
     """Every shipped file by its path inside the shipped folder (``tilburg.yaml``, ``targets/nl_national.yaml``)."""
     folder = shipped_folder()
     return {path.relative_to(folder): path
             for path in [*shipped_files().values(), *shipped_files(targets=True).values()]}
-
-
-def copy_shipped(folder: str | os.PathLike[str], overwrite: bool = False) -> list[Path]:
-    """Copy every shipped scenario and targets file into ``folder`` (made when new), keeping their
-    layout so ``extends`` and ``policy_from`` still find each other; returns the files written.
-
-    A file of the same name is kept unless ``overwrite`` (other files in the folder are never
-    touched). Everything is checked first and written to a staging folder, then moved into place:
-    a bad folder or an interruption leaves nothing half-written.
-    """
-    target = Path(folder)
-    files = _relative_files()
-    if not files:
-        raise ScenarioError("this installation holds no scenario files to copy", file=str(shipped_folder()))
-    _check_target(target, list(files), overwrite)
-    existing = target if target.is_dir() else nearest_existing(target.absolute().parent)
-    staging = Path(tempfile.mkdtemp(dir=existing, prefix=".meedoen-init-"))
-    try:
-        for relative, source in files.items():
-            (staging / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, staging / relative)
-        _move_into_place(staging, target, list(files))
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return [target / relative for relative in files]
-
-
-def _check_target(target: Path, relative: list[Path], overwrite: bool) -> None:
-    """The folder can be made or written, and holds none of the files unless ``overwrite``."""
-    _check_writable(target)
-    blocked = _blocked(target, relative)
-    if blocked is not None:
-        raise ScenarioError(f"holds {blocked}, in the way of a file or folder of that name", file=str(target),
-                            hint=ANOTHER_FOLDER)
-    in_the_way = [r for r in relative if not _missing(target / r)]
-    if in_the_way and not overwrite:
-        more = f" and {len(in_the_way) - 3} more" if len(in_the_way) > 3 else ""
-        raise ScenarioError(f"already holds {', '.join(str(r) for r in in_the_way[:3])}{more}; not overwriting them",
-                            file=str(target), hint=ANOTHER_FOLDER_OR_OVERWRITE)
-
-
-def _blocked(target: Path, relative: list[Path]) -> Path | None:
-    """What no overwriting can replace: a folder where a file goes, or something else where a folder goes."""
-    for path in relative:
-        if (target / path).is_dir():
-            return path
-        folder = path.parent
-        if folder != Path() and not _missing(target / folder) and not (target / folder).is_dir():
-            return folder
-    return None
-
-
-def _check_writable(target: Path) -> None:
-    """A folder, or a place where one can be made (its nearest existing ancestor is a writable folder)."""
-    if target.exists() and not target.is_dir():
-        raise ScenarioError("exists and is not a folder", file=str(target), hint=ANOTHER_FOLDER)
-    try:
-        existing = nearest_existing(target.absolute())
-        if not existing.is_dir():
-            raise ScenarioError(f"cannot create it: {existing} is a file, not a folder", file=str(target),
-                                hint=ANOTHER_FOLDER)
-        probe_folder(existing)
-    except OSError as exc:
-        raise ScenarioError(f"cannot write here ({exc.strerror or exc})", file=str(target),
-                            hint=ANOTHER_FOLDER) from None
-
-
-def _move_into_place(staging: Path, target: Path, relative: list[Path]) -> None:
-    """A new folder is the staging folder renamed; into an existing one each file is renamed."""
-    if not target.exists():
-        target.absolute().parent.mkdir(parents=True, exist_ok=True)
-        publish(staging, folder=True)
-        staging.rename(target)
-        return
-    for path in relative:
-        (target / path).parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging / path, target / path)
