@@ -3,6 +3,8 @@
 Kept in a module without heavy imports, so ``meedoen --help`` can show them at once.
 """
 
+import os
+
 CONFIDENCE = 0.95  # convention: every interval meedoen prints is a 95% confidence interval
 COMPARE_REPS = 10  # assumption: enough for a t-interval (9 df, t ≈ 2.26) in a few minutes on two cores
 SWEEP_REPS = 5  # assumption: a sweep spends its runs on points; paired seeds keep points comparable
@@ -28,3 +30,12 @@ negative number, and a client's streams key their hash with both (a BLAKE2b key 
 MAX_REPLICATIONS = 100_000
 """The most replications one command may ask for per scenario or point: 500 times MAX_REPS, far beyond any
 experiment; a larger number only fills memory with the list of runs to do before the first one starts."""
+
+
+def default_workers() -> int:
+    """Worker processes when none are asked for: every CPU this process may use (the command line's
+    ``--workers`` and the web app alike)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1

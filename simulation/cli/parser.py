@@ -6,7 +6,6 @@ Only the parser is built here, and it loads nothing heavy, so ``meedoen --help``
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 
@@ -136,7 +135,7 @@ def _add_warmup(commands: Subcommands) -> None:
     _add_overrides(warmup, "")
     warmup.add_argument("--plot", default="warmup.png", help="where to save the plot, .png or .svg (default warmup.png)")
     _add_overwrite(warmup, "--plot")
-    warmup.add_argument("--workers", type=int, default=_cpus(), help="worker processes (default: all CPUs)")
+    warmup.add_argument("--workers", type=int, default=defaults.default_workers(), help="worker processes (default: all CPUs)")
     warmup.add_argument("--quiet", action="store_true", help="no progress (bar or lines) on stderr")
 
 
@@ -148,7 +147,7 @@ def _add_trial(commands: Subcommands) -> None:
                        help="replications (default %(default)s)")
     _add_seed(trial, "random seed; replication i uses (seed, i)")
     _add_overrides(trial, "")
-    trial.add_argument("--workers", type=int, default=_cpus(), help="worker processes (default: all CPUs)")
+    trial.add_argument("--workers", type=int, default=defaults.default_workers(), help="worker processes (default: all CPUs)")
     trial.add_argument("--out", help="folder for experiment.csv, experiment_summary.csv and a manifest (new or empty)")
     trial.add_argument("--overwrite", action="store_true", help="replace earlier results in --out")
     trial.add_argument("--lang", choices=["en", "nl"], default="en", help="labels of the printed table")
@@ -288,13 +287,6 @@ def _add_seed(command: argparse.ArgumentParser, text: str = "random seed") -> No
     command.add_argument("--seed", type=_seed, default=1, help=f"{text} (default 1)")
 
 
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def _seed(text: str) -> int:
     """A seed or replication number: a whole number from 0 to ``defaults.MAX_SEED``."""
     try:
@@ -319,7 +311,7 @@ def _reps(text: str) -> int | str:
 def _experiment_options(command: argparse.ArgumentParser) -> None:
     """Options shared by compare and sweep: seed, where to run, where results go."""
     _add_seed(command, "random seed; replication i uses (seed, i)")
-    command.add_argument("--workers", type=int, default=_cpus(), help="worker processes (default: all CPUs)")
+    command.add_argument("--workers", type=int, default=defaults.default_workers(), help="worker processes (default: all CPUs)")
     command.add_argument("--executor", choices=["processes", "dask"], default="processes",
                          help="run locally in processes, or on a Dask cluster (needs --scheduler)")
     command.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")

@@ -32,9 +32,12 @@ def check_table_format(table_format: str) -> TableFormat:
         raise ScenarioError(f"unknown table format '{table_format}'", argument="table_format",
                             hint=" or ".join(TABLE_FORMATS))
     if table_format == "parquet":
-        _pyarrow(ScenarioError("Parquet needs pyarrow, which is not installed", argument="table_format",
-                               hint=INSTALL_HINT))
+        _pyarrow(_no_pyarrow_to_write())
     return table_format
+
+
+def _no_pyarrow_to_write() -> ScenarioError:
+    return ScenarioError("Parquet needs pyarrow, which is not installed", argument="table_format", hint=INSTALL_HINT)
 
 
 def _pyarrow(missing: ScenarioError) -> tuple[Any, Any]:
@@ -64,8 +67,7 @@ def write_table(table: pd.DataFrame, folder: Path, csv_name: str, table_format: 
     if table_format == "csv":
         table.to_csv(folder / csv_name, index=False, **csv_options)
         return
-    pyarrow, parquet = _pyarrow(ScenarioError("Parquet needs pyarrow, which is not installed",
-                                              argument="table_format", hint=INSTALL_HINT))
+    pyarrow, parquet = _pyarrow(_no_pyarrow_to_write())
     plain = table.copy(deep=False)
     plain.attrs = {}  # pyarrow would keep them in the file's metadata
     arrow = pyarrow.Table.from_pandas(plain, preserve_index=False)

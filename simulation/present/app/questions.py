@@ -187,10 +187,3 @@ def ask(question: Question, progress: Callable[[int, int], None] | None = None, 
                                     progress=progress or False)
     return Answer(question, Results.from_comparison(summary), summary.attrs["computed"], summary.attrs["reused"])
 
-
-def workers() -> int:
-    """All CPUs this process may use (as ``meedoen compare`` does by default)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1

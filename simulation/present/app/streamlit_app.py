@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from simulation.defaults import COMPARE_REPS
+from simulation.defaults import COMPARE_REPS, default_workers
 from simulation.errors import ScenarioError
 from simulation.present.app import knobs, questions, views
 from simulation.present.app.questions import Entry, Question
@@ -134,7 +134,7 @@ def run(question: Question, lang: str) -> None:
         bar.progress(done / total if total else 1.0, text=w["running"].format(done=done, total=total))
 
     try:
-        answer = questions.ask(question, on_progress, questions.workers())
+        answer = questions.ask(question, on_progress, default_workers())
     except ScenarioError as error:
         bar.empty()
         st.error(plain(f"{w['error']}: {knobs.explain(error, lang)}"))
