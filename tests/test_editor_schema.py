@@ -21,7 +21,7 @@ import jsonschema
 import pytest
 import yaml
 from conftest import SCENARIO_DIR, TEST_SCENARIO_DIR
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from simulation.cli.main import main
@@ -250,6 +250,7 @@ def _parses(parse: Any, text: str, name: str) -> bool:
 @pytest.mark.parametrize("name", list(PATTERNS))
 @settings(max_examples=200)
 @given(text=NEAR)
+@example(text="0/0day")  # a period of zero days: the loader refuses it, and the pattern did not (found by Hypothesis)
 def test_a_pattern_matches_what_the_loader_parses(name: str, text: str) -> None:
     pattern, parse = PATTERNS[name]
     assert bool(re.search(pattern, text)) == _parses(parse, text, name), text

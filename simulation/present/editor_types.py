@@ -39,7 +39,9 @@ NUMBER = r"(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)"
 TIME_UNIT = _alternatives(list(units.TIME_UNITS))
 CURRENCY = _alternatives(["€", "euros", "euro", "eur"])
 PER = r"(?:" + any_case("per") + r"\b|/)"
-PERIOD = rf"{PER}\s*{NUMBER}?\s*{TIME_UNIT}"
+#: a number that is zero ("0", "0.0", "0,000", ".0"): no period is zero days long (the loader refuses "per 0 days")
+ZERO = r"(?:[0,]+(?:\.0+)?|\.0+)(?![\d.,])"
+PERIOD = rf"{PER}\s*(?:(?!{ZERO}){NUMBER})?\s*{TIME_UNIT}"
 AMOUNT = rf"(?:{CURRENCY}\s*{NUMBER}|{NUMBER}\s*{CURRENCY})"
 DURATION_PATTERN = rf"^\s*{NUMBER}\s*{TIME_UNIT}\s*$"
 RATE_PATTERN = rf"^\s*{NUMBER}\s*{PERIOD}\s*$"
